@@ -1,0 +1,66 @@
+"""The one wiring point: builds the application and its read models from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from adapters.projector import Projector
+from adapters.readmodels import TALLY_TABLES, ReadModels, SqlTallyView
+from adapters.settings import Settings
+from domain.errors import NotFoundError
+from projections.tally import TallyProjection
+from workflows.clock import Clock
+from workflows.governance import Governance
+
+
+class NoStoreError(NotFoundError):
+    code = "no_store"
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    app: Governance
+    views: ReadModels
+    projectors: list[Projector] = field(default_factory=list)
+
+    def catch_up(self) -> int:
+        return sum(p.catch_up(self.app, self.views) for p in self.projectors)
+
+    def rebuild(self) -> int:
+        for projector in self.projectors:
+            projector.reset(self.views)
+        return self.catch_up()
+
+    def close(self) -> None:
+        self.views.close()
+        self.app.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def event_store_env(settings: Settings) -> dict[str, str]:
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(settings.events_path),
+        "SQLITE_LOCK_TIMEOUT": "30",
+    }
+
+
+def build(settings: Settings, *, create: bool = False, clock: Clock | None = None) -> Engine:
+    """Open the store in `settings.data_dir`; with `create`, make it if it is not there yet."""
+    if not settings.store_exists():
+        if not create:
+            raise NoStoreError(
+                f"no akkoord store in {settings.data_dir} "
+                "(load members first, or point --data-dir / AKKOORD_HOME at a store)"
+            )
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = Governance(env=event_store_env(settings), clock=clock)
+    views = ReadModels(settings.views_path)
+    projectors = [Projector(TallyProjection(), SqlTallyView, TALLY_TABLES)]
+    return Engine(settings=settings, app=app, views=views, projectors=projectors)

@@ -1,0 +1,1 @@
+"""The `akkoord` command line: thin commands over adapters.bootstrap."""

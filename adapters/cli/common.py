@@ -1,0 +1,119 @@
+"""What every command shares: options, the engine, output, and one-line errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+from uuid import UUID
+
+import typer
+from eventsourcing.persistence import PersistenceError
+from rich.console import Console
+
+from adapters import logs
+from adapters.bootstrap import Engine, build
+from adapters.settings import Settings
+from domain.actor import Actor
+from domain.errors import DomainError, InvalidInputError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="AKKOORD_HOME",
+        help="Directory of the store (default ./.akkoord).",
+        show_default=False,
+    ),
+]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="AKKOORD_ACTOR",
+        help="Who acts: ROLE[:ID], e.g. officer:j.devries or secretary:GM0090.",
+        show_default=False,
+    ),
+]
+
+# Exit codes by kind of refusal, so scripts can tell them apart (documented in the README).
+EXIT_CODES = {"invalid": 2, "not_found": 3, "conflict": 4, "forbidden": 5}
+EXIT_STORAGE = 1
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, *, code: str, exit_code: int, as_json: bool) -> typer.Exit:
+    line = " ".join(message.split())  # one line, whatever the message held
+    if as_json:
+        sys.stderr.write(json.dumps({"error": {"code": code, "message": line}}) + "\n")
+    else:
+        sys.stderr.write(f"error: {line}\n")
+    return typer.Exit(exit_code)
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn refusals into one line on stderr and a non-zero exit; log them for the audit trail."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        as_json = bool(kwargs.get("json_output", False))
+        name = command.__name__.removesuffix("_command")
+        try:
+            return command(*args, **kwargs)
+        except DomainError as e:
+            logs.logger(command=name, actor=kwargs.get("actor")).warning(
+                "refused", code=e.code, reason=str(e)
+            )
+            raise fail(str(e), code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
+        except PersistenceError as e:
+            logs.logger(command=name).error("storage error", error=str(e))
+            raise fail(
+                f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
+            ) from None
+        except OSError as e:
+            raise fail(
+                f"cannot use the data directory: {e.strerror or e} ({e.filename or ''})",
+                code="storage",
+                exit_code=EXIT_STORAGE,
+                as_json=as_json,
+            ) from None
+
+    return run
+
+
+@contextmanager
+def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
+    settings = Settings.resolve(data_dir)
+    if settings.data_dir.is_dir():
+        logs.configure(settings.log_path)
+    with build(settings, create=create) as built:
+        if create:
+            logs.configure(settings.log_path)
+        yield built
+
+
+def actor_from(text: str | None) -> Actor:
+    if not text:
+        raise InvalidInputError("say who acts: --as ROLE[:ID] (or set AKKOORD_ACTOR)")
+    return Actor.parse(text)
+
+
+def parse_id(text: str, what: str = "consultation") -> UUID:
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        raise InvalidInputError(f"malformed {what} id {text!r}") from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

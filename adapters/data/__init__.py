@@ -1,0 +1,1 @@
+"""Package data: the CBS municipality file (see ATTRIBUTION.md: Bron: CBS)."""

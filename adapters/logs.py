@@ -1,0 +1,60 @@
+"""structlog, configured once at the entry point: JSON lines into the store's log file.
+
+The terminal gets one clear line per refusal from the CLI itself; the log file keeps the detail
+(actor, command, aggregate) for auditors, never local variables or secrets.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+_configured: list[Path] = []
+
+
+def configure(log_path: Path | None) -> None:
+    if log_path is not None and _configured == [log_path]:
+        return
+    handlers: list[logging.Handler] = []
+    if log_path is not None and log_path.parent.is_dir():
+        handlers.append(logging.FileHandler(log_path, encoding="utf-8"))
+    else:
+        handlers.append(logging.NullHandler())
+    formatter = structlog.stdlib.ProcessorFormatter(
+        processor=structlog.processors.JSONRenderer(),
+        foreign_pre_chain=[
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+        ],
+    )
+    for handler in handlers:
+        handler.setFormatter(formatter)
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+        old.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            ),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    _configured[:] = [log_path] if log_path is not None else []
+
+
+def logger(**context: Any) -> Any:
+    return structlog.get_logger("akkoord").bind(**context)

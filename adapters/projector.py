@@ -1,0 +1,57 @@
+"""Catch-up of read models on the notification log (SQLite has no subscriptions to push them).
+
+Each batch runs in one write transaction: read the tracked position, apply the next events, move
+the position. Two processes catching up at once queue on the lock instead of counting twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Table, delete
+
+from adapters.readmodels import ReadModels
+from workflows.base import GovernanceBase
+
+BATCH = 1000
+
+
+class Projection(Protocol):
+    name: str
+    topics: list[str]
+
+    def process(self, event: Any, view: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Projector:
+    projection: Projection
+    make_view: Callable[[Connection], Any]
+    tables: tuple[Table, ...]
+
+    def catch_up(self, app: GovernanceBase, views: ReadModels, batch: int = BATCH) -> int:
+        """Apply every event not yet applied; returns how many were applied."""
+        name, applied = self.projection.name, 0
+        while True:
+            with views.writing() as conn:
+                start = views.position(conn, name) + 1
+                page = app.recorder.select_notifications(
+                    start=start, limit=batch, topics=self.projection.topics
+                )
+                if not page:
+                    return applied
+                view = self.make_view(conn)
+                for notification in page:
+                    self.projection.process(app.mapper.to_domain_event(notification), view)
+                views.set_position(conn, name, page[-1].id)
+            applied += len(page)
+            if len(page) < batch:
+                return applied
+
+    def reset(self, views: ReadModels) -> None:
+        with views.writing() as conn:
+            for table in reversed(self.tables):
+                conn.execute(delete(table))
+            views.set_position(conn, self.projection.name, 0)

@@ -1,0 +1,279 @@
+"""Read-model tables (SQLAlchemy Core) and the projection position tracked beside them.
+
+Rows and the position are written in one transaction, so a crash leaves either both or neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from domain.consultation import Voter
+from projections.tally import Delta, StandingVoter, Tally
+
+metadata = MetaData()
+
+positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+_counts = ("yes_weight", "no_weight", "yes_members", "no_members")
+
+tally_consultations = Table(
+    "tally_consultations",
+    metadata,
+    Column("consultation_id", String(36), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("closes_at", String(40), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("electorate_members", Integer, nullable=False),
+    Column("electorate_weight", Integer, nullable=False),
+    *(Column(name, Integer, nullable=False, default=0) for name in _counts),
+)
+
+tally_provinces = Table(
+    "tally_provinces",
+    metadata,
+    Column("consultation_id", String(36), primary_key=True),
+    Column("province", String(64), primary_key=True),
+    Column("electorate_members", Integer, nullable=False),
+    Column("electorate_weight", Integer, nullable=False),
+    *(Column(name, Integer, nullable=False, default=0) for name in _counts),
+)
+
+tally_voters = Table(
+    "tally_voters",
+    metadata,
+    Column("consultation_id", String(36), primary_key=True),
+    Column("member", String(16), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("province", String(64), nullable=False),
+    Column("weight", Integer, nullable=False),
+    Column("choice", String(8)),
+    Column("explanation", Text),
+    Column("cast_at", String(40)),
+)
+
+TALLY_TABLES = (tally_consultations, tally_provinces, tally_voters)
+
+
+def _sqlite_engine(path: Path, *, immediate: bool) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Take over transaction control from pysqlite, so BEGIN is ours to choose.
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # A writer takes the lock at BEGIN, so two projectors never interleave their batches.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class ReadModels:
+    def __init__(self, path: Path) -> None:
+        self.writer = _sqlite_engine(path, immediate=True)
+        self.reader = _sqlite_engine(path, immediate=False)
+        metadata.create_all(self.writer)
+
+    def close(self) -> None:
+        self.writer.dispose()
+        self.reader.dispose()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        with self.writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.reader.connect() as conn:
+            yield conn
+
+    # Positions ------------------------------------------------------------------------------
+
+    @staticmethod
+    def position(conn: Connection, name: str) -> int:
+        found = conn.execute(select(positions.c.position).where(positions.c.name == name)).scalar()
+        return int(found or 0)
+
+    @staticmethod
+    def set_position(conn: Connection, name: str, position: int) -> None:
+        done = conn.execute(
+            update(positions).where(positions.c.name == name).values(position=position)
+        )
+        if done.rowcount == 0:
+            conn.execute(insert(positions).values(name=name, position=position))
+
+    def read_position(self, name: str) -> int:
+        with self.reading() as conn:
+            return self.position(conn, name)
+
+    # Tally queries --------------------------------------------------------------------------
+
+    def tally(self, consultation_id: str) -> Tally | None:
+        with self.reading() as conn:
+            row = conn.execute(
+                select(tally_consultations).where(
+                    tally_consultations.c.consultation_id == consultation_id
+                )
+            ).mappings().first()
+        return None if row is None else _tally(row)
+
+    def tally_by_province(self, consultation_id: str) -> dict[str, Tally]:
+        with self.reading() as conn:
+            rows = conn.execute(
+                select(tally_provinces)
+                .where(tally_provinces.c.consultation_id == consultation_id)
+                .order_by(tally_provinces.c.province)
+            ).mappings().all()
+        return {str(row["province"]): _tally(row) for row in rows}
+
+    def explanations(self, consultation_id: str) -> list[dict[str, Any]]:
+        with self.reading() as conn:
+            rows = conn.execute(
+                select(tally_voters)
+                .where(tally_voters.c.consultation_id == consultation_id)
+                .where(tally_voters.c.explanation != "")
+                .order_by(tally_voters.c.member)
+            ).mappings().all()
+        return [
+            {"member": r["member"], "name": r["name"], "choice": r["choice"],
+             "explanation": r["explanation"]}
+            for r in rows
+        ]
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every read-model table, sorted: rebuilt must equal live."""
+        with self.reading() as conn:
+            return {
+                table.name: sorted(tuple(r) for r in conn.execute(select(table)).all())
+                for table in TALLY_TABLES
+            }
+
+
+def _tally(row: Any) -> Tally:
+    return Tally(
+        yes_weight=int(row["yes_weight"]),
+        no_weight=int(row["no_weight"]),
+        yes_members=int(row["yes_members"]),
+        no_members=int(row["no_members"]),
+        electorate_members=int(row["electorate_members"]),
+        electorate_weight=int(row["electorate_weight"]),
+    )
+
+
+class SqlTallyView:
+    """The tally port on an open write transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add_consultation(
+        self, consultation_id: str, title: str, closes_at: str, voters: list[Voter]
+    ) -> None:
+        self.conn.execute(
+            insert(tally_consultations).values(
+                consultation_id=consultation_id,
+                title=title,
+                closes_at=closes_at,
+                state="open",
+                electorate_members=len(voters),
+                electorate_weight=sum(v.weight for v in voters),
+                **dict.fromkeys(_counts, 0),
+            )
+        )
+        provinces: dict[str, list[int]] = {}
+        for v in voters:
+            entry = provinces.setdefault(v.province, [0, 0])
+            entry[0] += 1
+            entry[1] += v.weight
+        if provinces:
+            self.conn.execute(
+                insert(tally_provinces),
+                [
+                    {"consultation_id": consultation_id, "province": p, "electorate_members": m,
+                     "electorate_weight": w, **dict.fromkeys(_counts, 0)}
+                    for p, (m, w) in provinces.items()
+                ],
+            )
+        if voters:
+            self.conn.execute(
+                insert(tally_voters),
+                [
+                    {"consultation_id": consultation_id, "member": v.code, "name": v.name,
+                     "province": v.province, "weight": v.weight, "choice": None,
+                     "explanation": "", "cast_at": None}
+                    for v in voters
+                ],
+            )
+
+    def voter(self, consultation_id: str, member: str) -> StandingVoter | None:
+        row = self.conn.execute(
+            select(tally_voters.c.province, tally_voters.c.weight, tally_voters.c.choice).where(
+                tally_voters.c.consultation_id == consultation_id,
+                tally_voters.c.member == member,
+            )
+        ).first()
+        return None if row is None else StandingVoter(row.province, row.weight, row.choice)
+
+    def set_ballot(
+        self, consultation_id: str, member: str, choice: str, explanation: str, at: str
+    ) -> None:
+        self.conn.execute(
+            update(tally_voters)
+            .where(
+                tally_voters.c.consultation_id == consultation_id,
+                tally_voters.c.member == member,
+            )
+            .values(choice=choice, explanation=explanation, cast_at=at)
+        )
+
+    def add(self, consultation_id: str, province: str, delta: Delta) -> None:
+        for table, condition in (
+            (tally_consultations, tally_consultations.c.consultation_id == consultation_id),
+            (
+                tally_provinces,
+                (tally_provinces.c.consultation_id == consultation_id)
+                & (tally_provinces.c.province == province),
+            ),
+        ):
+            self.conn.execute(
+                update(table)
+                .where(condition)
+                .values({name: table.c[name] + getattr(delta, name) for name in _counts})
+            )
+
+    def set_state(self, consultation_id: str, **fields: str) -> None:
+        self.conn.execute(
+            update(tally_consultations)
+            .where(tally_consultations.c.consultation_id == consultation_id)
+            .values(**fields)
+        )

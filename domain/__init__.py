@@ -1,0 +1,1 @@
+"""The rules of the association's decision processes: aggregates, value objects, errors."""

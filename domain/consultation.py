@@ -1,0 +1,373 @@
+"""The ledenraadpleging: members answer one question with a weighted yes or no before a deadline.
+
+The result is advice to the board: closing a consultation never changes a signature by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import (
+    BallotTooEarlyError,
+    BallotTooLateError,
+    ConsultationCancelledError,
+    ConsultationClosedError,
+    InvalidChoiceError,
+    InvalidDeadlineError,
+    InvalidInputError,
+    MissingReasonError,
+    NoElectorateError,
+    NotInElectorateError,
+)
+from domain.weights import WeightRule, vote_weight
+
+MAX_EXPLANATION = 4000
+MAX_TITLE = 200
+MAX_QUESTION = 2000
+
+
+class Choice(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+    @classmethod
+    def parse(cls, text: str) -> Choice:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise InvalidChoiceError(f"a ballot says yes or no, not {text!r}") from None
+
+
+class Phase(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    DEADLINE_PASSED = "deadline passed"  # time is up but nobody has closed it yet
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Voter:
+    """A member as the electorate snapshot holds it when the consultation opens."""
+
+    code: str
+    name: str
+    province: str
+    inhabitants: int
+    weight: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "province": self.province,
+            "inhabitants": self.inhabitants,
+            "weight": self.weight,
+        }
+
+    @classmethod
+    def from_dict(cls, code: str, data: dict[str, Any]) -> Voter:
+        return cls(
+            code=code,
+            name=str(data["name"]),
+            province=str(data["province"]),
+            inhabitants=int(data["inhabitants"]),
+            weight=int(data["weight"]),
+        )
+
+
+@dataclass(frozen=True)
+class Ballot:
+    member: str
+    choice: Choice
+    explanation: str
+    cast_by: str
+    at: datetime
+
+
+def build_electorate(
+    members: list[tuple[str, str, str, int]], rule: WeightRule
+) -> dict[str, dict[str, Any]]:
+    """Snapshot (code, name, province, inhabitants) rows with each member's weight under `rule`."""
+    electorate: dict[str, dict[str, Any]] = {}
+    for code, name, province, inhabitants in sorted(members):
+        voter = Voter(code, name, province, inhabitants, vote_weight(inhabitants, rule))
+        electorate[code] = voter.as_dict()
+    return electorate
+
+
+def _require_aware(moment: datetime, what: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidDeadlineError(f"{what} must carry a time zone")
+
+
+def _require_reason(reason: str, doing: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise MissingReasonError(f"give a reason to {doing}")
+    return reason
+
+
+class Consultation(Aggregate):
+    title: str
+    question: str
+    agreements: list[str]
+    opens_at: datetime
+    closes_at: datetime
+    timezone: str
+    weight_rule: str
+    population_year: int
+    electorate: dict[str, dict[str, Any]]
+    ballots: dict[str, dict[str, Any]]  # plain data, so snapshots round-trip through JSON
+    closed: bool
+    cancelled: bool
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        title: str,
+        question: str,
+        agreements: list[str],
+        opens_at: datetime,
+        closes_at: datetime,
+        timezone: str,
+        weight_rule: WeightRule,
+        population_year: int,
+        electorate: dict[str, dict[str, Any]],
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> Consultation:
+        title, question = title.strip(), question.strip()
+        if not title or len(title) > MAX_TITLE:
+            raise InvalidInputError(f"a consultation needs a title of 1..{MAX_TITLE} characters")
+        if not question or len(question) > MAX_QUESTION:
+            raise InvalidInputError(f"a consultation needs a question of 1..{MAX_QUESTION} characters")
+        for moment, what in ((opens_at, "the opening time"), (closes_at, "the closing time"), (at, "now")):
+            _require_aware(moment, what)
+        if closes_at <= opens_at:
+            raise InvalidDeadlineError(
+                f"the closing time {closes_at.isoformat()} is not after the opening time "
+                f"{opens_at.isoformat()}"
+            )
+        if closes_at <= at:
+            raise InvalidDeadlineError(
+                f"the closing time {closes_at.isoformat()} has already passed"
+            )
+        if not electorate:
+            raise NoElectorateError("there are no members to consult: load the members first")
+        return cls(
+            title=title,
+            question=question,
+            agreements=sorted({a.strip().upper() for a in agreements if a.strip()}),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            timezone=timezone,
+            weight_rule=weight_rule.value,
+            population_year=population_year,
+            electorate=electorate,
+            actor=actor,
+            reason=_require_reason(reason, "open a consultation"),
+            at=at,
+        )
+
+    @event("Opened")
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        agreements: list[str],
+        opens_at: datetime,
+        closes_at: datetime,
+        timezone: str,
+        weight_rule: str,
+        population_year: int,
+        electorate: dict[str, dict[str, Any]],
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.title = title
+        self.question = question
+        self.agreements = agreements
+        self.opens_at = opens_at
+        self.closes_at = closes_at
+        self.timezone = timezone
+        self.weight_rule = weight_rule
+        self.population_year = population_year
+        self.electorate = electorate
+        self.ballots = {}
+        self.closed = False
+        self.cancelled = False
+
+    # Queries -------------------------------------------------------------------------------
+
+    def phase(self, now: datetime) -> Phase:
+        """Time-based status is computed on read, so a passed deadline counts before any close."""
+        if self.cancelled:
+            return Phase.CANCELLED
+        if self.closed:
+            return Phase.CLOSED
+        if now < self.opens_at:
+            return Phase.SCHEDULED
+        if now >= self.closes_at:
+            return Phase.DEADLINE_PASSED
+        return Phase.OPEN
+
+    def voter(self, code: str) -> Voter | None:
+        data = self.electorate.get(code)
+        return None if data is None else Voter.from_dict(code, data)
+
+    def ballot(self, member: str) -> Ballot | None:
+        data = self.ballots.get(member)
+        if data is None:
+            return None
+        return Ballot(member, Choice(data["choice"]), data["explanation"], data["cast_by"], data["at"])
+
+    @property
+    def electorate_weight(self) -> int:
+        return sum(int(v["weight"]) for v in self.electorate.values())
+
+    # Commands ------------------------------------------------------------------------------
+
+    def cast(
+        self, *, member: str, choice: Choice, explanation: str, actor: str, at: datetime
+    ) -> bool:
+        """Record a ballot; returns False when it repeats the member's standing ballot exactly."""
+        _require_aware(at, "the time of a ballot")
+        if self.cancelled:
+            raise ConsultationCancelledError(f"consultation {self.id} was cancelled")
+        if self.closed:
+            raise ConsultationClosedError(f"consultation {self.id} is closed")
+        if at < self.opens_at:
+            raise BallotTooEarlyError(
+                f"consultation {self.id} opens at {self.opens_at.isoformat()}; too early to cast"
+            )
+        if at >= self.closes_at:
+            raise BallotTooLateError(
+                f"consultation {self.id} closed at {self.closes_at.isoformat()}; "
+                f"a ballot at {at.isoformat()} is too late"
+            )
+        if member not in self.electorate:
+            raise NotInElectorateError(f"{member} is not in the electorate of consultation {self.id}")
+        explanation = explanation.strip()
+        if len(explanation) > MAX_EXPLANATION:
+            raise InvalidInputError(
+                f"an explanation has at most {MAX_EXPLANATION} characters, got {len(explanation)}"
+            )
+        standing = self.ballot(member)
+        if standing is not None and (standing.choice, standing.explanation) == (choice, explanation):
+            return False
+        if standing is None:
+            self._ballot_cast(
+                member=member, choice=choice.value, explanation=explanation, actor=actor, at=at
+            )
+        else:
+            self._ballot_recast(
+                member=member,
+                choice=choice.value,
+                previous_choice=standing.choice.value,
+                explanation=explanation,
+                actor=actor,
+                at=at,
+            )
+        return True
+
+    def close(self, *, actor: str, reason: str, at: datetime, rule: str = "") -> bool:
+        """Close; returns False when it was closed already (closing is idempotent)."""
+        _require_aware(at, "the time of closing")
+        if self.cancelled:
+            raise ConsultationCancelledError(f"consultation {self.id} was cancelled")
+        if self.closed:
+            return False
+        early = at < self.closes_at
+        if early and not reason.strip():
+            raise MissingReasonError(
+                f"consultation {self.id} is open until {self.closes_at.isoformat()}: "
+                "give a reason to close it early"
+            )
+        self._closed(
+            actor=actor,
+            reason=reason.strip() or "closing time reached",
+            at=at,
+            early=early,
+            rule=rule,
+        )
+        return True
+
+    def extend(self, *, closes_at: datetime, actor: str, reason: str, at: datetime) -> None:
+        _require_aware(closes_at, "the new closing time")
+        phase = self.phase(at)
+        if phase not in (Phase.OPEN, Phase.SCHEDULED):
+            raise ConsultationClosedError(
+                f"consultation {self.id} is {phase.value}: only an open consultation can be extended"
+            )
+        if closes_at <= self.closes_at:
+            raise InvalidDeadlineError(
+                f"an extension must move the closing time later than {self.closes_at.isoformat()}"
+            )
+        self._extended(
+            closes_at=closes_at,
+            previous_closes_at=self.closes_at,
+            actor=actor,
+            reason=_require_reason(reason, "extend a consultation"),
+            at=at,
+        )
+
+    def cancel(self, *, actor: str, reason: str, at: datetime) -> None:
+        phase = self.phase(at)
+        if phase is Phase.CANCELLED:
+            raise ConsultationCancelledError(f"consultation {self.id} was cancelled already")
+        if phase in (Phase.CLOSED, Phase.DEADLINE_PASSED):
+            raise ConsultationClosedError(
+                f"consultation {self.id} is {phase.value}: its result stands and cannot be cancelled"
+            )
+        self._cancelled(actor=actor, reason=_require_reason(reason, "cancel a consultation"), at=at)
+
+    # Events: they only change state, because they re-run on every replay -------------------
+
+    @event("BallotCast")
+    def _ballot_cast(
+        self, member: str, choice: str, explanation: str, actor: str, at: datetime
+    ) -> None:
+        self.ballots[member] = {
+            "choice": choice, "explanation": explanation, "cast_by": actor, "at": at
+        }
+
+    @event("BallotRecast")
+    def _ballot_recast(
+        self,
+        member: str,
+        choice: str,
+        previous_choice: str,
+        explanation: str,
+        actor: str,
+        at: datetime,
+    ) -> None:
+        self.ballots[member] = {
+            "choice": choice, "explanation": explanation, "cast_by": actor, "at": at
+        }
+
+    @event("Closed")
+    def _closed(self, actor: str, reason: str, at: datetime, early: bool, rule: str) -> None:
+        self.closed = True
+
+    @event("Extended")
+    def _extended(
+        self,
+        closes_at: datetime,
+        previous_closes_at: datetime,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.closes_at = closes_at
+
+    @event("Cancelled")
+    def _cancelled(self, actor: str, reason: str, at: datetime) -> None:
+        self.cancelled = True

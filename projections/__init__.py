@@ -1,0 +1,1 @@
+"""Read models derived from the one event log. Pure logic: storage is an adapter behind a port."""

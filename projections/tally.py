@@ -1,0 +1,124 @@
+"""The tally of a ledenraadpleging, kept up to date one ballot at a time.
+
+Every ballot costs the same constant work (one voter row, one consultation row, one province
+row), so the tally of an electorate of any size reads as one row and never needs a recount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.utils import get_topic
+
+from domain.consultation import Consultation, Voter
+
+TOPICS = [
+    get_topic(cls)
+    for cls in (
+        Consultation.Opened,
+        Consultation.BallotCast,
+        Consultation.BallotRecast,
+        Consultation.Extended,
+        Consultation.Closed,
+        Consultation.Cancelled,
+    )
+]
+
+
+@dataclass(frozen=True)
+class Delta:
+    yes_weight: int = 0
+    no_weight: int = 0
+    yes_members: int = 0
+    no_members: int = 0
+
+
+@dataclass(frozen=True)
+class StandingVoter:
+    province: str
+    weight: int
+    choice: str | None
+
+
+class TallyView(Protocol):
+    """Where the tally lives; an adapter implements it inside one transaction per batch."""
+
+    def add_consultation(
+        self, consultation_id: str, title: str, closes_at: str, voters: list[Voter]
+    ) -> None: ...
+
+    def voter(self, consultation_id: str, member: str) -> StandingVoter | None: ...
+
+    def set_ballot(
+        self, consultation_id: str, member: str, choice: str, explanation: str, at: str
+    ) -> None: ...
+
+    def add(self, consultation_id: str, province: str, delta: Delta) -> None: ...
+
+    def set_state(self, consultation_id: str, **fields: str) -> None: ...
+
+
+def ballot_delta(previous: str | None, new: str, weight: int) -> Delta:
+    yes = int(new == "yes") - int(previous == "yes")
+    no = int(new == "no") - int(previous == "no")
+    return Delta(yes_weight=yes * weight, no_weight=no * weight, yes_members=yes, no_members=no)
+
+
+class TallyProjection:
+    name = "tally"
+    topics = TOPICS
+
+    def process(self, event: DomainEventProtocol[Any], view: TallyView) -> None:
+        cid = str(event.originator_id)
+        if isinstance(event, Consultation.Opened):
+            voters = [Voter.from_dict(code, data) for code, data in event.electorate.items()]
+            view.add_consultation(cid, event.title, event.closes_at.isoformat(), voters)
+        elif isinstance(event, Consultation.BallotCast | Consultation.BallotRecast):
+            standing = view.voter(cid, event.member)
+            if standing is None:  # the aggregate refuses such ballots; never count one
+                return
+            view.add(cid, standing.province, ballot_delta(standing.choice, event.choice, standing.weight))
+            view.set_ballot(cid, event.member, event.choice, event.explanation, event.at.isoformat())
+        elif isinstance(event, Consultation.Extended):
+            view.set_state(cid, closes_at=event.closes_at.isoformat())
+        elif isinstance(event, Consultation.Closed):
+            view.set_state(cid, state="closed")
+        elif isinstance(event, Consultation.Cancelled):
+            view.set_state(cid, state="cancelled")
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 2) if whole else 0.0
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Only cast votes count: percentages are over the weight of the ballots cast."""
+
+    yes_weight: int
+    no_weight: int
+    yes_members: int
+    no_members: int
+    electorate_members: int
+    electorate_weight: int
+
+    @property
+    def voted_members(self) -> int:
+        return self.yes_members + self.no_members
+
+    @property
+    def voted_weight(self) -> int:
+        return self.yes_weight + self.no_weight
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "voted_members": self.voted_members,
+            "voted_weight": self.voted_weight,
+            "yes_pct": _pct(self.yes_weight, self.voted_weight),
+            "no_pct": _pct(self.no_weight, self.voted_weight),
+            "turnout_members_pct": _pct(self.voted_members, self.electorate_members),
+            "turnout_weight_pct": _pct(self.voted_weight, self.electorate_weight),
+        }

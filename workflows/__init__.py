@@ -1,0 +1,1 @@
+"""Application services (commands and queries) and the process managers that link aggregates."""

@@ -1,0 +1,91 @@
+"""The application every service mixes into: one event log for all of the association's processes.
+
+One application (not one per process) because auditors replay, hash and export *the* log, and
+because SQLite keeps one notification sequence per file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.utils import EnvType
+
+from domain.errors import ConflictError, NotFoundError
+from workflows.clock import Clock, SystemClock
+
+A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+
+CONFLICT_RETRIES = 5
+PAGE = 500
+
+
+class ConcurrentChangeError(ConflictError):
+    code = "concurrent_change"
+
+
+class GovernanceBase(Application[UUID]):
+    name = "Governance"
+
+    def __init__(self, env: EnvType | None = None, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock: Clock = clock or SystemClock()
+
+    def _load(self, kind: type[A], aggregate_id: UUID, missing: NotFoundError) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise missing from None
+        if not isinstance(aggregate, kind):
+            raise missing
+        return aggregate
+
+    def _change(
+        self,
+        kind: type[A],
+        aggregate_id: UUID,
+        missing: NotFoundError,
+        command: Callable[[A], R],
+    ) -> R:
+        """Get, apply `command`, save; on a concurrent write, reload and try again (bounded)."""
+        for _ in range(CONFLICT_RETRIES):
+            aggregate = self._load(kind, aggregate_id, missing)
+            result = command(aggregate)
+            try:
+                self.save(aggregate)
+            except IntegrityError:
+                continue
+            return result
+        raise ConcurrentChangeError(
+            f"{kind.__name__.lower()} {aggregate_id} kept changing under this command "
+            f"({CONFLICT_RETRIES} tries); try again"
+        )
+
+    def notifications(
+        self, start: int = 1, topics: Sequence[str] = (), stop: int | None = None
+    ) -> Iterator[Notification]:
+        """Stream the log from position `start`, a page at a time (the library caps its own log)."""
+        position = start
+        while True:
+            page = self.recorder.select_notifications(
+                start=position, limit=PAGE, stop=stop, topics=topics
+            )
+            yield from page
+            if len(page) < PAGE:
+                return
+            position = page[-1].id + 1
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def aggregates_of(self, kind: type[A], created_topic: str) -> Iterator[A]:
+        for notification in self.notifications(topics=[created_topic]):
+            aggregate = self.repository.get(notification.originator_id)
+            if isinstance(aggregate, kind):
+                yield aggregate
+

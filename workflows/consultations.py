@@ -1,0 +1,149 @@
+"""Commands and queries on ledenraadplegingen (member consultations)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain.actor import Actor, Role
+from domain.consultation import Choice, Consultation, build_electorate
+from domain.errors import UnknownConsultationError, UnknownMemberError
+from domain.member import Member, member_id
+from domain.weights import WeightRule
+from workflows.members import MemberService
+
+CONSULTATION_OPENED = get_topic(Consultation.Opened)
+
+
+def _unknown(consultation_id: UUID) -> UnknownConsultationError:
+    return UnknownConsultationError(f"unknown consultation {consultation_id}")
+
+
+class ConsultationService(MemberService):
+    def open_consultation(
+        self,
+        *,
+        title: str,
+        question: str,
+        agreements: list[str],
+        closes_at: datetime,
+        timezone: str,
+        actor: Actor,
+        reason: str,
+        opens_at: datetime | None = None,
+        weight_rule: WeightRule = WeightRule.CEIL,
+        population_year: int = 2024,
+    ) -> UUID:
+        actor.require(Role.OFFICER, doing="open a consultation")
+        now = self.clock.now()
+        electorate = build_electorate(self.members_for_year(population_year), weight_rule)
+        consultation = Consultation.open(
+            title=title,
+            question=question,
+            agreements=agreements,
+            opens_at=opens_at or now,
+            closes_at=closes_at,
+            timezone=timezone,
+            weight_rule=weight_rule,
+            population_year=population_year,
+            electorate=electorate,
+            actor=str(actor),
+            reason=reason,
+            at=now,
+        )
+        self.save(consultation)
+        return consultation.id
+
+    def cast_ballot(
+        self,
+        consultation_id: UUID,
+        *,
+        member: str,
+        choice: str,
+        actor: Actor,
+        explanation: str = "",
+    ) -> bool:
+        """Cast or re-cast; returns False when the same ballot was standing already."""
+        actor.require_may_cast_for(member)
+        parsed = Choice.parse(choice)
+        self._load(Member, member_id(member), UnknownMemberError(f"unknown member {member}"))
+        now = self.clock.now()
+        return self._change(
+            Consultation,
+            consultation_id,
+            _unknown(consultation_id),
+            lambda c: c.cast(
+                member=member, choice=parsed, explanation=explanation, actor=str(actor), at=now
+            ),
+        )
+
+    def close_consultation(
+        self, consultation_id: UUID, *, actor: Actor, reason: str = "", rule: str = ""
+    ) -> bool:
+        """Close; returns False when it was closed already."""
+        actor.require(Role.OFFICER, Role.SYSTEM, doing="close a consultation")
+        now = self.clock.now()
+        return self._change(
+            Consultation,
+            consultation_id,
+            _unknown(consultation_id),
+            lambda c: c.close(actor=str(actor), reason=reason, at=now, rule=rule),
+        )
+
+    def extend_consultation(
+        self, consultation_id: UUID, *, closes_at: datetime, actor: Actor, reason: str
+    ) -> None:
+        actor.require(Role.OFFICER, doing="extend a consultation")
+        now = self.clock.now()
+        self._change(
+            Consultation,
+            consultation_id,
+            _unknown(consultation_id),
+            lambda c: c.extend(closes_at=closes_at, actor=str(actor), reason=reason, at=now),
+        )
+
+    def cancel_consultation(self, consultation_id: UUID, *, actor: Actor, reason: str) -> None:
+        actor.require(Role.OFFICER, doing="cancel a consultation")
+        now = self.clock.now()
+        self._change(
+            Consultation,
+            consultation_id,
+            _unknown(consultation_id),
+            lambda c: c.cancel(actor=str(actor), reason=reason, at=now),
+        )
+
+    def get_consultation(self, consultation_id: UUID) -> dict[str, Any]:
+        c = self._load(Consultation, consultation_id, _unknown(consultation_id))
+        return {
+            "id": str(c.id),
+            "title": c.title,
+            "question": c.question,
+            "agreements": list(c.agreements),
+            "opens_at": c.opens_at.isoformat(),
+            "closes_at": c.closes_at.isoformat(),
+            "timezone": c.timezone,
+            "weight_rule": c.weight_rule,
+            "population_year": c.population_year,
+            "phase": c.phase(self.clock.now()).value,
+            "electorate_members": len(c.electorate),
+            "electorate_weight": c.electorate_weight,
+            "ballots_standing": len(c.ballots),
+            "version": c.version,
+        }
+
+    def list_consultations(self) -> list[dict[str, Any]]:
+        return [
+            self.get_consultation(c.id)
+            for c in self.aggregates_of(Consultation, CONSULTATION_OPENED)
+        ]
+
+    def standing_ballots(self, consultation_id: UUID) -> dict[str, tuple[str, int]]:
+        """member -> (choice, weight) of every standing ballot, straight from the aggregate."""
+        c = self._load(Consultation, consultation_id, _unknown(consultation_id))
+        return {
+            code: (str(data["choice"]), int(c.electorate[code]["weight"]))
+            for code, data in c.ballots.items()
+        }
