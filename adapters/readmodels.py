@@ -140,33 +140,49 @@ class ReadModels:
 
     def tally(self, consultation_id: str) -> Tally | None:
         with self.reading() as conn:
-            row = conn.execute(
-                select(tally_consultations).where(
-                    tally_consultations.c.consultation_id == consultation_id
+            row = (
+                conn.execute(
+                    select(tally_consultations).where(
+                        tally_consultations.c.consultation_id == consultation_id
+                    )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
         return None if row is None else _tally(row)
 
     def tally_by_province(self, consultation_id: str) -> dict[str, Tally]:
         with self.reading() as conn:
-            rows = conn.execute(
-                select(tally_provinces)
-                .where(tally_provinces.c.consultation_id == consultation_id)
-                .order_by(tally_provinces.c.province)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(tally_provinces)
+                    .where(tally_provinces.c.consultation_id == consultation_id)
+                    .order_by(tally_provinces.c.province)
+                )
+                .mappings()
+                .all()
+            )
         return {str(row["province"]): _tally(row) for row in rows}
 
     def explanations(self, consultation_id: str) -> list[dict[str, Any]]:
         with self.reading() as conn:
-            rows = conn.execute(
-                select(tally_voters)
-                .where(tally_voters.c.consultation_id == consultation_id)
-                .where(tally_voters.c.explanation != "")
-                .order_by(tally_voters.c.member)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(tally_voters)
+                    .where(tally_voters.c.consultation_id == consultation_id)
+                    .where(tally_voters.c.explanation != "")
+                    .order_by(tally_voters.c.member)
+                )
+                .mappings()
+                .all()
+            )
         return [
-            {"member": r["member"], "name": r["name"], "choice": r["choice"],
-             "explanation": r["explanation"]}
+            {
+                "member": r["member"],
+                "name": r["name"],
+                "choice": r["choice"],
+                "explanation": r["explanation"],
+            }
             for r in rows
         ]
 
@@ -219,8 +235,13 @@ class SqlTallyView:
             self.conn.execute(
                 insert(tally_provinces),
                 [
-                    {"consultation_id": consultation_id, "province": p, "electorate_members": m,
-                     "electorate_weight": w, **dict.fromkeys(_counts, 0)}
+                    {
+                        "consultation_id": consultation_id,
+                        "province": p,
+                        "electorate_members": m,
+                        "electorate_weight": w,
+                        **dict.fromkeys(_counts, 0),
+                    }
                     for p, (m, w) in provinces.items()
                 ],
             )
@@ -228,9 +249,16 @@ class SqlTallyView:
             self.conn.execute(
                 insert(tally_voters),
                 [
-                    {"consultation_id": consultation_id, "member": v.code, "name": v.name,
-                     "province": v.province, "weight": v.weight, "choice": None,
-                     "explanation": "", "cast_at": None}
+                    {
+                        "consultation_id": consultation_id,
+                        "member": v.code,
+                        "name": v.name,
+                        "province": v.province,
+                        "weight": v.weight,
+                        "choice": None,
+                        "explanation": "",
+                        "cast_at": None,
+                    }
                     for v in voters
                 ],
             )

@@ -34,7 +34,9 @@ def parse_moment(text: str, tz_name: str = DEFAULT_TZ, *, what: str = "time") ->
     try:
         parsed = datetime.fromisoformat(cleaned)
     except ValueError:
-        raise TimeInputError(f"{what} {text!r} is not an ISO date-time like 2025-10-22T16:00") from None
+        raise TimeInputError(
+            f"{what} {text!r} is not an ISO date-time like 2025-10-22T16:00"
+        ) from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(tz)
     early, late = parsed.replace(tzinfo=tz, fold=0), parsed.replace(tzinfo=tz, fold=1)

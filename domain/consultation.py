@@ -113,6 +113,54 @@ def _require_reason(reason: str, doing: str) -> str:
 
 
 class Consultation(Aggregate):
+    class Opened(Aggregate.Created):
+        title: str
+        question: str
+        agreements: list[str]
+        opens_at: datetime
+        closes_at: datetime
+        timezone: str
+        weight_rule: str
+        population_year: int
+        electorate: dict[str, dict[str, Any]]
+        actor: str
+        reason: str
+        at: datetime
+
+    class BallotCast(Aggregate.Event):
+        member: str
+        choice: str
+        explanation: str
+        actor: str
+        at: datetime
+
+    class BallotRecast(Aggregate.Event):
+        member: str
+        choice: str
+        previous_choice: str
+        explanation: str
+        actor: str
+        at: datetime
+
+    class Closed(Aggregate.Event):
+        actor: str
+        reason: str
+        at: datetime
+        early: bool
+        rule: str
+
+    class Extended(Aggregate.Event):
+        closes_at: datetime
+        previous_closes_at: datetime
+        actor: str
+        reason: str
+        at: datetime
+
+    class Cancelled(Aggregate.Event):
+        actor: str
+        reason: str
+        at: datetime
+
     title: str
     question: str
     agreements: list[str]
@@ -147,8 +195,14 @@ class Consultation(Aggregate):
         if not title or len(title) > MAX_TITLE:
             raise InvalidInputError(f"a consultation needs a title of 1..{MAX_TITLE} characters")
         if not question or len(question) > MAX_QUESTION:
-            raise InvalidInputError(f"a consultation needs a question of 1..{MAX_QUESTION} characters")
-        for moment, what in ((opens_at, "the opening time"), (closes_at, "the closing time"), (at, "now")):
+            raise InvalidInputError(
+                f"a consultation needs a question of 1..{MAX_QUESTION} characters"
+            )
+        for moment, what in (
+            (opens_at, "the opening time"),
+            (closes_at, "the closing time"),
+            (at, "now"),
+        ):
             _require_aware(moment, what)
         if closes_at <= opens_at:
             raise InvalidDeadlineError(
@@ -176,7 +230,7 @@ class Consultation(Aggregate):
             at=at,
         )
 
-    @event("Opened")
+    @event(Opened)
     def __init__(
         self,
         title: str,
@@ -227,7 +281,9 @@ class Consultation(Aggregate):
         data = self.ballots.get(member)
         if data is None:
             return None
-        return Ballot(member, Choice(data["choice"]), data["explanation"], data["cast_by"], data["at"])
+        return Ballot(
+            member, Choice(data["choice"]), data["explanation"], data["cast_by"], data["at"]
+        )
 
     @property
     def electorate_weight(self) -> int:
@@ -254,14 +310,19 @@ class Consultation(Aggregate):
                 f"a ballot at {at.isoformat()} is too late"
             )
         if member not in self.electorate:
-            raise NotInElectorateError(f"{member} is not in the electorate of consultation {self.id}")
+            raise NotInElectorateError(
+                f"{member} is not in the electorate of consultation {self.id}"
+            )
         explanation = explanation.strip()
         if len(explanation) > MAX_EXPLANATION:
             raise InvalidInputError(
                 f"an explanation has at most {MAX_EXPLANATION} characters, got {len(explanation)}"
             )
         standing = self.ballot(member)
-        if standing is not None and (standing.choice, standing.explanation) == (choice, explanation):
+        if standing is not None and (standing.choice, standing.explanation) == (
+            choice,
+            explanation,
+        ):
             return False
         if standing is None:
             self._ballot_cast(
@@ -305,7 +366,8 @@ class Consultation(Aggregate):
         phase = self.phase(at)
         if phase not in (Phase.OPEN, Phase.SCHEDULED):
             raise ConsultationClosedError(
-                f"consultation {self.id} is {phase.value}: only an open consultation can be extended"
+                f"consultation {self.id} is {phase.value}: "
+                "only an open consultation can be extended"
             )
         if closes_at <= self.closes_at:
             raise InvalidDeadlineError(
@@ -325,21 +387,25 @@ class Consultation(Aggregate):
             raise ConsultationCancelledError(f"consultation {self.id} was cancelled already")
         if phase in (Phase.CLOSED, Phase.DEADLINE_PASSED):
             raise ConsultationClosedError(
-                f"consultation {self.id} is {phase.value}: its result stands and cannot be cancelled"
+                f"consultation {self.id} is {phase.value}: "
+                "its result stands and cannot be cancelled"
             )
         self._cancelled(actor=actor, reason=_require_reason(reason, "cancel a consultation"), at=at)
 
     # Events: they only change state, because they re-run on every replay -------------------
 
-    @event("BallotCast")
+    @event(BallotCast)
     def _ballot_cast(
         self, member: str, choice: str, explanation: str, actor: str, at: datetime
     ) -> None:
         self.ballots[member] = {
-            "choice": choice, "explanation": explanation, "cast_by": actor, "at": at
+            "choice": choice,
+            "explanation": explanation,
+            "cast_by": actor,
+            "at": at,
         }
 
-    @event("BallotRecast")
+    @event(BallotRecast)
     def _ballot_recast(
         self,
         member: str,
@@ -350,14 +416,17 @@ class Consultation(Aggregate):
         at: datetime,
     ) -> None:
         self.ballots[member] = {
-            "choice": choice, "explanation": explanation, "cast_by": actor, "at": at
+            "choice": choice,
+            "explanation": explanation,
+            "cast_by": actor,
+            "at": at,
         }
 
-    @event("Closed")
+    @event(Closed)
     def _closed(self, actor: str, reason: str, at: datetime, early: bool, rule: str) -> None:
         self.closed = True
 
-    @event("Extended")
+    @event(Extended)
     def _extended(
         self,
         closes_at: datetime,
@@ -368,6 +437,6 @@ class Consultation(Aggregate):
     ) -> None:
         self.closes_at = closes_at
 
-    @event("Cancelled")
+    @event(Cancelled)
     def _cancelled(self, actor: str, reason: str, at: datetime) -> None:
         self.cancelled = True

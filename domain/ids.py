@@ -1,4 +1,4 @@
-"""Ids of aggregates with a natural key are uuid5 of that key, so a key always finds its aggregate."""
+"""Ids of aggregates with a natural key are uuid5 of that key: a key always finds its aggregate."""
 
 from __future__ import annotations
 

@@ -40,6 +40,30 @@ class MemberFacts:
 
 
 class Member(Aggregate):
+    class Registered(Aggregate.Created):
+        code: str
+        name: str
+        province: str
+        year: int
+        inhabitants: int
+        actor: str
+        reason: str
+        at: datetime
+
+    class DetailsChanged(Aggregate.Event):
+        name: str
+        province: str
+        actor: str
+        reason: str
+        at: datetime
+
+    class PopulationRecorded(Aggregate.Event):
+        year: int
+        inhabitants: int
+        actor: str
+        reason: str
+        at: datetime
+
     code: str
     name: str
     province: str
@@ -62,7 +86,7 @@ class Member(Aggregate):
             at=at,
         )
 
-    @event("Registered")
+    @event(Registered)
     def __init__(
         self,
         code: str,
@@ -97,14 +121,14 @@ class Member(Aggregate):
     def population(self, year: int) -> int | None:
         return self.populations.get(str(year))
 
-    @event("DetailsChanged")
+    @event(DetailsChanged)
     def _details_changed(
         self, name: str, province: str, actor: str, reason: str, at: datetime
     ) -> None:
         self.name = name
         self.province = province
 
-    @event("PopulationRecorded")
+    @event(PopulationRecorded)
     def _population_recorded(
         self, year: int, inhabitants: int, actor: str, reason: str, at: datetime
     ) -> None:

@@ -51,9 +51,10 @@ class LogEntry:
 def describe(position: int, event: DomainEventProtocol[Any]) -> LogEntry:
     fields = vars(event)
     effective = fields.get("at")
+    recorded = fields.get("timestamp")
     return LogEntry(
         position=position,
-        recorded_at=event.timestamp.isoformat(),
+        recorded_at=recorded.isoformat() if isinstance(recorded, datetime) else "",
         effective_at=effective.isoformat() if isinstance(effective, datetime) else "",
         aggregate_id=str(event.originator_id),
         version=event.originator_version,

@@ -79,8 +79,12 @@ class TallyProjection:
             standing = view.voter(cid, event.member)
             if standing is None:  # the aggregate refuses such ballots; never count one
                 return
-            view.add(cid, standing.province, ballot_delta(standing.choice, event.choice, standing.weight))
-            view.set_ballot(cid, event.member, event.choice, event.explanation, event.at.isoformat())
+            view.add(
+                cid, standing.province, ballot_delta(standing.choice, event.choice, standing.weight)
+            )
+            view.set_ballot(
+                cid, event.member, event.choice, event.explanation, event.at.isoformat()
+            )
         elif isinstance(event, Consultation.Extended):
             view.set_state(cid, closes_at=event.closes_at.isoformat())
         elif isinstance(event, Consultation.Closed):

@@ -38,7 +38,7 @@ class GovernanceBase(Application[UUID]):
 
     def _load(self, kind: type[A], aggregate_id: UUID, missing: NotFoundError) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise missing from None
         if not isinstance(aggregate, kind):
@@ -85,7 +85,6 @@ class GovernanceBase(Application[UUID]):
 
     def aggregates_of(self, kind: type[A], created_topic: str) -> Iterator[A]:
         for notification in self.notifications(topics=[created_topic]):
-            aggregate = self.repository.get(notification.originator_id)
-            if isinstance(aggregate, kind):
-                yield aggregate
-
+            found: Aggregate = self.repository.get(UUID(str(notification.originator_id)))
+            if isinstance(found, kind):
+                yield found

@@ -39,7 +39,9 @@ class MemberService(GovernanceBase):
         actor.require(Role.OFFICER, doing="load members")
         duplicates = [code for code, n in Counter(f.code for f in facts).items() if n > 1]
         if duplicates:
-            raise InvalidInputError(f"duplicate municipality codes: {', '.join(sorted(duplicates))}")
+            raise InvalidInputError(
+                f"duplicate municipality codes: {', '.join(sorted(duplicates))}"
+            )
         if not reason.strip():
             raise InvalidInputError("give a reason to load members")
         now = self.clock.now()

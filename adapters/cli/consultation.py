@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from adapters.bootstrap import Engine
 from adapters.cli.common import (
     ActorOpt,
     DataDirOpt,
@@ -18,7 +19,6 @@ from adapters.cli.common import (
     parse_id,
     print_json,
 )
-from adapters.bootstrap import Engine
 from adapters.timeparse import DEFAULT_TZ, parse_moment, zone
 from domain.errors import UnknownConsultationError
 from domain.weights import WeightRule
@@ -36,8 +36,9 @@ TzOpt = Annotated[str, typer.Option("--tz", help="Time zone for times given with
 def open_command(
     title: Annotated[str, typer.Option("--title", show_default=False)],
     question: Annotated[str, typer.Option("--question", show_default=False)],
-    closes: Annotated[str, typer.Option("--closes", help="Deadline, e.g. 2025-10-22T16:00.",
-                                        show_default=False)],
+    closes: Annotated[
+        str, typer.Option("--closes", help="Deadline, e.g. 2025-10-22T16:00.", show_default=False)
+    ],
     reason: ReasonOpt = "",
     agreement: Annotated[list[str] | None, typer.Option("--agreement", help="Repeatable.")] = None,
     opens: Annotated[str | None, typer.Option("--opens", help="Default: now.")] = None,
@@ -78,8 +79,9 @@ def open_command(
 @guarded
 def cast_command(
     consultation_id: IdArg,
-    member: Annotated[str, typer.Option("--member", help="CBS code, e.g. GM0090.",
-                                        show_default=False)],
+    member: Annotated[
+        str, typer.Option("--member", help="CBS code, e.g. GM0090.", show_default=False)
+    ],
     choice: Annotated[str, typer.Option("--choice", help="yes|no", show_default=False)],
     explanation: Annotated[str, typer.Option("--explanation")] = "",
     actor: ActorOpt = None,
@@ -180,7 +182,9 @@ def show_command(
         return
     table = Table(show_header=False, box=None)
     for key, value in info.items():
-        table.add_row(key.replace("_", " "), ", ".join(value) if isinstance(value, list) else str(value))
+        table.add_row(
+            key.replace("_", " "), ", ".join(value) if isinstance(value, list) else str(value)
+        )
     out.print(table)
 
 
@@ -208,8 +212,12 @@ def tally_table(title: str, rows: dict[str, Tally]) -> Table:
     for label, tally in rows.items():
         d = tally.as_dict()
         table.add_row(
-            label, str(d["yes_weight"]), str(d["no_weight"]), f"{d['yes_pct']:.2f}",
-            str(d["voted_members"]), str(d["electorate_members"]),
+            label,
+            str(d["yes_weight"]),
+            str(d["no_weight"]),
+            f"{d['yes_pct']:.2f}",
+            str(d["voted_members"]),
+            str(d["electorate_members"]),
             f"{d['turnout_weight_pct']:.2f}%",
         )
     return table
@@ -238,10 +246,12 @@ def tally_command(
     with engine(data_dir) as e:
         tally, provinces = load_tally(e, cid)
     if json_output:
-        print_json({
-            "consultation_id": cid,
-            **tally.as_dict(),
-            "provinces": {p: t.as_dict() for p, t in provinces.items()},
-        })
+        print_json(
+            {
+                "consultation_id": cid,
+                **tally.as_dict(),
+                "provinces": {p: t.as_dict() for p, t in provinces.items()},
+            }
+        )
     else:
         print_tally(tally, provinces)

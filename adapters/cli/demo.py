@@ -45,20 +45,25 @@ def demo_command(
             with Progress(console=out, transient=True) as bar:
                 task = bar.add_task("casting ballots", total=None)
                 result = run_consultation_story(
-                    e, clock, seed, lambda done, total: bar.update(task, completed=done, total=total)
+                    e,
+                    clock,
+                    seed,
+                    lambda done, total: bar.update(task, completed=done, total=total),
                 )
         tally, provinces = load_tally(e, str(result.consultation_id))
         head = e.app.head()
     if json_output:
-        print_json({
-            "data_dir": str(target),
-            "consultation_id": str(result.consultation_id),
-            "synthetic": True,
-            "seed": seed,
-            "ballots_cast": result.ballots,
-            "events": head,
-            "tally": tally.as_dict(),
-        })
+        print_json(
+            {
+                "data_dir": str(target),
+                "consultation_id": str(result.consultation_id),
+                "synthetic": True,
+                "seed": seed,
+                "ballots_cast": result.ballots,
+                "events": head,
+                "tally": tally.as_dict(),
+            }
+        )
         return
     out.print(
         f"Ledenraadpleging AZWA/HLO, {OPENS:%d %b %Y} - {CLOSES:%d %b %Y %H:%M} Europe/Amsterdam:"

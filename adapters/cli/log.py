@@ -15,7 +15,9 @@ from projections.event_log import describe
 
 @guarded
 def log_command(
-    aggregate: Annotated[str | None, typer.Option("--aggregate", help="Only this aggregate.")] = None,
+    aggregate: Annotated[
+        str | None, typer.Option("--aggregate", help="Only this aggregate.")
+    ] = None,
     since: Annotated[int, typer.Option("--from", help="Start at this position.", min=1)] = 1,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
@@ -40,7 +42,11 @@ def log_command(
             if "electorate" in entry.data:
                 data["electorate"] = f"{len(entry.data['electorate'])} members"
             table.add_row(
-                str(entry.position), entry.effective_at, entry.aggregate_id[:8], entry.event,
-                entry.actor, json.dumps(data, ensure_ascii=False),
+                str(entry.position),
+                entry.effective_at,
+                entry.aggregate_id[:8],
+                entry.event,
+                entry.actor,
+                json.dumps(data, ensure_ascii=False),
             )
         out.print(table)

@@ -8,8 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from adapters.cli.common import ActorOpt, DataDirOpt, JsonOpt, actor_from, engine, guarded, out
-from adapters.cli.common import print_json
+from adapters.cli.common import (
+    ActorOpt,
+    DataDirOpt,
+    JsonOpt,
+    actor_from,
+    engine,
+    guarded,
+    out,
+    print_json,
+)
 from adapters.members_csv import read_members_csv, shipped_members_path
 
 app = typer.Typer(help="The members: municipalities and their population.", no_args_is_help=True)
@@ -20,8 +28,11 @@ app = typer.Typer(help="The members: municipalities and their population.", no_a
 def load_command(
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="CSV with code,name,province,inhabitants,year "
-                     "(default: the shipped CBS 2024 file)."),
+        typer.Option(
+            "--file",
+            help="CSV with code,name,province,inhabitants,year "
+            "(default: the shipped CBS 2024 file).",
+        ),
     ] = None,
     reason: Annotated[str, typer.Option("--reason", help="Why the members are loaded.")] = "",
     actor: ActorOpt = None,
@@ -64,7 +75,9 @@ def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> N
         populations = m["populations"]
         latest = max(populations) if populations else ""
         table.add_row(
-            m["code"], m["name"], m["province"],
+            m["code"],
+            m["name"],
+            m["province"],
             f"{populations[latest]:,} ({latest})" if latest else "",
         )
     out.print(table)
