@@ -18,8 +18,10 @@ _configured: list[Path] = []
 def configure(log_path: Path | None) -> None:
     if log_path is not None and _configured == [log_path]:
         return
+    if log_path is not None and not log_path.parent.is_dir():
+        log_path = None
     handlers: list[logging.Handler] = []
-    if log_path is not None and log_path.parent.is_dir():
+    if log_path is not None:
         handlers.append(logging.FileHandler(log_path, encoding="utf-8"))
     else:
         handlers.append(logging.NullHandler())

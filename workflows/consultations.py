@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
 from domain.consultation import Choice, Consultation, build_electorate
-from domain.errors import UnknownConsultationError, UnknownMemberError
+from domain.errors import InvalidInputError, UnknownConsultationError, UnknownMemberError
 from domain.member import Member, member_id
 from domain.weights import WeightRule
 from workflows.members import MemberService
@@ -38,13 +39,17 @@ class ConsultationService(MemberService):
         population_year: int = 2024,
     ) -> UUID:
         actor.require(Role.OFFICER, doing="open a consultation")
+        try:
+            zone = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInputError(f"unknown time zone {timezone!r}") from None
         now = self.clock.now()
         electorate = build_electorate(self.members_for_year(population_year), weight_rule)
         consultation = Consultation.open(
             title=title,
             question=question,
             agreements=agreements,
-            opens_at=opens_at or now,
+            opens_at=opens_at or now.astimezone(zone),
             closes_at=closes_at,
             timezone=timezone,
             weight_rule=weight_rule,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         as_json = bool(kwargs.get("json_output", False))
         name = command.__name__.removesuffix("_command")
+        data_dir = kwargs.get("data_dir")
+        logs.configure(Settings.resolve(data_dir if isinstance(data_dir, Path) else None).log_path)
         try:
             return command(*args, **kwargs)
         except DomainError as e:
@@ -80,6 +83,10 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             raise fail(
                 f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
             ) from None
+        except BrokenPipeError:
+            # The reader stopped listening (`akkoord log | head`): not an error of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except OSError as e:
             raise fail(
                 f"cannot use the data directory: {e.strerror or e} ({e.filename or ''})",
@@ -94,11 +101,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
     settings = Settings.resolve(data_dir)
-    if settings.data_dir.is_dir():
-        logs.configure(settings.log_path)
     with build(settings, create=create) as built:
-        if create:
-            logs.configure(settings.log_path)
+        logs.configure(settings.log_path)
         yield built
 
 

@@ -1,0 +1,230 @@
+"""The consultation on a real SQLite store: commands, tally read model, rebuild, concurrency."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapters.bootstrap import Engine, build
+from adapters.members_csv import read_members_csv, shipped_members_path
+from adapters.settings import Settings
+from domain.actor import SCHEDULER, Actor, Role
+from domain.errors import (
+    BallotTooLateError,
+    InvalidInputError,
+    NotAllowedError,
+    UnknownConsultationError,
+    UnknownMemberError,
+)
+from domain.weights import vote_weight
+from tests.conftest import CLOSES, OFFICER, OPENS, START, secretary
+from workflows.clock import SimulatedClock
+
+FACTS = read_members_csv(shipped_members_path())
+
+
+def open_consultation(e: Engine, clock: SimulatedClock, members=FACTS) -> str:
+    e.app.load_members(list(members), actor=OFFICER, reason="CBS 2024")
+    clock.set(OPENS)
+    cid = e.app.open_consultation(
+        title="AZWA/HLO",
+        question="Stemt u in?",
+        agreements=["AZWA", "HLO"],
+        closes_at=CLOSES,
+        timezone="Europe/Amsterdam",
+        actor=OFFICER,
+        reason="Lbr. 25/041",
+    )
+    e.catch_up()
+    return str(cid)
+
+
+def independent_tally(e: Engine, cid: str) -> dict[str, int]:
+    standing = e.app.standing_ballots(UUID(cid))
+    return {
+        "yes_weight": sum(w for ch, w in standing.values() if ch == "yes"),
+        "no_weight": sum(w for ch, w in standing.values() if ch == "no"),
+        "voted_members": len(standing),
+    }
+
+
+def test_tally_read_model_follows_ballots_and_rebuilds_identically(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    cid = open_consultation(engine, clock)
+    uid = UUID(cid)
+    for i, fact in enumerate(FACTS[:40]):
+        clock.advance(timedelta(minutes=5))
+        engine.app.cast_ballot(
+            uid,
+            member=fact.code,
+            choice="yes" if i % 4 else "no",
+            explanation="toelichting" if i % 7 == 0 else "",
+            actor=secretary(fact.code),
+        )
+    engine.app.cast_ballot(uid, member=FACTS[0].code, choice="yes", actor=secretary(FACTS[0].code))
+    engine.catch_up()
+    tally = engine.views.tally(cid)
+    assert tally is not None
+    expected = independent_tally(engine, cid)
+    assert {k: tally.as_dict()[k] for k in expected} == expected
+    assert tally.electorate_members == 342
+    assert tally.electorate_weight == sum(vote_weight(f.inhabitants) for f in FACTS)
+    provinces = engine.views.tally_by_province(cid)
+    assert sum(p.voted_members for p in provinces.values()) == 40
+    live = engine.views.dump()
+    engine.rebuild()
+    assert engine.views.dump() == live
+
+
+def test_late_ballot_is_refused_before_any_close_and_nothing_is_written(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    uid = UUID(open_consultation(engine, clock))
+    head = engine.app.head()
+    clock.set(CLOSES)
+    with pytest.raises(BallotTooLateError):
+        engine.app.cast_ballot(uid, member="GM0090", choice="yes", actor=secretary("GM0090"))
+    assert engine.app.head() == head
+    assert engine.app.get_consultation(uid)["phase"] == "deadline passed"
+    assert engine.app.close_consultation(uid, actor=SCHEDULER, rule="closes_at")
+    assert not engine.app.close_consultation(uid, actor=SCHEDULER, rule="closes_at")
+    assert engine.app.head() == head + 1
+
+
+def test_roles_and_unknowns_are_refused_and_nothing_is_written(
+    engine: Engine, clock: SimulatedClock
+) -> None:
+    uid = UUID(open_consultation(engine, clock))
+    clock.advance(timedelta(days=1))
+    head = engine.app.head()
+    refusals = [
+        (
+            NotAllowedError,
+            lambda: engine.app.cast_ballot(
+                uid, member="GM0363", choice="yes", actor=secretary("GM0090")
+            ),
+        ),
+        (
+            NotAllowedError,
+            lambda: engine.app.close_consultation(uid, actor=Actor(Role.AUDITOR, "a"), reason="x"),
+        ),
+        (
+            NotAllowedError,
+            lambda: engine.app.open_consultation(
+                title="t",
+                question="q",
+                agreements=[],
+                closes_at=CLOSES,
+                timezone="Europe/Amsterdam",
+                actor=secretary("GM0090"),
+                reason="r",
+            ),
+        ),
+        (
+            UnknownMemberError,
+            lambda: engine.app.cast_ballot(
+                uid, member="GM9999", choice="yes", actor=secretary("GM9999")
+            ),
+        ),
+        (
+            UnknownConsultationError,
+            lambda: engine.app.cast_ballot(
+                uuid4(), member="GM0090", choice="yes", actor=secretary("GM0090")
+            ),
+        ),
+        (
+            InvalidInputError,
+            lambda: engine.app.open_consultation(
+                title="t",
+                question="q",
+                agreements=[],
+                closes_at=CLOSES,
+                timezone="Mars/Base",
+                actor=OFFICER,
+                reason="r",
+            ),
+        ),
+        (
+            InvalidInputError,
+            lambda: engine.app.open_consultation(
+                title="t",
+                question="q",
+                agreements=[],
+                closes_at=CLOSES,
+                timezone="Europe/Amsterdam",
+                actor=OFFICER,
+                reason="r",
+                population_year=2031,
+            ),
+        ),
+    ]
+    for error, command in refusals:
+        with pytest.raises(error):
+            command()
+    assert engine.app.head() == head
+
+
+def test_two_processes_catching_up_at_once_count_every_ballot_once(
+    store_dir: Path, engine: Engine, clock: SimulatedClock
+) -> None:
+    cid = open_consultation(engine, clock)
+    for fact in FACTS[:150]:
+        clock.advance(timedelta(minutes=1))
+        engine.app.cast_ballot(
+            UUID(cid), member=fact.code, choice="yes", actor=secretary(fact.code)
+        )
+    others = [build(Settings(store_dir)) for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda o=o: o.projectors[0].catch_up(o.app, o.views, batch=7))
+        for o in others
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for o in others:
+        o.close()
+    tally = engine.views.tally(cid)
+    assert tally is not None and tally.voted_members == 150
+    assert tally.as_dict()["yes_weight"] == independent_tally(engine, cid)["yes_weight"]
+
+
+SMALL = FACTS[:25]
+casts = st.lists(
+    st.tuples(
+        st.sampled_from([f.code for f in SMALL]),
+        st.sampled_from(["yes", "no"]),
+        st.integers(1, 600),
+    ),
+    max_size=40,
+)
+
+
+@given(items=casts, rebuild_batch=st.integers(1, 50))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_rebuild_from_the_log_equals_live_updates(tmp_path_factory, items, rebuild_batch) -> None:
+    clock = SimulatedClock(START)
+    with build(Settings(tmp_path_factory.mktemp("s")), create=True, clock=clock) as e:
+        cid = open_consultation(e, clock, SMALL)
+        for code, choice, minutes in items:
+            clock.advance(timedelta(minutes=minutes))
+            e.app.cast_ballot(UUID(cid), member=code, choice=choice, actor=secretary(code))
+            e.catch_up()  # live: one small step at a time
+        live = e.views.dump()
+        for projector in e.projectors:
+            projector.reset(e.views)
+            projector.catch_up(e.app, e.views, batch=rebuild_batch)
+        assert e.views.dump() == live
+        tally = e.views.tally(cid)
+        assert tally is not None
+        expected = independent_tally(e, cid)
+        assert {k: tally.as_dict()[k] for k in expected} == expected
