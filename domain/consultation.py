@@ -204,14 +204,14 @@ class Consultation(Aggregate):
             (at, "now"),
         ):
             _require_aware(moment, what)
+        if closes_at <= at:
+            raise InvalidDeadlineError(
+                f"the closing time {closes_at.isoformat()} has already passed"
+            )
         if closes_at <= opens_at:
             raise InvalidDeadlineError(
                 f"the closing time {closes_at.isoformat()} is not after the opening time "
                 f"{opens_at.isoformat()}"
-            )
-        if closes_at <= at:
-            raise InvalidDeadlineError(
-                f"the closing time {closes_at.isoformat()} has already passed"
             )
         if not electorate:
             raise NoElectorateError("there are no members to consult: load the members first")

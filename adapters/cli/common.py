@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from uuid import UUID
 import typer
 from eventsourcing.persistence import PersistenceError
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters import logs
 from adapters.bootstrap import Engine, build
@@ -78,7 +80,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
                 "refused", code=e.code, reason=str(e)
             )
             raise fail(str(e), code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
-        except PersistenceError as e:
+        except (PersistenceError, sqlite3.Error, SQLAlchemyError) as e:
             logs.logger(command=name).error("storage error", error=str(e))
             raise fail(
                 f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json

@@ -1,0 +1,44 @@
+"""Helpers to drive the real CLI against a real store in a temp dir."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from adapters.cli.main import app
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+class Cli:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, actor: str | None = None) -> Run:
+        env = {"AKKOORD_HOME": str(self.data_dir), "AKKOORD_ACTOR": actor}
+        result = self.runner.invoke(app, list(args), env=env, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    def log_fingerprint(self) -> str:
+        """A hash of every stored event row: equal before and after means nothing was written."""
+        path = self.data_dir / "events.sqlite"
+        if not path.exists():
+            return "no store"
+        with sqlite3.connect(path) as db:
+            rows = db.execute("SELECT rowid, * FROM stored_events ORDER BY rowid").fetchall()
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
