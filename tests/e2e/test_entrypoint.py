@@ -40,21 +40,35 @@ def test_demo_tally_equals_a_recount_from_the_log(tmp_path: Path) -> None:
     assert len(closes) == 1 and closes[0]["actor"] == "system:scheduler"
     assert closes[0]["effective_at"] == "2025-10-22T16:00:00+02:00"
 
-    tally = json.loads(akkoord("consultation", "tally", opened["aggregate_id"], "--json",
-                               home=store).stdout)
+    tally = json.loads(
+        akkoord("consultation", "tally", opened["aggregate_id"], "--json", home=store).stdout
+    )
     assert tally["yes_weight"] == sum(weights[m] for m, c in latest.items() if c == "yes")
     assert tally["no_weight"] == sum(weights[m] for m, c in latest.items() if c == "no")
     assert tally["voted_members"] == len(latest)
-    assert tally == {**demo["tally"], "consultation_id": opened["aggregate_id"],
-                     "provinces": tally["provinces"]}
+    assert tally == {
+        **demo["tally"],
+        "consultation_id": opened["aggregate_id"],
+        "provinces": tally["provinces"],
+    }
 
     human = akkoord("demo", "--data-dir", str(tmp_path / "again"), home=tmp_path)
     assert "SYNTHETIC" in human.stdout and "Tally" in human.stdout
 
 
 def test_a_refusal_from_the_real_process_is_one_line_without_traceback(tmp_path: Path) -> None:
-    run = akkoord("consultation", "cast", "x", "--member", "GM0090", "--choice", "yes",
-                  "--as", "secretary:GM0090", home=tmp_path / "none")
+    run = akkoord(
+        "consultation",
+        "cast",
+        "x",
+        "--member",
+        "GM0090",
+        "--choice",
+        "yes",
+        "--as",
+        "secretary:GM0090",
+        home=tmp_path / "none",
+    )
     assert run.returncode == 2
     assert run.stderr == "error: malformed consultation id 'x'\n"
     assert run.stdout == ""
