@@ -5,10 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adapters.projector import Projector
-from adapters.readmodels import TALLY_TABLES, ReadModels, SqlTallyView
+from adapters.readmodels import (
+    ROW_TABLES,
+    TALLY_TABLES,
+    ReadModels,
+    SqlRows,
+    SqlTallyView,
+)
 from adapters.settings import Settings
 from domain.errors import NotFoundError
+from projections.actions import ActionsProjection
+from projections.deadlines import DeadlinesProjection
+from projections.status import StatusProjection
 from projections.tally import TallyProjection
+from projections.timeline import TimelineProjection
 from workflows.clock import Clock
 from workflows.governance import Governance
 
@@ -25,12 +35,17 @@ class Engine:
     projectors: list[Projector] = field(default_factory=list)
 
     def catch_up(self) -> int:
-        return sum(p.catch_up(self.app, self.views) for p in self.projectors)
+        """Let the workflows react to new events, then bring every read model up to date."""
+        reacted = self.app.run_workflows()
+        return reacted + sum(p.catch_up(self.app, self.views) for p in self.projectors)
 
     def rebuild(self) -> int:
+        """Drop and replay every read model; returns the length of the log replayed."""
         for projector in self.projectors:
             projector.reset(self.views)
-        return self.catch_up()
+        for projector in self.projectors:
+            projector.catch_up(self.app, self.views)
+        return self.app.head()
 
     def close(self) -> None:
         self.views.close()
@@ -62,5 +77,11 @@ def build(settings: Settings, *, create: bool = False, clock: Clock | None = Non
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = Governance(env=event_store_env(settings), clock=clock)
     views = ReadModels(settings.views_path)
-    projectors = [Projector(TallyProjection(), SqlTallyView, TALLY_TABLES)]
+    projectors = [
+        Projector(TallyProjection(), SqlTallyView, TALLY_TABLES),
+        Projector(StatusProjection(), SqlRows, (ROW_TABLES["party_status"],)),
+        Projector(TimelineProjection(), SqlRows, (ROW_TABLES["timeline"],)),
+        Projector(DeadlinesProjection(), SqlRows, (ROW_TABLES["deadlines"],)),
+        Projector(ActionsProjection(), SqlRows, (ROW_TABLES["open_actions"],)),
+    ]
     return Engine(settings=settings, app=app, views=views, projectors=projectors)

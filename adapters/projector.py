@@ -22,7 +22,7 @@ class Projection(Protocol):
     name: str
     topics: list[str]
 
-    def process(self, event: Any, view: Any) -> None: ...
+    def process(self, event: Any, view: Any, position: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ class Projector:
                     return applied
                 view = self.make_view(conn)
                 for notification in page:
-                    self.projection.process(app.mapper.to_domain_event(notification), view)
+                    event = app.mapper.to_domain_event(notification)
+                    self.projection.process(event, view, notification.id)
                 views.set_position(conn, name, page[-1].id)
             applied += len(page)
             if len(page) < batch:

@@ -14,12 +14,15 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    and_,
     create_engine,
+    delete,
     event,
     insert,
     select,
@@ -77,6 +80,56 @@ tally_voters = Table(
 )
 
 TALLY_TABLES = (tally_consultations, tally_provinces, tally_voters)
+
+party_status = Table(
+    "party_status",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agreement", String(16), nullable=False),
+    Column("party", String(80), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("valid_from", String(32), nullable=False),
+    Column("valid_to", String(32)),
+    Column("because", Text, nullable=False),
+    Index("party_status_as_of", "agreement", "party", "valid_from"),
+    Index("party_status_valid_from", "valid_from"),
+)
+
+timeline = Table(
+    "timeline",
+    metadata,
+    Column("position", Integer, primary_key=True),
+    Column("aggregate_id", String(36), nullable=False, index=True),
+    Column("process", String(40), nullable=False),
+    Column("event", String(60), nullable=False),
+    Column("at", String(32), nullable=False, index=True),
+    Column("actor", String(80), nullable=False),
+    Column("summary", Text, nullable=False),
+)
+
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("subject_id", String(36), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("due_at", String(32), nullable=False, index=True),
+    Column("timezone", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+)
+
+open_actions = Table(
+    "open_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("role", String(40), nullable=False, index=True),
+    Column("subject_id", String(36), nullable=False, index=True),
+    Column("action", Text, nullable=False),
+    Column("due_at", String(32), nullable=False),
+)
+
+ROW_TABLES = {t.name: t for t in (party_status, timeline, deadlines, open_actions)}
 
 
 def _sqlite_engine(path: Path, *, immediate: bool) -> Engine:
@@ -191,7 +244,7 @@ class ReadModels:
         with self.reading() as conn:
             return {
                 table.name: sorted(tuple(r) for r in conn.execute(select(table)).all())
-                for table in TALLY_TABLES
+                for table in (*TALLY_TABLES, *ROW_TABLES.values())
             }
 
 
@@ -305,3 +358,27 @@ class SqlTallyView:
             .where(tally_consultations.c.consultation_id == consultation_id)
             .values(**fields)
         )
+
+
+class SqlRows:
+    """The row-operations port on an open write transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    @staticmethod
+    def _where(table: Table, where: dict[str, Any]) -> Any:
+        return and_(
+            *(table.c[k].is_(None) if v is None else table.c[k] == v for k, v in where.items())
+        )
+
+    def insert(self, table: str, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(ROW_TABLES[table]).values(**row))
+
+    def update(self, table: str, where: dict[str, Any], values: dict[str, Any]) -> None:
+        t = ROW_TABLES[table]
+        self.conn.execute(update(t).where(self._where(t, where)).values(**values))
+
+    def delete(self, table: str, where: dict[str, Any]) -> None:
+        t = ROW_TABLES[table]
+        self.conn.execute(delete(t).where(self._where(t, where)))

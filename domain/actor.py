@@ -17,8 +17,9 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
-MEMBER_CODE = re.compile(r"^GM\d{4}$")
-_IDENTITY = re.compile(r"^[\w.@+-]{1,64}$")
+SYSTEM_IDENTITIES = ("scheduler", "workflow")
+MEMBER_CODE = re.compile(r"\AGM[0-9]{4}\Z")
+_IDENTITY = re.compile(r"\A[A-Za-z0-9_.@+-]{1,64}\Z")
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,10 @@ class Actor:
                     f"a secretary acts for one municipality: write secretary:GMxxxx, not {text!r}"
                 )
         elif role is Role.SYSTEM:
-            if identity != "scheduler":
-                raise InvalidInputError(f"the only system actor is system:scheduler, not {text!r}")
+            if identity not in SYSTEM_IDENTITIES:
+                raise InvalidInputError(
+                    f"system actors are system:scheduler and system:workflow, not {text!r}"
+                )
         elif not identity:
             raise InvalidInputError(f"say who acts, e.g. {role.value}:j.devries (got {text!r})")
         if not _IDENTITY.match(identity):
@@ -70,3 +73,4 @@ class Actor:
 
 
 SCHEDULER = Actor(Role.SYSTEM, "scheduler")
+WORKFLOW = Actor(Role.SYSTEM, "workflow")

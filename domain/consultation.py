@@ -24,6 +24,7 @@ from domain.errors import (
     NoElectorateError,
     NotInElectorateError,
 )
+from domain.rules import WeightedResult, require_aware, require_reason
 from domain.weights import WeightRule, vote_weight
 
 MAX_EXPLANATION = 4000
@@ -98,18 +99,6 @@ def build_electorate(
         voter = Voter(code, name, province, inhabitants, vote_weight(inhabitants, rule))
         electorate[code] = voter.as_dict()
     return electorate
-
-
-def _require_aware(moment: datetime, what: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidDeadlineError(f"{what} must carry a time zone")
-
-
-def _require_reason(reason: str, doing: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise MissingReasonError(f"give a reason to {doing}")
-    return reason
 
 
 class Consultation(Aggregate):
@@ -203,7 +192,7 @@ class Consultation(Aggregate):
             (closes_at, "the closing time"),
             (at, "now"),
         ):
-            _require_aware(moment, what)
+            require_aware(moment, what)
         if closes_at <= at:
             raise InvalidDeadlineError(
                 f"the closing time {closes_at.isoformat()} has already passed"
@@ -226,7 +215,7 @@ class Consultation(Aggregate):
             population_year=population_year,
             electorate=electorate,
             actor=actor,
-            reason=_require_reason(reason, "open a consultation"),
+            reason=require_reason(reason, "open a consultation"),
             at=at,
         )
 
@@ -285,6 +274,20 @@ class Consultation(Aggregate):
             member, Choice(data["choice"]), data["explanation"], data["cast_by"], data["at"]
         )
 
+    def result(self) -> WeightedResult | None:
+        """The weighted outcome of the standing ballots; None when nobody voted."""
+        yes = sum(
+            int(self.electorate[m]["weight"])
+            for m, b in self.ballots.items()
+            if b["choice"] == Choice.YES.value
+        )
+        no = sum(
+            int(self.electorate[m]["weight"])
+            for m, b in self.ballots.items()
+            if b["choice"] == Choice.NO.value
+        )
+        return WeightedResult.from_weights(yes, no) if yes + no else None
+
     @property
     def electorate_weight(self) -> int:
         return sum(int(v["weight"]) for v in self.electorate.values())
@@ -295,7 +298,7 @@ class Consultation(Aggregate):
         self, *, member: str, choice: Choice, explanation: str, actor: str, at: datetime
     ) -> bool:
         """Record a ballot; returns False when it repeats the member's standing ballot exactly."""
-        _require_aware(at, "the time of a ballot")
+        require_aware(at, "the time of a ballot")
         if self.cancelled:
             raise ConsultationCancelledError(f"consultation {self.id} was cancelled")
         if self.closed:
@@ -341,7 +344,7 @@ class Consultation(Aggregate):
 
     def close(self, *, actor: str, reason: str, at: datetime, rule: str = "") -> bool:
         """Close; returns False when it was closed already (closing is idempotent)."""
-        _require_aware(at, "the time of closing")
+        require_aware(at, "the time of closing")
         if self.cancelled:
             raise ConsultationCancelledError(f"consultation {self.id} was cancelled")
         if self.closed:
@@ -362,7 +365,7 @@ class Consultation(Aggregate):
         return True
 
     def extend(self, *, closes_at: datetime, actor: str, reason: str, at: datetime) -> None:
-        _require_aware(closes_at, "the new closing time")
+        require_aware(closes_at, "the new closing time")
         phase = self.phase(at)
         if phase not in (Phase.OPEN, Phase.SCHEDULED):
             raise ConsultationClosedError(
@@ -377,7 +380,7 @@ class Consultation(Aggregate):
             closes_at=closes_at,
             previous_closes_at=self.closes_at,
             actor=actor,
-            reason=_require_reason(reason, "extend a consultation"),
+            reason=require_reason(reason, "extend a consultation"),
             at=at,
         )
 
@@ -390,7 +393,7 @@ class Consultation(Aggregate):
                 f"consultation {self.id} is {phase.value}: "
                 "its result stands and cannot be cancelled"
             )
-        self._cancelled(actor=actor, reason=_require_reason(reason, "cancel a consultation"), at=at)
+        self._cancelled(actor=actor, reason=require_reason(reason, "cancel a consultation"), at=at)
 
     # Events: they only change state, because they re-run on every replay -------------------
 

@@ -70,7 +70,7 @@ class TallyProjection:
     name = "tally"
     topics = TOPICS
 
-    def process(self, event: DomainEventProtocol[Any], view: TallyView) -> None:
+    def process(self, event: DomainEventProtocol[Any], view: TallyView, position: int = 0) -> None:
         cid = str(event.originator_id)
         if isinstance(event, Consultation.Opened):
             voters = [Voter.from_dict(code, data) for code, data in event.electorate.items()]

@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import EnvType
 
 from domain.errors import ConflictError, NotFoundError
@@ -29,7 +30,10 @@ class ConcurrentChangeError(ConflictError):
     code = "concurrent_change"
 
 
-class GovernanceBase(Application[UUID]):
+class GovernanceBase(EventSourcedProjection[UUID]):
+    """An application that also follows its own log: the process managers react to its events
+    and record their reactions atomically with the position they reached (a process recorder)."""
+
     name = "Governance"
 
     def __init__(self, env: EnvType | None = None, clock: Clock | None = None) -> None:
@@ -65,6 +69,13 @@ class GovernanceBase(Application[UUID]):
             f"{kind.__name__.lower()} {aggregate_id} kept changing under this command "
             f"({CONFLICT_RETRIES} tries); try again"
         )
+
+    def _find(self, kind: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None
 
     def notifications(
         self, start: int = 1, topics: Sequence[str] = (), stop: int | None = None

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from workflows.consultations import ConsultationService
+from workflows.agreements import AgreementService
+from workflows.assemblies import AssemblyService
+from workflows.deadlines import DeadlineService
+from workflows.history import HistoryService
+from workflows.process_managers import ProcessManagers
+from workflows.ratifications import RatificationService
+from workflows.resolutions import ResolutionService
+from workflows.signings import SigningService
+from workflows.udo import ImplementationTestService
 
 
-class Governance(ConsultationService):
+class Governance(
+    DeadlineService,
+    AgreementService,
+    ResolutionService,
+    ImplementationTestService,
+    SigningService,
+    RatificationService,
+    AssemblyService,
+    HistoryService,
+    ProcessManagers,
+):
     """All of akkoord's commands and queries over the one event log."""

@@ -123,3 +123,53 @@ def parse_id(text: str, what: str = "consultation") -> UUID:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def act(data_dir: Path | None, command: Callable[[Engine], R], *, create: bool = False) -> R:
+    """Run one command on the store and let workflows and read models follow it."""
+    with engine(data_dir, create=create) as e:
+        result = command(e)
+        e.catch_up()
+        return result
+
+
+def emit(as_json: bool, data: Any, human: str) -> None:
+    if as_json:
+        print_json(data)
+    else:
+        out.print(human)
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """Accept both repeated options and comma-separated values."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def show(as_json: bool, data: dict[str, Any] | list[dict[str, Any]]) -> None:
+    """JSON for scripts; for people, a key/value table or a table with a row per item."""
+    if as_json:
+        print_json(data)
+        return
+    from rich.table import Table
+
+    if isinstance(data, dict):
+        table = Table(show_header=False, box=None)
+        for key, value in data.items():
+            table.add_row(key.replace("_", " "), _cell(value))
+        out.print(table)
+        return
+    if not data:
+        out.print("(none)")
+        return
+    table = Table(*[k.replace("_", " ") for k in data[0]])
+    for item in data:
+        table.add_row(*[_cell(item.get(k)) for k in data[0]])
+    out.print(table)

@@ -1,21 +1,22 @@
-"""`akkoord demo`: tell the story into a fresh store."""
+"""`akkoord demo`: tell the story of the letters into a fresh store."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress
+from rich.table import Table
 
-from adapters.bootstrap import build
+from adapters.bootstrap import Engine
 from adapters.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
 from adapters.cli.consultation import load_tally, print_tally
-from adapters.demo import CLOSES, MEMBERS_LOADED, OPENS, run_consultation_story
+from adapters.cli.scenario import play
+from adapters.queries import status_as_of
+from adapters.scenario import Run, default_scenario_path, load_scenario
 from adapters.settings import Settings
 from domain.errors import ConflictError
-from workflows.clock import SimulatedClock
 
 
 class StoreNotEmptyError(ConflictError):
@@ -24,50 +25,73 @@ class StoreNotEmptyError(ConflictError):
 
 @guarded
 def demo_command(
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic ballots.")] = 2025,
+    scenario_file: Annotated[
+        Path | None, typer.Option("--scenario", help="Default: the shipped story of the letters.")
+    ] = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Run the AZWA/HLO ledenraadpleging of autumn 2025 into a fresh store and print the tally."""
+    """Run the story of the letters (IZA 2022 to the ALV of November 2025) into a fresh store."""
     target = data_dir or Path(tempfile.mkdtemp(prefix="akkoord-demo-"))
     settings = Settings(data_dir=target)
     if settings.store_exists():
         raise StoreNotEmptyError(f"{target} already holds a store; the demo needs a fresh one")
-    clock = SimulatedClock(MEMBERS_LOADED)
-    with build(settings, create=True, clock=clock) as e:
-        if json_output:
-            result = run_consultation_story(e, clock, seed, lambda done, total: None)
-        else:
-            out.print(
-                "[bold]SYNTHETIC BALLOTS[/bold]: the real per-municipality ballots are not public;"
-                f" these are drawn with seed {seed}."
-            )
-            with Progress(console=out, transient=True) as bar:
-                task = bar.add_task("casting ballots", total=None)
-                result = run_consultation_story(
-                    e,
-                    clock,
-                    seed,
-                    lambda done, total: bar.update(task, completed=done, total=total),
-                )
-        tally, provinces = load_tally(e, str(result.consultation_id))
-        head = e.app.head()
+    scenario = load_scenario(scenario_file or default_scenario_path())
+    if not json_output:
+        out.print(f"[bold]{scenario.title}[/bold]")
+        out.print(
+            "[bold]SYNTHETIC BALLOTS[/bold]: the real per-municipality ballots of the "
+            "ledenraadpleging are not public; the ones cast here are drawn from a seeded "
+            "generator and marked synthetic."
+        )
+    report: dict[str, Any] = {}
+
+    def summarise(e: Engine, run: Run) -> None:
+        dates = [*scenario.key_dates, run.clock.now()]
+        report["dates"] = [d.isoformat() for d in dates]
+        report["status"] = {
+            d.isoformat(): [r.as_dict() for r in status_as_of(e.views, d)] for d in dates
+        }
+        consultation = run.ids.get("consultation")
+        if consultation:
+            tally, provinces = load_tally(e, consultation)
+            report["consultation_id"] = consultation
+            report["tally"] = (tally, provinces)
+        report["events"] = e.app.head()
+
+    run = play(settings, scenario, show_progress=not json_output, after=summarise)
+    tally, provinces = report.pop("tally", (None, {}))
     if json_output:
         print_json(
             {
                 "data_dir": str(target),
-                "consultation_id": str(result.consultation_id),
                 "synthetic": True,
-                "seed": seed,
-                "ballots_cast": result.ballots,
-                "events": head,
-                "tally": tally.as_dict(),
+                "ids": run.ids,
+                "deadlines_fired": run.fired,
+                **report,
+                "tally": tally.as_dict() if tally else None,
             }
         )
         return
+    matrix = Table(title="Status per party at the key dates (Europe/Amsterdam)")
+    matrix.add_column("agreement")
+    matrix.add_column("party")
+    dates = report["dates"]
+    for d in dates:
+        matrix.add_column(d[:10])
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for d in dates:
+        for row in report["status"][d]:
+            cells.setdefault((row["agreement"], row["party"]), {})[d] = row["status"]
+    for (agreement, party), by_date in sorted(cells.items()):
+        if {by_date.get(d, "") for d in dates} <= {"", "involved, not signing"}:
+            continue
+        matrix.add_row(agreement, party, *[by_date.get(d, "") for d in dates])
+    out.print(matrix)
+    if tally is not None:
+        print_tally(tally, provinces)
     out.print(
-        f"Ledenraadpleging AZWA/HLO, {OPENS:%d %b %Y} - {CLOSES:%d %b %Y %H:%M} Europe/Amsterdam:"
-        f" {result.members} members, {result.ballots} ballots (synthetic), closed by the deadline."
+        f"store: {target}  ({report['events']} events, {run.fired} deadlines fired by the "
+        f"simulated clock). Try: akkoord status --as-of 2025-10-01 --party VNG "
+        f"--data-dir {target}"
     )
-    print_tally(tally, provinces)
-    out.print(f"store: {target}  ({head} events; try: akkoord log --data-dir {target})")

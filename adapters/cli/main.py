@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import typer
 
-from adapters.cli import consultation, members, projections
+from adapters.cli import (
+    agreement,
+    alv,
+    board,
+    consultation,
+    members,
+    projections,
+    resolution,
+    scenario,
+    signing,
+    udo,
+)
 from adapters.cli.demo import demo_command
 from adapters.cli.log import log_command
+from adapters.cli.views import (
+    actions_command,
+    deadlines_command,
+    history_command,
+    status_command,
+    timeline_command,
+)
 
 app = typer.Typer(
     name="akkoord",
@@ -17,7 +35,19 @@ app = typer.Typer(
 )
 app.add_typer(members.app, name="members")
 app.add_typer(consultation.app, name="consultation")
+app.add_typer(agreement.app, name="agreement")
+app.add_typer(resolution.app, name="resolution")
+app.add_typer(udo.app, name="udo")
+app.add_typer(signing.app, name="signing")
+app.add_typer(board.app, name="board")
+app.add_typer(alv.app, name="alv")
 app.add_typer(projections.app, name="projections")
+app.add_typer(scenario.app, name="scenario")
+app.command("status")(status_command)
+app.command("timeline")(timeline_command)
+app.command("history")(history_command)
+app.command("deadlines")(deadlines_command)
+app.command("actions")(actions_command)
 app.command("log")(log_command)
 app.command("demo")(demo_command)
 

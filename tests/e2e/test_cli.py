@@ -223,7 +223,8 @@ def test_the_consultation_end_to_end(loaded: Cli, consultation: str) -> None:
         "Consultation.Closed",
     ]
     rebuilt = loaded("projections", "rebuild", "--json").json()
-    assert rebuilt["identical"] is True and rebuilt["events_replayed"] == 5
+    assert rebuilt["identical"] is True
+    assert rebuilt["events_replayed"] == len(loaded("log", "--json").stdout.splitlines())
 
 
 def test_extend_and_cancel(loaded: Cli, consultation: str) -> None:

@@ -1,0 +1,517 @@
+"""Scenario files: dated steps, each a command with its actor and reason, run on a simulated clock.
+
+The whole file is checked before anything runs: a step with an unknown command, a missing or
+unknown argument, a malformed date, an unknown actor, a reference to a step not named before it,
+or a date earlier than the step before refuses the file, with the step's line.
+
+Between steps the clock moves forward and every deadline that falls due fires through the same
+command the scheduler issues, at the moment it falls due.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from adapters.bootstrap import Engine
+from adapters.members_csv import read_members_csv, shipped_members_path
+from adapters.queries import deadline_rows
+from adapters.synthetic import synthetic_ballots
+from adapters.timeparse import DEFAULT_TZ, parse_moment
+from domain.actor import Actor, Role
+from domain.agreement import PartyStatus
+from domain.board_ratification import Decision
+from domain.errors import DomainError, InvalidInputError
+from domain.general_assembly import ItemKind
+from domain.resolution import ResolutionKind
+from domain.rules import WeightedResult
+from domain.weights import WeightRule
+from projections.rows import time_key
+from workflows.clock import SimulatedClock
+
+DEFAULT_SCENARIO = "scenario-azwa-2025.toml"
+
+
+class ScenarioError(InvalidInputError):
+    code = "invalid_scenario"
+
+
+def default_scenario_path() -> Path:
+    return Path(str(files("adapters.data").joinpath(DEFAULT_SCENARIO)))
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    line: int
+    at: datetime
+    do: str
+    actor: Actor
+    reason: str
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Scenario:
+    title: str
+    timezone: str
+    steps: list[Step]
+    key_dates: list[datetime] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """What a running scenario knows: the clock, the engine, and the ids of named steps."""
+
+    engine: Engine
+    clock: SimulatedClock
+    timezone: str = DEFAULT_TZ
+    ids: dict[str, str] = field(default_factory=dict)
+    progress: Callable[[str, int, int], None] = lambda what, done, total: None
+    fired: int = 0
+
+    def ref(self, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("@"):
+            return self.ids[value[1:]]
+        if isinstance(value, list):
+            return [self.ref(v) for v in value]
+        return value
+
+    def uuid(self, value: Any) -> UUID:
+        return UUID(str(self.ref(value)))
+
+
+Handler = Callable[[Run, Step, dict[str, Any]], Any]
+
+
+def _result(a: dict[str, Any]) -> WeightedResult:
+    if "outcome" in a:
+        return WeightedResult.announced(a["outcome"] == "adopted")
+    if "yes_pct" in a:
+        return WeightedResult.published(str(a["yes_pct"]))
+    return WeightedResult.from_weights(int(a["yes_weight"]), int(a["no_weight"]))
+
+
+def _tz_moment(a: dict[str, Any], key: str, scenario_tz: str) -> datetime:
+    return parse_moment(str(a[key]), str(a.get("tz", scenario_tz)), what=key)
+
+
+def _pair(text: str) -> tuple[str, str]:
+    party, sep, agreement = str(text).partition(":")
+    if not sep:
+        raise InvalidInputError(f"suspends takes PARTY:AGREEMENT, e.g. VNG:IZA (got {text!r})")
+    return party.strip(), agreement.strip()
+
+
+def _relations(a: dict[str, Any]) -> list[dict[str, str]]:
+    kinds = (("supplements", "supplements"), ("continues", "continues participation in"))
+    return [{"kind": kind, "agreement": a[key]} for key, kind in kinds if key in a]
+
+
+def _members_load(run: Run, step: Step, a: dict[str, Any]) -> Any:
+    source = Path(a["file"]) if "file" in a else shipped_members_path()
+    return run.engine.app.load_members(
+        read_members_csv(source), actor=step.actor, reason=step.reason
+    )
+
+
+def _ballots(run: Run, step: Step, a: dict[str, Any]) -> int:
+    app = run.engine.app
+    cid = run.uuid(a["consultation"])
+    info = app.get_consultation(cid)
+    closes = datetime.fromisoformat(info["closes_at"])
+    members = [m["code"] for m in app.list_members()]
+    turnout, in_favour = float(a.get("turnout", 0.75)), float(a.get("in_favour", 0.97))
+    if not (0 <= turnout <= 1 and 0 <= in_favour <= 1):
+        raise InvalidInputError("turnout and in_favour are fractions between 0 and 1")
+    ballots = synthetic_ballots(
+        members, int(a.get("seed", 2025)), turnout, in_favour, opens=run.clock.now(), closes=closes
+    )
+    for done, ballot in enumerate(ballots, start=1):
+        run.clock.set(ballot.at)
+        app.cast_ballot(
+            cid,
+            member=ballot.member,
+            choice=ballot.choice,
+            explanation=ballot.explanation,
+            actor=Actor(Role.SECRETARY, ballot.member),
+        )
+        run.progress("synthetic ballots", done, len(ballots))
+    return len(ballots)
+
+
+# command -> (required args, optional args, handler)
+COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
+    "members.load": (set(), {"file"}, _members_load),
+    "agreement.register": (
+        {"code", "name", "full_name", "parties"},
+        {"term", "involved", "supplements", "continues"},
+        lambda run, s, a: run.engine.app.register_agreement(
+            code=a["code"],
+            name=a["name"],
+            full_name=a["full_name"],
+            term=a.get("term", ""),
+            signing_parties=a["parties"],
+            involved_parties=a.get("involved", []),
+            relations=_relations(a),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "agreement.status": (
+        {"agreement", "parties", "status"},
+        {"detail"},
+        lambda run, s, a: run.engine.app.change_party_status(
+            a["agreement"],
+            parties=a["parties"],
+            status=PartyStatus.parse(a["status"]),
+            actor=s.actor,
+            reason=s.reason,
+            detail=a.get("detail", ""),
+        ),
+    ),
+    "alv.convene": (
+        {"title", "date"},
+        {"tz"},
+        lambda run, s, a: run.engine.app.convene_assembly(
+            title=a["title"],
+            held_on=_tz_moment(a, "date", run.timezone),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "alv.item": (
+        {"assembly", "kind", "title"},
+        {"subject"},
+        lambda run, s, a: run.engine.app.add_agenda_item(
+            run.uuid(a["assembly"]),
+            kind=ItemKind(a["kind"]),
+            title=a["title"],
+            subject_id=str(run.ref(a.get("subject", ""))),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "alv.vote": (
+        {"assembly", "item"},
+        {"yes_pct", "yes_weight", "no_weight", "outcome"},
+        lambda run, s, a: run.engine.app.record_item_vote(
+            run.uuid(a["assembly"]),
+            number=int(a["item"]),
+            result=_result(a),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "alv.hold": (
+        {"assembly"},
+        set(),
+        lambda run, s, a: run.engine.app.hold_assembly(
+            run.uuid(a["assembly"]), actor=s.actor, reason=s.reason
+        ),
+    ),
+    "alv.close": (
+        {"assembly"},
+        set(),
+        lambda run, s, a: run.engine.app.close_assembly(
+            run.uuid(a["assembly"]), actor=s.actor, reason=s.reason
+        ),
+    ),
+    "resolution.table": (
+        {"kind", "title", "tabled_by"},
+        {"text", "conditions", "suspends", "assembly"},
+        lambda run, s, a: run.engine.app.table_resolution(
+            kind=ResolutionKind(a["kind"]),
+            title=a["title"],
+            text=a.get("text", ""),
+            tabled_by=a["tabled_by"],
+            conditions=a.get("conditions", []),
+            suspends=[_pair(x) for x in a.get("suspends", [])],
+            actor=s.actor,
+            reason=s.reason,
+            assembly_id=run.uuid(a["assembly"]) if "assembly" in a else None,
+        ),
+    ),
+    "resolution.decide": (
+        {"resolution"},
+        {"yes_pct", "yes_weight", "no_weight", "outcome"},
+        lambda run, s, a: run.engine.app.decide_resolution(
+            run.uuid(a["resolution"]), result=_result(a), actor=s.actor, reason=s.reason
+        ),
+    ),
+    "resolution.meet": (
+        {"resolution", "condition", "evidence"},
+        set(),
+        lambda run, s, a: run.engine.app.meet_condition(
+            run.uuid(a["resolution"]),
+            number=int(a["condition"]),
+            evidence=a["evidence"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "udo.commission": (
+        {"agreement", "title"},
+        {"executed_by"},
+        lambda run, s, a: run.engine.app.commission_udo(
+            agreement=a["agreement"],
+            title=a["title"],
+            executed_by=a.get("executed_by", []),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "udo.participants": (
+        {"udo", "members"},
+        set(),
+        lambda run, s, a: run.engine.app.add_udo_participants(
+            run.uuid(a["udo"]), members=a["members"], actor=s.actor, reason=s.reason
+        ),
+    ),
+    "udo.point": (
+        {"udo", "title"},
+        {"description"},
+        lambda run, s, a: run.engine.app.record_critical_point(
+            run.uuid(a["udo"]),
+            title=a["title"],
+            description=a.get("description", ""),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "udo.agreement": (
+        {"udo", "point", "parties", "text"},
+        set(),
+        lambda run, s, a: run.engine.app.record_process_agreement(
+            run.uuid(a["udo"]),
+            point=int(a["point"]),
+            parties=a["parties"],
+            text=a["text"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "udo.complete": (
+        {"udo"},
+        {"summary"},
+        lambda run, s, a: run.engine.app.complete_udo(
+            run.uuid(a["udo"]), summary=a.get("summary", ""), actor=s.actor, reason=s.reason
+        ),
+    ),
+    "udo.present": (
+        {"udo", "reference"},
+        set(),
+        lambda run, s, a: run.engine.app.present_udo(
+            run.uuid(a["udo"]), reference=a["reference"], actor=s.actor, reason=s.reason
+        ),
+    ),
+    "signing.sign": (
+        {"party", "agreement", "conditions"},
+        set(),
+        lambda run, s, a: run.engine.app.sign_conditionally(
+            party=a["party"],
+            agreement=a["agreement"],
+            conditions=a["conditions"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "consultation.open": (
+        {"title", "question", "closes"},
+        {"agreements", "opens", "tz", "weight_rule", "population_year"},
+        lambda run, s, a: run.engine.app.open_consultation(
+            title=a["title"],
+            question=a["question"],
+            agreements=a.get("agreements", []),
+            closes_at=_tz_moment(a, "closes", run.timezone),
+            opens_at=_tz_moment(a, "opens", run.timezone) if "opens" in a else None,
+            timezone=str(a.get("tz", run.timezone)),
+            weight_rule=WeightRule.parse(str(a.get("weight_rule", "ceil"))),
+            population_year=int(a.get("population_year", 2024)),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "consultation.synthetic_ballots": (
+        {"consultation"},
+        {"seed", "turnout", "in_favour"},
+        _ballots,
+    ),
+    "board.schedule": (
+        {"title", "date", "consultation", "agreements"},
+        {"signings", "party", "tz"},
+        lambda run, s, a: run.engine.app.schedule_ratification(
+            title=a["title"],
+            scheduled_for=_tz_moment(a, "date", run.timezone),
+            timezone=str(a.get("tz", run.timezone)),
+            consultation_id=run.uuid(a["consultation"]),
+            party=a.get("party", "VNG"),
+            agreements=a["agreements"],
+            signing_ids=[run.uuid(x) for x in a.get("signings", [])],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "board.decide": (
+        {"ratification", "decision"},
+        {"rationale", "assembly"},
+        lambda run, s, a: run.engine.app.decide_ratification(
+            run.uuid(a["ratification"]),
+            decision=Decision.parse(a["decision"]),
+            rationale=a.get("rationale", ""),
+            actor=s.actor,
+            reason=s.reason,
+            assembly_id=run.uuid(a["assembly"]) if "assembly" in a else None,
+        ),
+    ),
+    "board.communicate": (
+        {"ratification", "reference"},
+        {"to"},
+        lambda run, s, a: run.engine.app.communicate_ratification(
+            run.uuid(a["ratification"]),
+            to=a.get("to", ["members", "partners"]),
+            reference=a["reference"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+}
+
+
+def _step_lines(text: str) -> list[int]:
+    return [
+        i
+        for i, line in enumerate(text.splitlines(), start=1)
+        if line.strip().startswith("[[step]]")
+    ]
+
+
+def _references(value: Any) -> list[str]:
+    if isinstance(value, str) and value.startswith("@"):
+        return [value[1:]]
+    if isinstance(value, list):
+        return [r for v in value for r in _references(v)]
+    return []
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Parse and check the whole file; refuse it with the step and line of the first problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(f"{path}: cannot read ({e})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{path}: not valid TOML ({e})") from None
+    timezone = str(data.get("timezone", DEFAULT_TZ))
+    raw_steps = data.get("step")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise ScenarioError(f"{path}: no [[step]] tables")
+    lines = _step_lines(text)
+    steps: list[Step] = []
+    names: set[str] = set()
+    for number, raw in enumerate(raw_steps, start=1):
+        line = lines[number - 1] if number - 1 < len(lines) else 0
+        where = f"{path}:{line}: step {number}"
+        try:
+            steps.append(_check_step(raw, number, line, timezone, names, steps))
+        except (DomainError, KeyError, TypeError, ValueError) as e:
+            message = e.args[0] if isinstance(e, DomainError) else f"{type(e).__name__}: {e}"
+            raise ScenarioError(f"{where}: {message}") from None
+    key_dates = [
+        parse_moment(str(d), timezone, what="key date")
+        if "T" in str(d)
+        else parse_moment(f"{d}T23:59:59", timezone, what="key date")
+        for d in data.get("key_dates", [])
+    ]
+    return Scenario(
+        title=str(data.get("title", path.name)), timezone=timezone, steps=steps, key_dates=key_dates
+    )
+
+
+def _check_step(
+    raw: Any, number: int, line: int, timezone: str, names: set[str], before: list[Step]
+) -> Step:
+    if not isinstance(raw, dict):
+        raise ScenarioError("a step is a table")
+    unknown_keys = set(raw) - {"at", "do", "as", "reason", "name", "with"}
+    if unknown_keys:
+        raise ScenarioError(f"unknown key(s) {', '.join(sorted(unknown_keys))}")
+    for key in ("at", "do", "as", "reason"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise ScenarioError(f"'{key}' is required (text)")
+    do = raw["do"].strip()
+    if do not in COMMANDS:
+        raise ScenarioError(f"unknown command {do!r}")
+    at = parse_moment(raw["at"], timezone, what="'at'")
+    if before and at < before[-1].at:
+        raise ScenarioError(f"{raw['at']} is earlier than the step before it")
+    args = raw.get("with", {})
+    if not isinstance(args, dict):
+        raise ScenarioError("'with' is a table of arguments")
+    required, optional, _ = COMMANDS[do]
+    missing = required - set(args)
+    if missing:
+        raise ScenarioError(f"{do} needs {', '.join(sorted(missing))}")
+    extra = set(args) - required - optional
+    if extra:
+        raise ScenarioError(f"{do} does not take {', '.join(sorted(extra))}")
+    for ref in _references(list(args.values())):
+        if ref not in names:
+            raise ScenarioError(f"@{ref} does not name an earlier step")
+    name = str(raw.get("name", ""))
+    if name:
+        if name in names:
+            raise ScenarioError(f"the name {name!r} is used twice")
+        names.add(name)
+    return Step(
+        number=number,
+        line=line,
+        at=at,
+        do=do,
+        actor=Actor.parse(raw["as"]),
+        reason=raw["reason"].strip(),
+        name=name,
+        args=args,
+    )
+
+
+def fire_due(run: Run, until: datetime) -> None:
+    """Fire every pending deadline due at or before `until`, each at its own moment."""
+    while True:
+        run.engine.catch_up()
+        due = [d for d in deadline_rows(run.engine.views) if d["due_at"] <= time_key(until)]
+        fireable = [d for d in due if d["kind"] == "consultation closes"]
+        if not fireable:
+            return
+        deadline = fireable[0]
+        moment = datetime.strptime(deadline["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        run.clock.set(max(moment, run.clock.now()))
+        run.engine.app.fire_deadline(deadline["kind"], UUID(deadline["subject_id"]))
+        run.fired += 1
+
+
+def run_scenario(run: Run, scenario: Scenario) -> None:
+    for step in scenario.steps:
+        fire_due(run, step.at)
+        run.clock.set(max(step.at, run.clock.now()))
+        _, _, handler = COMMANDS[step.do]
+        try:
+            result = handler(
+                run, step, {k: run.ref(v) if k != "suspends" else v for k, v in step.args.items()}
+            )
+        except DomainError as e:
+            raise type(e)(f"step {step.number} (line {step.line}, {step.do}): {e}") from None
+        if step.name:
+            run.ids[step.name] = str(result)
+        run.engine.catch_up()
+        run.progress(step.do, step.number, len(scenario.steps))
+    fire_due(run, run.clock.now())

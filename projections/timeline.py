@@ -1,0 +1,107 @@
+"""The timeline: every step of every decision process, in effective time, in a sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from domain.agreement import Agreement
+from domain.board_ratification import BoardRatification
+from domain.conditional_signing import ConditionalSigning
+from domain.consultation import Consultation
+from domain.general_assembly import GeneralAssembly
+from domain.implementation_test import ImplementationTest
+from domain.resolution import Resolution
+from projections.rows import Rows, time_key
+
+TABLE = "timeline"
+
+
+def _pct(yes_pct: object) -> str:
+    return "" if yes_pct is None else f" with {yes_pct}% in favour"
+
+
+_SENTENCES: dict[type[Any], Callable[[Any], str]] = {
+    Agreement.Registered: lambda e: (
+        f"{e.code} ({e.full_name}) registered with {len(e.signing_parties)} signing parties"
+    ),
+    Agreement.PartyAdded: lambda e: f"{e.party} added to {e.agreement}",
+    Agreement.PartyStatusChanged: lambda e: (
+        f"{e.agreement}: {e.party} {e.status}" + (f" ({e.detail})" if e.detail else "")
+    ),
+    Resolution.Tabled: lambda e: f"{e.kind} tabled by {e.tabled_by}: {e.title}",
+    Resolution.Adopted: lambda e: "adopted" + _pct(e.yes_pct),
+    Resolution.Rejected: lambda e: "rejected" + _pct(e.yes_pct),
+    Resolution.ConditionMet: lambda e: f"condition {e.condition} met: {e.evidence}",
+    Resolution.Fulfilled: lambda e: "all conditions met; the resolution is fulfilled",
+    ImplementationTest.Commissioned: lambda e: f"UDO commissioned for {e.agreement}: {e.title}",
+    ImplementationTest.ParticipantsAdded: lambda e: f"{len(e.members)} municipalities take part",
+    ImplementationTest.CriticalPointFound: lambda e: f"critical point {e.number}: {e.title}",
+    ImplementationTest.ProcessAgreementMade: lambda e: (
+        f"process agreement on point {e.point} with {', '.join(e.parties)}"
+    ),
+    ImplementationTest.Completed: lambda e: "UDO completed",
+    ImplementationTest.PresentedToMembers: lambda e: (
+        f"UDO presented to the members ({e.reference})"
+    ),
+    ConditionalSigning.Signed: lambda e: f"{e.party} signs {e.agreement} under conditions",
+    ConditionalSigning.MadeDefinitive: lambda e: "signature made definitive",
+    ConditionalSigning.Withdrawn: lambda e: "signature withdrawn",
+    Consultation.Opened: lambda e: (
+        f"ledenraadpleging opened: {e.title} (closes {e.closes_at.isoformat()})"
+    ),
+    Consultation.Extended: lambda e: f"deadline extended to {e.closes_at.isoformat()}",
+    Consultation.Closed: lambda e: "ledenraadpleging closed" + (" early" if e.early else ""),
+    Consultation.Cancelled: lambda e: "ledenraadpleging cancelled",
+    BoardRatification.Scheduled: lambda e: (
+        f"board ratification scheduled for {e.scheduled_for.isoformat()}: {e.title}"
+    ),
+    BoardRatification.AdviceReceived: lambda e: (
+        f"the members' advice is {e.advice}"
+        + (f" ({e.yes_pct}% in favour)" if e.yes_pct is not None else "")
+    ),
+    BoardRatification.Decided: lambda e: (
+        f"the board decides to {e.decision}"
+        + ("" if e.follows_advice else f", departing from the advice: {e.rationale}")
+    ),
+    BoardRatification.SettledByAssembly: lambda e: (
+        "the ALV " + ("ratifies" if e.ratified else "rejects") + _pct(e.yes_pct)
+    ),
+    BoardRatification.Communicated: lambda e: f"decision communicated to {', '.join(e.to)}",
+    GeneralAssembly.Convened: lambda e: (
+        f"ALV convened for {e.held_on.date().isoformat()}: {e.title}"
+    ),
+    GeneralAssembly.ItemAdded: lambda e: f"agenda item {e.number} ({e.kind}): {e.title}",
+    GeneralAssembly.ItemDecided: lambda e: (
+        f"item {e.number} " + ("adopted" if e.adopted else "rejected") + _pct(e.yes_pct)
+    ),
+    GeneralAssembly.Held: lambda e: "ALV held",
+    GeneralAssembly.Closed: lambda e: "ALV closed",
+}
+TOPICS = [get_topic(c) for c in _SENTENCES]
+
+
+def sentence(event: Any) -> str:
+    describe = _SENTENCES.get(type(event))
+    return describe(event) if describe else type(event).__qualname__
+
+
+class TimelineProjection:
+    name = "timeline"
+    topics = TOPICS
+
+    def process(self, event: Any, rows: Rows, position: int) -> None:
+        rows.insert(
+            TABLE,
+            {
+                "position": position,
+                "aggregate_id": str(event.originator_id),
+                "process": type(event).__qualname__.split(".")[0],
+                "event": type(event).__qualname__,
+                "at": time_key(event.at),
+                "actor": event.actor,
+                "summary": sentence(event),
+            },
+        )

@@ -1,0 +1,75 @@
+"""Any aggregate as it was: at a version, or as of a moment in effective time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidInputError, NotFoundError
+from workflows.base import GovernanceBase
+
+
+class UnknownAggregateError(NotFoundError):
+    code = "unknown_aggregate"
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(v) for v in value]
+    return value
+
+
+class HistoryService(GovernanceBase):
+    def history(
+        self, aggregate_id: UUID, *, version: int | None = None, as_of: datetime | None = None
+    ) -> dict[str, Any]:
+        """The aggregate's state then, with the events that made it."""
+        if version is not None and as_of is not None:
+            raise InvalidInputError("give a version or a moment, not both")
+        events = list(self.events.get(aggregate_id))
+        if not events:
+            raise UnknownAggregateError(f"unknown aggregate {aggregate_id}")
+        if as_of is not None:
+            upto = [e for e in events if getattr(e, "at", as_of) <= as_of]
+            if not upto:
+                raise UnknownAggregateError(
+                    f"aggregate {aggregate_id} did not exist yet on {as_of.isoformat()}"
+                )
+            version = upto[-1].originator_version
+        if version is not None and not 1 <= version <= events[-1].originator_version:
+            raise InvalidInputError(
+                f"aggregate {aggregate_id} has versions 1..{events[-1].originator_version}"
+            )
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise UnknownAggregateError(f"unknown aggregate {aggregate_id}") from None
+        state = {k: plain(v) for k, v in vars(aggregate).items() if not k.startswith("_")}
+        return {
+            "id": str(aggregate.id),
+            "type": type(aggregate).__name__,
+            "version": aggregate.version,
+            "latest_version": events[-1].originator_version,
+            "state": state,
+            "events": [
+                {
+                    "version": e.originator_version,
+                    "event": type(e).__qualname__,
+                    "at": plain(getattr(e, "at", None)),
+                    "actor": getattr(e, "actor", ""),
+                }
+                for e in events
+                if e.originator_version <= aggregate.version
+            ],
+        }

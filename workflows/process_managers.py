@@ -1,0 +1,388 @@
+"""Process managers: the reactions that link one decision process to the next.
+
+They follow the application's own log. Each reaction is saved together with the tracked position
+of the event it reacts to (the library's process recorder), so after a crash it is redone exactly
+once; and every command they issue is idempotent, so a repeat would change nothing anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.utils import get_topic
+
+from domain.actor import WORKFLOW
+from domain.agreement import Agreement, PartyStatus, agreement_id
+from domain.board_ratification import BoardRatification, Decision
+from domain.conditional_signing import ConditionalSigning
+from domain.consultation import Consultation
+from domain.errors import DomainError
+from domain.general_assembly import GeneralAssembly, ItemKind
+from domain.resolution import Resolution, ResolutionKind
+from domain.rules import WeightedResult
+from domain.workflow_instance import WorkflowInstance, workflow_id
+from workflows.base import GovernanceBase
+
+A = TypeVar("A", bound=Aggregate)
+
+# The definitions a process instance can start under; bump a version when a rule changes, so
+# every instance keeps the rules it started with on record.
+DEFINITIONS = {"resolution-effects": 1, "ratification": 1, "signing": 1}
+CONTINUES = "continues participation in"
+MAX_CONFLICTS = 20
+
+
+class Reaction:
+    """One reaction to one event: the aggregates it touched, saved together at the end."""
+
+    def __init__(self, app: GovernanceBase, event: DomainEventProtocol[Any], position: int):
+        self.app = app
+        self.loaded: dict[UUID, Aggregate] = {}
+        self.trigger = f"{type(event).__qualname__}@{position}"
+        at = getattr(event, "at", None)
+        self.at: datetime = at if isinstance(at, datetime) else app.clock.now()
+        self.actor = str(WORKFLOW)
+        self.reason = f"workflow reaction to {self.trigger}"
+
+    def get(self, kind: type[A], aggregate_id: UUID | str) -> A | None:
+        key = aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id)
+        if key in self.loaded:
+            cached = self.loaded[key]
+            return cached if isinstance(cached, kind) else None
+        found = self.app._find(kind, key)
+        if found is not None:
+            self.loaded[key] = found
+        return found
+
+    def workflow(self, definition: str, subject_id: str) -> WorkflowInstance:
+        existing = self.get(WorkflowInstance, workflow_id(definition, subject_id))
+        if existing is not None:
+            return existing
+        started = WorkflowInstance(
+            definition=definition,
+            definition_version=DEFINITIONS[definition],
+            subject_id=subject_id,
+            actor=self.actor,
+            at=self.at,
+        )
+        self.loaded[started.id] = started
+        return started
+
+    def attempt(self, wf: WorkflowInstance, action: str, command: Callable[[], object]) -> None:
+        """Run one command; a refusal is recorded on the instance instead of stopping the log."""
+        try:
+            command()
+        except DomainError as e:
+            wf.fail(trigger=self.trigger, action=action, error=str(e), actor=self.actor, at=self.at)
+        else:
+            wf.step(trigger=self.trigger, action=action, actor=self.actor, at=self.at)
+
+    def set_status(
+        self, wf: WorkflowInstance, code: str, party: str, status: PartyStatus, detail: str = ""
+    ) -> None:
+        agreement = self.get(Agreement, agreement_id(code))
+        action = f"{party} in {code}: {status.value}"
+        if agreement is None:
+            wf.fail(
+                trigger=self.trigger,
+                action=action,
+                error=f"unknown agreement {code}",
+                actor=self.actor,
+                at=self.at,
+            )
+            return
+        self.attempt(
+            wf,
+            action,
+            lambda: agreement.change_status(
+                party,
+                status,
+                actor=self.actor,
+                reason=self.reason,
+                at=self.at,
+                detail=detail,
+                cause=self.trigger,
+            ),
+        )
+
+
+# Resolutions -------------------------------------------------------------------------------
+
+
+def _effects(r: Reaction, resolution: Resolution, status: PartyStatus, detail: str) -> None:
+    wf = r.workflow("resolution-effects", str(resolution.id))
+    for eff in resolution.effects:
+        r.set_status(wf, eff["agreement"], eff["party"], status, detail)
+
+
+def on_resolution_adopted(r: Reaction, event: Resolution.Adopted) -> None:
+    resolution = r.get(Resolution, event.originator_id)
+    if resolution is not None and resolution.effects:
+        _effects(
+            r,
+            resolution,
+            PartyStatus.SUSPENDED,
+            f"until the conditions of '{resolution.title}' are met",
+        )
+
+
+def on_resolution_fulfilled(r: Reaction, event: Resolution.Fulfilled) -> None:
+    resolution = r.get(Resolution, event.originator_id)
+    if resolution is not None and resolution.effects:
+        _effects(
+            r, resolution, PartyStatus.RESUMED, f"the conditions of '{resolution.title}' are met"
+        )
+
+
+# Conditional signatures --------------------------------------------------------------------
+
+
+def _signature(
+    r: Reaction, signing_id: UUID, status: PartyStatus, detail: str, related_detail: str
+) -> None:
+    signing = r.get(ConditionalSigning, signing_id)
+    if signing is None:
+        return
+    wf = r.workflow("signing", str(signing.id))
+    r.set_status(wf, signing.agreement, signing.party, status, detail)
+    agreement = r.get(Agreement, agreement_id(signing.agreement))
+    for related in agreement.related(CONTINUES) if agreement else []:
+        r.set_status(wf, related, signing.party, status, related_detail)
+
+
+def on_signed(r: Reaction, event: ConditionalSigning.Signed) -> None:
+    pending = "pending: " + "; ".join(event.conditions)
+    _signature(
+        r,
+        event.originator_id,
+        PartyStatus.CONDITIONALLY_SIGNED,
+        pending,
+        f"participation continuing, subject to the conditions of the {event.agreement} "
+        f"signature ({pending})",
+    )
+
+
+def on_made_definitive(r: Reaction, event: ConditionalSigning.MadeDefinitive) -> None:
+    _signature(
+        r,
+        event.originator_id,
+        PartyStatus.DEFINITIVE,
+        "conditions fulfilled",
+        "participation continued definitively",
+    )
+
+
+def on_withdrawn(r: Reaction, event: ConditionalSigning.Withdrawn) -> None:
+    _signature(
+        r,
+        event.originator_id,
+        PartyStatus.WITHDRAWN,
+        "a condition failed",
+        "participation ended with the withdrawn signature",
+    )
+
+
+# Consultation -> board ratification -> signatures -------------------------------------------
+
+
+def _advise(
+    r: Reaction, wf: WorkflowInstance, ratification: BoardRatification, consultation: Consultation
+) -> None:
+    r.attempt(
+        wf,
+        f"advice to ratification {ratification.id}",
+        lambda: ratification.receive_advice(
+            consultation.result(), cause=r.trigger, actor=r.actor, at=r.at
+        ),
+    )
+
+
+def on_ratification_scheduled(r: Reaction, event: BoardRatification.Scheduled) -> None:
+    wf = r.workflow("ratification", event.consultation_id)
+    wf.link(str(event.originator_id), actor=r.actor, at=r.at)
+    consultation = r.get(Consultation, event.consultation_id)
+    ratification = r.get(BoardRatification, event.originator_id)
+    if consultation is not None and ratification is not None and consultation.closed:
+        _advise(r, wf, ratification, consultation)
+
+
+def on_consultation_closed(r: Reaction, event: Consultation.Closed) -> None:
+    wf = r.get(WorkflowInstance, workflow_id("ratification", str(event.originator_id)))
+    consultation = r.get(Consultation, event.originator_id)
+    if wf is None or consultation is None:
+        return  # no ratification waits for this consultation (yet)
+    for ratification_id in wf.links:
+        ratification = r.get(BoardRatification, ratification_id)
+        if ratification is not None:
+            _advise(r, wf, ratification, consultation)
+
+
+def _outcome(r: Reaction, ratification: BoardRatification, ratified: bool) -> None:
+    wf = r.workflow("ratification", ratification.consultation_id)
+    signed_agreements: set[str] = set()
+    for sid in ratification.signing_ids:
+        signing = r.get(ConditionalSigning, sid)
+        if signing is None:
+            continue
+        signed_agreements.add(signing.agreement)
+        if ratified:
+            r.attempt(
+                wf,
+                f"make signature {sid} definitive",
+                partial(
+                    signing.make_definitive,
+                    cause=r.trigger,
+                    actor=r.actor,
+                    reason=r.reason,
+                    at=r.at,
+                ),
+            )
+        else:
+            r.attempt(
+                wf,
+                f"withdraw signature {sid}",
+                partial(signing.withdraw, cause=r.trigger, actor=r.actor, reason=r.reason, at=r.at),
+            )
+    if ratified:
+        for code in ratification.agreements:
+            if code not in signed_agreements:
+                r.set_status(
+                    wf,
+                    code,
+                    ratification.party,
+                    PartyStatus.SIGNED,
+                    f"signed after the board's ratification '{ratification.title}'",
+                )
+
+
+def on_ratification_decided(r: Reaction, event: BoardRatification.Decided) -> None:
+    ratification = r.get(BoardRatification, event.originator_id)
+    if ratification is None:
+        return
+    if event.decision == Decision.REFER.value:
+        assembly = r.get(GeneralAssembly, event.assembly_id)
+        wf = r.workflow("ratification", ratification.consultation_id)
+        if assembly is None:
+            wf.fail(
+                trigger=r.trigger,
+                action="put the referral on the ALV agenda",
+                error=f"unknown ALV {event.assembly_id}",
+                actor=r.actor,
+                at=r.at,
+            )
+            return
+        r.attempt(
+            wf,
+            f"put ratification {ratification.id} on the agenda of ALV {assembly.id}",
+            lambda: assembly.add_item(
+                kind=ItemKind.RATIFICATION,
+                title=ratification.title,
+                subject_id=str(ratification.id),
+                actor=r.actor,
+                reason=r.reason,
+                at=r.at,
+            ),
+        )
+        return
+    _outcome(r, ratification, ratified=event.decision == Decision.RATIFY.value)
+
+
+def on_settled_by_assembly(r: Reaction, event: BoardRatification.SettledByAssembly) -> None:
+    ratification = r.get(BoardRatification, event.originator_id)
+    if ratification is not None:
+        _outcome(r, ratification, ratified=event.ratified)
+
+
+# ALV votes decide what was put to them -------------------------------------------------------
+
+
+def on_item_decided(r: Reaction, event: GeneralAssembly.ItemDecided) -> None:
+    assembly = r.get(GeneralAssembly, event.originator_id)
+    if assembly is None:
+        return
+    item = assembly.items[str(event.number)]
+    if not item["subject_id"]:
+        return
+    result = WeightedResult(
+        yes_pct=event.yes_pct,
+        yes_weight=event.yes_weight,
+        no_weight=event.no_weight,
+        declared=event.adopted,
+    )
+    if item["kind"] in (ResolutionKind.RESOLUTION.value, ResolutionKind.MOTION.value):
+        resolution = r.get(Resolution, item["subject_id"])
+        if resolution is not None:
+            wf = r.workflow("resolution-effects", str(resolution.id))
+            r.attempt(
+                wf,
+                f"record the ALV vote on resolution {resolution.id}",
+                lambda: resolution.decide(result, actor=r.actor, reason=r.reason, at=r.at),
+            )
+    elif item["kind"] == ItemKind.RATIFICATION.value:
+        ratification = r.get(BoardRatification, item["subject_id"])
+        if ratification is not None:
+            wf = r.workflow("ratification", ratification.consultation_id)
+            r.attempt(
+                wf,
+                f"settle ratification {ratification.id} by the ALV vote",
+                lambda: ratification.settle_by_assembly(
+                    result, cause=r.trigger, actor=r.actor, at=r.at
+                ),
+            )
+
+
+HANDLERS: dict[type[Any], Callable[[Reaction, Any], None]] = {
+    Resolution.Adopted: on_resolution_adopted,
+    Resolution.Fulfilled: on_resolution_fulfilled,
+    ConditionalSigning.Signed: on_signed,
+    ConditionalSigning.MadeDefinitive: on_made_definitive,
+    ConditionalSigning.Withdrawn: on_withdrawn,
+    BoardRatification.Scheduled: on_ratification_scheduled,
+    Consultation.Closed: on_consultation_closed,
+    BoardRatification.Decided: on_ratification_decided,
+    BoardRatification.SettledByAssembly: on_settled_by_assembly,
+    GeneralAssembly.ItemDecided: on_item_decided,
+}
+TOPICS = tuple(get_topic(cls) for cls in HANDLERS)
+
+
+class ProcessManagers(GovernanceBase):
+    topics = TOPICS
+
+    def policy(
+        self, domain_event: DomainEventProtocol[UUID], processing_event: ProcessingEvent[UUID]
+    ) -> None:
+        handler = HANDLERS.get(type(domain_event))
+        if handler is None:
+            return
+        tracking = processing_event.tracking
+        reaction = Reaction(self, domain_event, tracking.notification_id if tracking else 0)
+        handler(reaction, domain_event)
+        processing_event.collect_events(*reaction.loaded.values())
+
+    def run_workflows(self) -> int:
+        """React to every event not yet reacted to; returns how many were processed."""
+        processed = conflicts = 0
+        while True:
+            start = (self.recorder.max_tracking_id(self.name) or 0) + 1
+            page = self.recorder.select_notifications(start=start, limit=100, topics=TOPICS)
+            if not page:
+                return processed
+            for notification in page:
+                event = self.mapper.to_domain_event(notification)
+                try:
+                    self.process_event(event, Tracking(self.name, notification.id))
+                except IntegrityError:
+                    # Another process reacted first, or an aggregate moved under us: re-read.
+                    conflicts += 1
+                    if conflicts > MAX_CONFLICTS:
+                        raise
+                    break
+                processed += 1
