@@ -23,7 +23,7 @@ from adapters.bootstrap import Engine
 from adapters.members_csv import read_members_csv, shipped_members_path
 from adapters.queries import deadline_rows
 from adapters.synthetic import synthetic_ballots
-from adapters.timeparse import DEFAULT_TZ, parse_moment
+from adapters.timeparse import DEFAULT_TZ, parse_moment, zone
 from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.board_ratification import Decision
@@ -493,7 +493,11 @@ def fire_due(run: Run, until: datetime) -> None:
         if not fireable:
             return
         deadline = fireable[0]
-        moment = datetime.strptime(deadline["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        moment = (
+            datetime.strptime(deadline["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+            .replace(tzinfo=UTC)
+            .astimezone(zone(deadline["timezone"]))
+        )
         run.clock.set(max(moment, run.clock.now()))
         run.engine.app.fire_deadline(deadline["kind"], UUID(deadline["subject_id"]))
         run.fired += 1
