@@ -1,0 +1,150 @@
+"""The story of the letters, run from the shipped scenario into a real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapters.bootstrap import Engine, build
+from adapters.queries import deadline_rows, status_as_of, timeline_rows
+from adapters.scenario import Run, default_scenario_path, load_scenario, run_scenario
+from adapters.settings import Settings
+from domain.agreement import agreement_id
+from tests.conftest import AMS
+from workflows.clock import SimulatedClock
+from workflows.history import UnknownAggregateError
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Run]]:
+    scenario = load_scenario(default_scenario_path())
+    clock = SimulatedClock(scenario.steps[0].at)
+    with build(Settings(tmp_path_factory.mktemp("story")), create=True, clock=clock) as e:
+        run = Run(engine=e, clock=clock, timezone=scenario.timezone)
+        run_scenario(run, scenario)
+        yield e, run
+
+
+def status(e: Engine, day: str, agreement: str, party: str) -> str:
+    moment = datetime.fromisoformat(f"{day}T23:59:59").replace(tzinfo=AMS)
+    [row] = status_as_of(e.views, moment, agreement, party)
+    return row.status
+
+
+@pytest.mark.parametrize(
+    ("day", "agreement", "party", "expected"),
+    [
+        ("2024-11-28", "IZA", "VNG", "signed"),
+        ("2024-11-29", "IZA", "VNG", "participation suspended"),
+        ("2025-01-01", "IZA", "VNG", "participation suspended"),
+        ("2025-01-01", "AZWA", "VNG", "participation suspended"),
+        ("2025-07-02", "AZWA", "VNG", "negotiator agreement"),
+        ("2025-10-01", "AZWA", "VNG", "conditionally signed"),
+        ("2025-10-01", "AZWA", "ZN", "signed"),
+        ("2025-10-01", "IZA", "VNG", "conditionally signed"),
+        ("2025-10-28", "AZWA", "VNG", "conditionally signed"),
+        ("2025-10-30", "AZWA", "VNG", "definitive"),
+        ("2025-10-30", "IZA", "VNG", "definitive"),
+        ("2025-10-30", "HLO", "VNG", "signed"),
+        ("2025-10-30", "HLO", "ZN", "negotiator agreement"),
+        ("2025-12-31", "HLO", "ZN", "signed"),
+        ("2025-10-01", "AZWA", "IGJ", "involved, not signing"),
+    ],
+)
+def test_status_as_of_the_dates_of_the_letters(
+    story: tuple[Engine, Run], day: str, agreement: str, party: str, expected: str
+) -> None:
+    assert status(story[0], day, agreement, party) == expected
+
+
+def test_each_status_names_the_events_that_caused_it(story: tuple[Engine, Run]) -> None:
+    e, _ = story
+    moment = datetime(2025, 10, 30, tzinfo=AMS)
+    [azwa] = status_as_of(e.views, moment, "AZWA", "VNG")
+    assert azwa.because[0].startswith("Agreement.PartyStatusChanged@")
+    assert azwa.because[1].startswith("ConditionalSigning.MadeDefinitive@")
+    [iza] = status_as_of(e.views, datetime(2025, 1, 1, tzinfo=AMS), "IZA", "VNG")
+    assert iza.because[1].startswith("Resolution.Adopted@")
+    assert iza.since.startswith("2024-11-29T10:00")  # 11:00 Amsterdam is 10:00 UTC
+
+
+def test_nothing_existed_before_it_was_registered(story: tuple[Engine, Run]) -> None:
+    assert status_as_of(story[0].views, datetime(2025, 6, 1, tzinfo=AMS), "HLO") == []
+
+
+def test_the_deadline_closed_the_consultation_and_the_board_followed_the_advice(
+    story: tuple[Engine, Run],
+) -> None:
+    e, run = story
+    assert run.fired == 1
+    ratification = e.app.get_ratification(UUID(run.ids["ratification"]))
+    assert ratification["advice"] == "positive"
+    assert ratification["outcome"] == "ratified" and ratification["communicated"]
+    states = {(d["kind"], d["state"]) for d in deadline_rows(e.views, ("pending", "done"))}
+    assert ("consultation closes", "done") in states
+    assert ("ratification due", "done") in states
+
+
+def test_workflow_instances_record_their_definition_version(story: tuple[Engine, Run]) -> None:
+    e, _ = story
+    started = [
+        e.app.mapper.to_domain_event(n)
+        for n in e.app.notifications(topics=["domain.workflow_instance:WorkflowInstance.Started"])
+    ]
+    assert {s.definition for s in started} == {"resolution-effects", "signing", "ratification"}
+    assert all(s.definition_version == 1 for s in started)
+    failed = list(
+        e.app.notifications(topics=["domain.workflow_instance:WorkflowInstance.StepFailed"])
+    )
+    assert failed == []
+
+
+def test_the_timeline_runs_in_effective_time(story: tuple[Engine, Run]) -> None:
+    rows = timeline_rows(story[0].views)
+    assert [r["at"] for r in rows] == sorted(r["at"] for r in rows)
+    summaries = [r["summary"] for r in rows]
+    assert any("adopted with 93.4% in favour" in s for s in summaries)
+    assert any("the board decides to ratify" in s for s in summaries)
+
+
+def test_rebuilt_read_models_equal_the_live_ones(story: tuple[Engine, Run]) -> None:
+    e, _ = story
+    live = e.views.dump()
+    e.rebuild()
+    assert e.views.dump() == live
+
+
+START = datetime(2022, 9, 1, tzinfo=AMS)
+END = datetime(2026, 1, 31, tzinfo=AMS)
+
+
+@given(st.integers(0, int((END - START).total_seconds())))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_status_as_of_any_moment_equals_replaying_the_events_up_to_it(
+    story: tuple[Engine, Run], offset: int
+) -> None:
+    e, _ = story
+    moment = START + timedelta(seconds=offset)
+    projected = {(r.agreement, r.party): r.status for r in status_as_of(e.views, moment)}
+    replayed: dict[tuple[str, str], str] = {}
+    for code in ("IZA", "AZWA", "HLO", "GALA"):
+        try:
+            then = e.app.history(agreement_id(code), as_of=moment)
+        except UnknownAggregateError:  # not registered yet at that moment
+            continue
+        for party, party_status in then["state"]["statuses"].items():
+            replayed[(code, party)] = party_status
+    assert projected == replayed
+
+
+def test_the_scenario_file_is_shipped() -> None:
+    assert default_scenario_path().is_file()
+    assert Path(default_scenario_path()).read_text(encoding="utf-8").count("[[step]]") > 40
