@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.ids import natural_id
 from domain.rules import agreement_code, party_name, require_aware, require_text
@@ -81,7 +82,7 @@ def agreement_id(code: str) -> UUID:
     return natural_id("agreement", agreement_code(code))
 
 
-class Agreement(Aggregate):
+class Agreement(GovernanceAggregate):
     class Registered(Aggregate.Created):
         code: str
         name: str

@@ -9,6 +9,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.rules import (
     WeightedResult,
@@ -43,7 +44,7 @@ class RatificationStateError(ConflictError):
     code = "ratification_state"
 
 
-class BoardRatification(Aggregate):
+class BoardRatification(GovernanceAggregate):
     class Scheduled(Aggregate.Created):
         title: str
         scheduled_for: datetime
@@ -215,7 +216,9 @@ class BoardRatification(Aggregate):
         if self.decision != Decision.REFER.value:
             raise RatificationStateError(f"ratification {self.id} was not referred to the ALV")
         if self.outcome:
-            return False
+            if self.outcome == ("ratified" if result.adopted else "rejected"):
+                return False
+            raise RatificationStateError(f"ratification {self.id} was settled already")
         self._settled(
             ratified=result.adopted,
             yes_pct=result.yes_pct,

@@ -7,6 +7,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.rules import agreement_code, party_name, require_aware, require_reason, require_text
 
@@ -19,7 +20,7 @@ class SigningStateError(ConflictError):
     code = "signing_state"
 
 
-class ConditionalSigning(Aggregate):
+class ConditionalSigning(GovernanceAggregate):
     class Signed(Aggregate.Created):
         party: str
         agreement: str

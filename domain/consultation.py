@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate import GovernanceAggregate
 from domain.errors import (
     BallotTooEarlyError,
     BallotTooLateError,
@@ -101,7 +102,7 @@ def build_electorate(
     return electorate
 
 
-class Consultation(Aggregate):
+class Consultation(GovernanceAggregate):
     class Opened(Aggregate.Created):
         title: str
         question: str

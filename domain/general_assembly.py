@@ -9,6 +9,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.rules import WeightedResult, require_aware, require_reason, require_text
 
@@ -28,7 +29,7 @@ class AssemblyStateError(ConflictError):
     code = "assembly_state"
 
 
-class GeneralAssembly(Aggregate):
+class GeneralAssembly(GovernanceAggregate):
     class Convened(Aggregate.Created):
         title: str
         held_on: datetime

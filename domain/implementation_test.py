@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import MEMBER_CODE
+from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.rules import agreement_code, party_name, require_aware, require_reason, require_text
 
@@ -20,7 +21,7 @@ class ImplementationTestStateError(ConflictError):
     code = "udo_state"
 
 
-class ImplementationTest(Aggregate):
+class ImplementationTest(GovernanceAggregate):
     class Commissioned(Aggregate.Created):
         agreement: str
         title: str

@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import MEMBER_CODE
+from domain.aggregate import GovernanceAggregate
 from domain.errors import InvalidInputError
 from domain.ids import natural_id
 
@@ -39,7 +40,7 @@ class MemberFacts:
             )
 
 
-class Member(Aggregate):
+class Member(GovernanceAggregate):
     class Registered(Aggregate.Created):
         code: str
         name: str

@@ -9,6 +9,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate import GovernanceAggregate
 from domain.agreement import PartyStatus
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.rules import (
@@ -43,7 +44,7 @@ def effect(party: str, agreement: str) -> dict[str, str]:
     }
 
 
-class Resolution(Aggregate):
+class Resolution(GovernanceAggregate):
     class Tabled(Aggregate.Created):
         kind: str
         title: str

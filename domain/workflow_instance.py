@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.aggregate import GovernanceAggregate
 from domain.ids import natural_id
 
 
@@ -14,7 +15,7 @@ def workflow_id(definition: str, subject_id: str) -> UUID:
     return natural_id("workflow", f"{definition}:{subject_id}")
 
 
-class WorkflowInstance(Aggregate):
+class WorkflowInstance(GovernanceAggregate):
     class Started(Aggregate.Created):
         definition: str
         definition_version: int
