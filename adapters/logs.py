@@ -7,6 +7,7 @@ The terminal gets one clear line per refusal from the CLI itself; the log file k
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ import structlog
 _configured: list[Path] = []
 
 
-def configure(log_path: Path | None) -> None:
-    if log_path is not None and _configured == [log_path]:
+def configure(log_path: Path | None, *, console: bool = False) -> None:
+    """Log to the store's file; with `console`, to stderr as well (readable on a terminal)."""
+    if not console and log_path is not None and _configured == [log_path]:
         return
     if log_path is not None and not log_path.parent.is_dir():
         log_path = None
@@ -34,6 +36,21 @@ def configure(log_path: Path | None) -> None:
     )
     for handler in handlers:
         handler.setFormatter(formatter)
+    if console:
+        on_terminal = sys.stderr.isatty()
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(
+            structlog.stdlib.ProcessorFormatter(
+                processor=structlog.dev.ConsoleRenderer(colors=on_terminal)
+                if on_terminal
+                else structlog.processors.JSONRenderer(),
+                foreign_pre_chain=[
+                    structlog.stdlib.add_log_level,
+                    structlog.processors.TimeStamper(fmt="iso", utc=True),
+                ],
+            )
+        )
+        handlers.append(stream)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
@@ -41,6 +58,8 @@ def configure(log_path: Path | None) -> None:
     for handler in handlers:
         root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # APScheduler narrates every job run at INFO; akkoord logs the firings that matter itself.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -55,7 +74,7 @@ def configure(log_path: Path | None) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-    _configured[:] = [log_path] if log_path is not None else []
+    _configured[:] = [log_path] if log_path is not None and not console else []
 
 
 def logger(**context: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -67,6 +67,16 @@ def deadline_rows(
     query = select(deadlines).where(deadlines.c.state.in_(states)).order_by(deadlines.c.due_at)
     with views.reading() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def deadline_state(row: dict[str, Any], now: datetime, overdue_after: float) -> str:
+    """pending until due; due once its time has come; overdue when it stayed unfired too long."""
+    if row["state"] != "pending":
+        return str(row["state"])
+    late = now - datetime.strptime(row["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if late.total_seconds() > overdue_after:
+        return "overdue"
+    return "due" if late.total_seconds() >= 0 else "pending"
 
 
 def actions_for(views: ReadModels, role: str | None = None) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ Rows and the position are written in one transaction, so a crash leaves either b
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,6 +118,7 @@ deadlines = Table(
     Column("due_at", String(32), nullable=False, index=True),
     Column("timezone", String(64), nullable=False),
     Column("state", String(16), nullable=False),
+    Column("settled_at", String(32)),
 )
 
 open_actions = Table(
@@ -150,11 +152,41 @@ def _sqlite_engine(path: Path, *, immediate: bool) -> Engine:
     return engine
 
 
+schema_meta = Table(
+    "readmodel_schema",
+    MetaData(),
+    Column("fingerprint", String(64), primary_key=True),
+)
+
+
+def schema_fingerprint() -> str:
+    """Changes whenever a read-model table or column changes."""
+    shape = sorted(
+        (t.name, c.name, str(c.type), bool(c.nullable))
+        for t in metadata.tables.values()
+        for c in t.columns
+    )
+    return hashlib.sha256(repr(shape).encode()).hexdigest()
+
+
 class ReadModels:
     def __init__(self, path: Path) -> None:
         self.writer = _sqlite_engine(path, immediate=True)
         self.reader = _sqlite_engine(path, immediate=False)
-        metadata.create_all(self.writer)
+        self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        """Read models are derived: when their shape changed, drop them and let catch-up rebuild."""
+        wanted = schema_fingerprint()
+        with self.writing() as conn:
+            schema_meta.create(conn, checkfirst=True)
+            found = conn.execute(select(schema_meta.c.fingerprint)).scalar()
+            if found == wanted:
+                return
+            metadata.drop_all(conn)
+            metadata.create_all(conn)
+            conn.execute(delete(schema_meta))
+            conn.execute(insert(schema_meta).values(fingerprint=wanted))
 
     def close(self) -> None:
         self.writer.dispose()

@@ -27,6 +27,7 @@ from adapters.timeparse import DEFAULT_TZ, parse_moment, zone
 from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.board_ratification import Decision
+from domain.deadlines import FIRED_BY_SCHEDULER
 from domain.errors import DomainError, InvalidInputError
 from domain.general_assembly import ItemKind
 from domain.resolution import ResolutionKind
@@ -489,7 +490,7 @@ def fire_due(run: Run, until: datetime) -> None:
     while True:
         run.engine.catch_up()
         due = [d for d in deadline_rows(run.engine.views) if d["due_at"] <= time_key(until)]
-        fireable = [d for d in due if d["kind"] == "consultation closes"]
+        fireable = [d for d in due if d["kind"] in FIRED_BY_SCHEDULER]
         if not fireable:
             return
         deadline = fireable[0]

@@ -82,6 +82,10 @@ class BoardRatification(GovernanceAggregate):
         reason: str
         at: datetime
 
+    class DueNotified(Aggregate.Event):
+        actor: str
+        at: datetime
+
     class Communicated(Aggregate.Event):
         to: list[str]
         reference: str
@@ -99,6 +103,7 @@ class BoardRatification(GovernanceAggregate):
     decision: str
     outcome: str  # "", "ratified", "rejected"
     communicated: bool
+    due_notified: bool
 
     @classmethod
     def schedule(
@@ -155,6 +160,7 @@ class BoardRatification(GovernanceAggregate):
         self.decision = ""
         self.outcome = ""
         self.communicated = False
+        self.due_notified = False
 
     def receive_advice(
         self, result: WeightedResult | None, *, cause: str, actor: str, at: datetime
@@ -229,6 +235,13 @@ class BoardRatification(GovernanceAggregate):
         )
         return True
 
+    def notify_due(self, *, actor: str, at: datetime) -> bool:
+        """Record the "ratification due" reminder once; nothing once the board has decided."""
+        if self.decision or self.due_notified:
+            return False
+        self._due_notified(actor=actor, at=at)
+        return True
+
     def communicate(
         self, *, to: list[str], reference: str, actor: str, reason: str, at: datetime
     ) -> None:
@@ -286,6 +299,10 @@ class BoardRatification(GovernanceAggregate):
         at: datetime,
     ) -> None:
         self.outcome = "ratified" if ratified else "rejected"
+
+    @event(DueNotified)
+    def _due_notified(self, actor: str, at: datetime) -> None:
+        self.due_notified = True
 
     @event(Communicated)
     def _communicated(

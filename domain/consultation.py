@@ -151,6 +151,11 @@ class Consultation(GovernanceAggregate):
         reason: str
         at: datetime
 
+    class ClosingSoonNotified(Aggregate.Event):
+        closes_at: datetime
+        actor: str
+        at: datetime
+
     title: str
     question: str
     agreements: list[str]
@@ -163,6 +168,7 @@ class Consultation(GovernanceAggregate):
     ballots: dict[str, dict[str, Any]]  # plain data, so snapshots round-trip through JSON
     closed: bool
     cancelled: bool
+    reminded_for: datetime | None
 
     @classmethod
     def open(
@@ -248,6 +254,7 @@ class Consultation(GovernanceAggregate):
         self.ballots = {}
         self.closed = False
         self.cancelled = False
+        self.reminded_for = None
 
     # Queries -------------------------------------------------------------------------------
 
@@ -396,6 +403,15 @@ class Consultation(GovernanceAggregate):
             )
         self._cancelled(actor=actor, reason=require_reason(reason, "cancel a consultation"), at=at)
 
+    def notify_closing_soon(self, *, actor: str, at: datetime) -> bool:
+        """Record the "closing soon" reminder once per deadline; False when nothing is due."""
+        if self.phase(at) not in (Phase.OPEN, Phase.SCHEDULED):
+            return False
+        if self.reminded_for == self.closes_at:
+            return False
+        self._closing_soon_notified(closes_at=self.closes_at, actor=actor, at=at)
+        return True
+
     # Events: they only change state, because they re-run on every replay -------------------
 
     @event(BallotCast)
@@ -440,6 +456,10 @@ class Consultation(GovernanceAggregate):
         at: datetime,
     ) -> None:
         self.closes_at = closes_at
+
+    @event(ClosingSoonNotified)
+    def _closing_soon_notified(self, closes_at: datetime, actor: str, at: datetime) -> None:
+        self.reminded_for = closes_at
 
     @event(Cancelled)
     def _cancelled(self, actor: str, reason: str, at: datetime) -> None:

@@ -1,4 +1,8 @@
-"""Pending deadlines: the scheduler's to-do list, and what `akkoord deadlines` shows."""
+"""Deadlines: the scheduler's to-do list, and what `akkoord deadlines` shows.
+
+A deadline is pending until the scheduler fires it (fired), the process settles it first
+(done), or it no longer applies (cancelled).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,12 @@ from eventsourcing.utils import get_topic
 
 from domain.board_ratification import BoardRatification
 from domain.consultation import Consultation
+from domain.deadlines import CLOSING_SOON_BEFORE, DeadlineKind
 from domain.general_assembly import GeneralAssembly
 from projections.rows import Rows, time_key
 
 TABLE = "deadlines"
-CONSULTATION_CLOSES = "consultation closes"
-RATIFICATION_DUE = "ratification due"
-ASSEMBLY_MEETS = "ALV meets"
+K = DeadlineKind
 
 TOPICS = [
     get_topic(c)
@@ -23,12 +26,37 @@ TOPICS = [
         Consultation.Extended,
         Consultation.Closed,
         Consultation.Cancelled,
+        Consultation.ClosingSoonNotified,
         BoardRatification.Scheduled,
+        BoardRatification.DueNotified,
         BoardRatification.Decided,
         GeneralAssembly.Convened,
         GeneralAssembly.Held,
     )
 ]
+
+
+def _add(rows: Rows, subject: str, kind: DeadlineKind, title: str, due: Any, tz: str) -> None:
+    rows.insert(
+        TABLE,
+        {
+            "subject_id": subject,
+            "kind": kind.value,
+            "title": title,
+            "due_at": time_key(due),
+            "timezone": tz,
+            "state": "pending",
+            "settled_at": None,
+        },
+    )
+
+
+def _settle(rows: Rows, subject: str, kind: DeadlineKind, state: str, at: Any) -> None:
+    rows.update(
+        TABLE,
+        {"subject_id": subject, "kind": kind.value, "state": "pending"},
+        {"state": state, "settled_at": time_key(at)},
+    )
 
 
 class DeadlinesProjection:
@@ -38,52 +66,51 @@ class DeadlinesProjection:
     def process(self, event: Any, rows: Rows, position: int) -> None:
         subject = str(event.originator_id)
         if isinstance(event, Consultation.Opened):
-            rows.insert(
-                TABLE,
-                {
-                    "subject_id": subject,
-                    "kind": CONSULTATION_CLOSES,
-                    "title": event.title,
-                    "due_at": time_key(event.closes_at),
-                    "timezone": event.timezone,
-                    "state": "pending",
-                },
+            _add(rows, subject, K.CONSULTATION_CLOSES, event.title, event.closes_at, event.timezone)
+            _add(
+                rows,
+                subject,
+                K.CLOSING_SOON,
+                event.title,
+                event.closes_at - CLOSING_SOON_BEFORE,
+                event.timezone,
             )
         elif isinstance(event, Consultation.Extended):
-            _set(rows, subject, CONSULTATION_CLOSES, due_at=time_key(event.closes_at))
+            rows.update(
+                TABLE,
+                {"subject_id": subject, "kind": K.CONSULTATION_CLOSES.value},
+                {"due_at": time_key(event.closes_at)},
+            )
+            # A later deadline deserves its own reminder, even when the first one went out.
+            rows.update(
+                TABLE,
+                {"subject_id": subject, "kind": K.CLOSING_SOON.value},
+                {
+                    "due_at": time_key(event.closes_at - CLOSING_SOON_BEFORE),
+                    "state": "pending",
+                    "settled_at": None,
+                },
+            )
+        elif isinstance(event, Consultation.ClosingSoonNotified):
+            _settle(rows, subject, K.CLOSING_SOON, "fired", event.at)
         elif isinstance(event, Consultation.Closed):
-            _set(rows, subject, CONSULTATION_CLOSES, state="done")
+            by_deadline = event.rule == K.CONSULTATION_CLOSES.value
+            _settle(
+                rows, subject, K.CONSULTATION_CLOSES, "fired" if by_deadline else "done", event.at
+            )
+            _settle(rows, subject, K.CLOSING_SOON, "cancelled", event.at)
         elif isinstance(event, Consultation.Cancelled):
-            _set(rows, subject, CONSULTATION_CLOSES, state="cancelled")
+            _settle(rows, subject, K.CONSULTATION_CLOSES, "cancelled", event.at)
+            _settle(rows, subject, K.CLOSING_SOON, "cancelled", event.at)
         elif isinstance(event, BoardRatification.Scheduled):
-            rows.insert(
-                TABLE,
-                {
-                    "subject_id": subject,
-                    "kind": RATIFICATION_DUE,
-                    "title": event.title,
-                    "due_at": time_key(event.scheduled_for),
-                    "timezone": event.timezone,
-                    "state": "pending",
-                },
+            _add(
+                rows, subject, K.RATIFICATION_DUE, event.title, event.scheduled_for, event.timezone
             )
+        elif isinstance(event, BoardRatification.DueNotified):
+            _settle(rows, subject, K.RATIFICATION_DUE, "fired", event.at)
         elif isinstance(event, BoardRatification.Decided):
-            _set(rows, subject, RATIFICATION_DUE, state="done")
+            _settle(rows, subject, K.RATIFICATION_DUE, "done", event.at)
         elif isinstance(event, GeneralAssembly.Convened):
-            rows.insert(
-                TABLE,
-                {
-                    "subject_id": subject,
-                    "kind": ASSEMBLY_MEETS,
-                    "title": event.title,
-                    "due_at": time_key(event.held_on),
-                    "timezone": "Europe/Amsterdam",
-                    "state": "pending",
-                },
-            )
+            _add(rows, subject, K.ASSEMBLY_MEETS, event.title, event.held_on, "Europe/Amsterdam")
         elif isinstance(event, GeneralAssembly.Held):
-            _set(rows, subject, ASSEMBLY_MEETS, state="done")
-
-
-def _set(rows: Rows, subject: str, kind: str, **values: str) -> None:
-    rows.update(TABLE, {"subject_id": subject, "kind": kind}, values)
+            _settle(rows, subject, K.ASSEMBLY_MEETS, "done", event.at)

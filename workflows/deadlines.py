@@ -5,14 +5,37 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.actor import SCHEDULER
+from domain.board_ratification import BoardRatification
+from domain.consultation import Consultation
+from domain.deadlines import DeadlineKind
+from domain.errors import InvalidInputError, UnknownConsultationError
 from workflows.consultations import ConsultationService
+from workflows.ratifications import RatificationService, unknown_ratification
 
-CONSULTATION_CLOSES = "consultation closes"
 
-
-class DeadlineService(ConsultationService):
+class DeadlineService(ConsultationService, RatificationService):
     def fire_deadline(self, kind: str, subject_id: UUID) -> bool:
         """Idempotent: returns False when the deadline had been dealt with already."""
-        if kind == CONSULTATION_CLOSES:
-            return self.close_consultation(subject_id, actor=SCHEDULER, rule=kind)
+        try:
+            parsed = DeadlineKind(kind)
+        except ValueError:
+            raise InvalidInputError(f"unknown deadline kind {kind!r}") from None
+        now = self.clock.now()
+        actor = str(SCHEDULER)
+        if parsed is DeadlineKind.CONSULTATION_CLOSES:
+            return self.close_consultation(subject_id, actor=SCHEDULER, rule=parsed.value)
+        if parsed is DeadlineKind.CLOSING_SOON:
+            return self._change(
+                Consultation,
+                subject_id,
+                UnknownConsultationError(f"unknown consultation {subject_id}"),
+                lambda c: c.notify_closing_soon(actor=actor, at=now),
+            )
+        if parsed is DeadlineKind.RATIFICATION_DUE:
+            return self._change(
+                BoardRatification,
+                subject_id,
+                unknown_ratification(subject_id),
+                lambda r: r.notify_due(actor=actor, at=now),
+            )
         return False

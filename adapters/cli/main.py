@@ -13,6 +13,7 @@ from adapters.cli import (
     projections,
     resolution,
     scenario,
+    scheduler,
     signing,
     udo,
 )
@@ -43,6 +44,7 @@ app.add_typer(board.app, name="board")
 app.add_typer(alv.app, name="alv")
 app.add_typer(projections.app, name="projections")
 app.add_typer(scenario.app, name="scenario")
+app.add_typer(scheduler.app, name="scheduler")
 app.command("status")(status_command)
 app.command("timeline")(timeline_command)
 app.command("history")(history_command)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from adapters import logs
 from adapters.cli.common import (
     DataDirOpt,
     JsonOpt,
@@ -18,7 +19,7 @@ from adapters.cli.common import (
     print_json,
     show,
 )
-from adapters.queries import actions_for, deadline_rows, status_as_of, timeline_rows
+from adapters.queries import actions_for, deadline_rows, deadline_state, status_as_of, timeline_rows
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
 from domain.errors import InvalidInputError
 
@@ -117,17 +118,48 @@ def history_command(
 
 @guarded
 def deadlines_command(
-    all_states: Annotated[bool, typer.Option("--all", help="Also done and cancelled.")] = False,
+    all_states: Annotated[
+        bool, typer.Option("--all", help="Also fired, done and cancelled.")
+    ] = False,
+    overdue_after: Annotated[
+        float,
+        typer.Option(
+            "--overdue-after", min=0, help="Seconds past due before a deadline counts as overdue."
+        ),
+    ] = 60.0,
     tz: TzOpt = DEFAULT_TZ,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Pending deadlines (and with --all, those done or cancelled)."""
-    states = ("pending", "done", "cancelled") if all_states else ("pending",)
+    """Pending, due and overdue deadlines (with --all also those fired, done or cancelled)."""
+    states = ("pending", "fired", "done", "cancelled") if all_states else ("pending",)
+    now = datetime.now(UTC)
     with engine(data_dir) as e:
         e.catch_up()
-        rows = deadline_rows(e.views, states)
-    show(json_output, [{**r, "due_at": _local(r["due_at"], tz)} for r in rows])
+        rows = [
+            {**r, "state": deadline_state(r, now, overdue_after)}
+            for r in deadline_rows(e.views, states)
+        ]
+    log = logs.logger(command="deadlines")
+    for r in rows:
+        if r["state"] == "overdue":
+            log.warning(
+                "deadline overdue", kind=r["kind"], aggregate_id=r["subject_id"], due_at=r["due_at"]
+            )
+    show(
+        json_output,
+        [
+            {
+                "kind": r["kind"],
+                "title": r["title"],
+                "due_at": _local(r["due_at"], tz),
+                "state": r["state"],
+                "settled_at": _local(r["settled_at"] or "", tz),
+                "subject_id": r["subject_id"],
+            }
+            for r in rows
+        ],
+    )
 
 
 @guarded

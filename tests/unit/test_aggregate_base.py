@@ -15,12 +15,14 @@ NAIVE = datetime(2025, 10, 29, 10, 0)
 
 
 def test_a_naive_time_is_refused_on_any_command() -> None:
-    signing = ConditionalSigning.sign(party="VNG", agreement="AZWA", conditions=["c"],
-                                      actor="officer:x", reason="r", at=OPENS)
+    signing = ConditionalSigning.sign(
+        party="VNG", agreement="AZWA", conditions=["c"], actor="officer:x", reason="r", at=OPENS
+    )
     with pytest.raises(InvalidDeadlineError, match="time zone"):
         signing.make_definitive(cause="x", actor="system:workflow", reason="r", at=NAIVE)
-    assembly = GeneralAssembly.convene(title="ALV", held_on=OPENS, actor="officer:x", reason="r",
-                                       at=OPENS)
+    assembly = GeneralAssembly.convene(
+        title="ALV", held_on=OPENS, actor="officer:x", reason="r", at=OPENS
+    )
     with pytest.raises(InvalidDeadlineError):
         assembly.hold(actor="officer:x", reason="r", at=NAIVE)
     assert [type(e).__name__ for e in signing.collect_events()] == ["Signed"]

@@ -1,0 +1,39 @@
+"""`akkoord scheduler run`: fire deadlines by themselves, in the foreground."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+import typer
+
+from adapters import logs
+from adapters.cli.common import DataDirOpt, JsonOpt, engine, guarded
+from adapters.leadership import FileLeadership
+from adapters.scheduler import DeadlineScheduler, run_forever
+from adapters.settings import Settings
+
+app = typer.Typer(help="The deadline scheduler.", no_args_is_help=True)
+
+
+@app.command("run")
+@guarded
+def run_command(
+    poll: Annotated[
+        float, typer.Option("--poll", min=0.05, max=60, help="Seconds between looks at the store.")
+    ] = 0.5,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Fire deadlines as they fall due (also those missed while down); stop with Ctrl-C or SIGTERM.
+
+    With several schedulers on one store, exactly one fires: the one holding the lock.
+    """
+    settings = Settings.resolve(data_dir)
+    with engine(data_dir) as e:
+        logs.configure(settings.log_path, console=True)
+        leadership = FileLeadership(settings.data_dir / "scheduler.lock")
+        scheduler = DeadlineScheduler(e, leadership, poll=poll)
+        logs.logger(component="scheduler").info("started", data_dir=str(settings.data_dir))
+        run_forever(scheduler, threading.Event())
+        logs.logger(component="scheduler").info("stopped", fired=len(scheduler.fired))

@@ -1,0 +1,166 @@
+"""The deadline scheduler: APScheduler 3.11 as a timer, the event store as the truth.
+
+APScheduler's own job stores are not trusted: they drop missed jobs, delete a job before it has
+run, and cannot be shared between processes. So the jobs live in memory only, rebuilt from the
+pending-deadlines projection at start and re-synchronised with it every `poll` seconds (which is
+how new, moved and cancelled deadlines reach the timer). A deadline already past fires at once
+(`misfire_grace_time=None`). Firing issues the idempotent domain command as `system:scheduler`,
+so a second firing, on this node or after a restart, writes nothing. Only the node holding the
+leadership lock fires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from adapters import logs
+from adapters.bootstrap import Engine
+from adapters.leadership import Leadership
+from adapters.queries import deadline_rows
+from domain.deadlines import FIRED_BY_SCHEDULER
+
+SYNC_JOB = "akkoord:sync"
+# Crash tests set this to e.g. "after-fire:consultation closes" to SIGKILL the process there.
+FAULT_ENV = "AKKOORD_FAULT_POINT"
+
+
+def parse_key(key: str) -> datetime:
+    return datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def job_id(kind: str, subject_id: str) -> str:
+    return f"{kind}:{subject_id}"
+
+
+def _fault(point: str) -> None:
+    """Die here, like a power cut, when a crash test asks for it."""
+    if os.environ.get(FAULT_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class DeadlineScheduler:
+    def __init__(self, engine: Engine, leadership: Leadership, *, poll: float = 0.5) -> None:
+        self.engine = engine
+        self.leadership = leadership
+        self.poll = poll
+        self.leading = False
+        self.fired: list[tuple[str, str, bool]] = []
+        self._engine_lock = threading.Lock()  # one command at a time through the one engine
+        self._timer = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max_workers=2)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    # Lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._timer.start()
+        self._timer.add_job(
+            self.tick, "interval", seconds=self.poll, id=SYNC_JOB, next_run_time=datetime.now(UTC)
+        )
+
+    def stop(self) -> None:
+        self._timer.shutdown(wait=True)
+        if self.leading:
+            self.leadership.release()
+            self.leading = False
+            logs.logger(component="scheduler").info("leadership released")
+
+    # Following the store ------------------------------------------------------------------
+
+    def tick(self) -> None:
+        log = logs.logger(component="scheduler")
+        if not self.leading:
+            self.leading = self.leadership.try_acquire()
+            if not self.leading:
+                return
+            log.info("leading: this node fires the deadlines")
+        try:
+            self.sync()
+        except Exception as e:  # a busy store must not stop the timer; the next tick retries
+            log.warning("sync failed; will retry", error=str(e))
+
+    def sync(self) -> None:
+        """Make the timer's jobs equal the pending deadlines the scheduler may fire."""
+        with self._engine_lock:
+            self._sync()
+
+    def _sync(self) -> None:
+        self.engine.catch_up()
+        pending = [d for d in deadline_rows(self.engine.views) if d["kind"] in FIRED_BY_SCHEDULER]
+        wanted = {job_id(d["kind"], d["subject_id"]): d for d in pending}
+        for job in self._timer.get_jobs():
+            if job.id != SYNC_JOB and job.id not in wanted:
+                self._remove(job.id)
+        for jid, deadline in wanted.items():
+            due = parse_key(deadline["due_at"])
+            job = self._timer.get_job(jid)
+            if job is None:
+                self._timer.add_job(
+                    self.fire,
+                    "date",
+                    run_date=due,
+                    id=jid,
+                    args=[deadline["kind"], deadline["subject_id"]],
+                )
+            elif job.trigger.run_date != due:
+                job.reschedule("date", run_date=due)
+
+    def _remove(self, jid: str) -> None:
+        with contextlib.suppress(JobLookupError):  # it ran, and removed itself, in between
+            self._timer.remove_job(jid)
+
+    def jobs(self) -> dict[str, datetime]:
+        return {j.id: j.trigger.run_date for j in self._timer.get_jobs() if j.id != SYNC_JOB}
+
+    # Firing -------------------------------------------------------------------------------
+
+    def fire(self, kind: str, subject_id: str) -> None:
+        # Jobs run in worker threads without the caller's context: bind it here.
+        log = logs.logger(
+            component="scheduler", actor="system:scheduler", rule=kind, aggregate_id=subject_id
+        )
+        started = datetime.now(UTC)
+        try:
+            _fault(f"before-fire:{kind}")
+            with self._engine_lock:
+                wrote = self.engine.app.fire_deadline(kind, UUID(subject_id))
+                _fault(f"after-fire:{kind}")
+                self.engine.catch_up()
+        except Exception as e:  # logged, retried by the next sync (the command is idempotent)
+            log.error("firing failed", error=str(e))
+            return
+        self.fired.append((kind, subject_id, wrote))
+        log.info(
+            "deadline fired" if wrote else "deadline had been dealt with already",
+            wrote=wrote,
+            fired_at=started.isoformat(),
+        )
+
+
+def run_forever(scheduler: DeadlineScheduler, stop: threading.Event) -> None:
+    """Run until SIGINT or SIGTERM, then stop cleanly."""
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        logs.logger(component="scheduler").info("stopping", signal=signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    scheduler.start()
+    try:
+        while not stop.wait(0.2):
+            pass
+    finally:
+        scheduler.stop()

@@ -1,0 +1,19 @@
+"""The kinds of deadline the engine keeps, and when reminders fall due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+
+class DeadlineKind(StrEnum):
+    CONSULTATION_CLOSES = "consultation closes"
+    CLOSING_SOON = "closing soon"  # a reminder, a day before a consultation closes
+    RATIFICATION_DUE = "ratification due"  # a reminder on the day the board is to decide
+    ASSEMBLY_MEETS = "ALV meets"  # shown, not fired: the officer records the meeting
+
+
+CLOSING_SOON_BEFORE = timedelta(hours=24)
+FIRED_BY_SCHEDULER = frozenset(
+    {DeadlineKind.CONSULTATION_CLOSES, DeadlineKind.CLOSING_SOON, DeadlineKind.RATIFICATION_DUE}
+)
