@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.testing
 
+from adapters.cli.main import app
 from tests.e2e.cli import Cli, Run
 
 OFFICER = "officer:j.devries"
@@ -24,6 +26,16 @@ AUDITOR = "auditor:a.jansen"
 SECRETARY = "secretary:GM0363"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 ZONELESS_GAP = "2099-03-29T02:30"  # clocks go forward in Europe/Amsterdam: no such wall time
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _build_the_command_tree_once() -> Iterator[None]:
+    """typer rebuilds the click command tree on every invoke (most of a command's run time here);
+    it is the same tree each time, so build it once for this module's few hundred commands."""
+    command = typer.testing._get_command(app)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", lambda _: command)
+        yield
 
 
 def refused(run: Run, exit_code: int, text: str) -> None:
