@@ -7,10 +7,12 @@ import typer
 from adapters.cli import (
     agreement,
     alv,
+    audit,
     board,
     consultation,
     members,
     projections,
+    report,
     resolution,
     scenario,
     scheduler,
@@ -45,6 +47,9 @@ app.add_typer(alv.app, name="alv")
 app.add_typer(projections.app, name="projections")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(scheduler.app, name="scheduler")
+app.add_typer(audit.audit_app, name="audit")
+app.add_typer(audit.export_app, name="export")
+app.add_typer(report.app, name="report")
 app.command("status")(status_command)
 app.command("timeline")(timeline_command)
 app.command("history")(history_command)

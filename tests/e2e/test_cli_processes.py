@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
 import typer.testing
 
 from adapters.cli.main import app
@@ -32,7 +33,7 @@ ZONELESS_GAP = "2099-03-29T02:30"  # clocks go forward in Europe/Amsterdam: no s
 def _build_the_command_tree_once() -> Iterator[None]:
     """typer rebuilds the click command tree on every invoke (most of a command's run time here);
     it is the same tree each time, so build it once for this module's few hundred commands."""
-    command = typer.testing._get_command(app)
+    command = typer.main.get_command(app)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(typer.testing, "_get_command", lambda _: command)
         yield
@@ -905,9 +906,9 @@ def test_a_udo_from_commission_to_presentation(cli: Cli) -> None:
 
 @pytest.mark.slow
 def test_a_consultation_reaching_its_deadline_advises_the_board(cli: Cli) -> None:
-    closes = datetime.now(UTC) + timedelta(seconds=3)
     register_agreements(cli)  # before the clock starts running: these take a moment
     signing = sign_vng(cli)
+    closes = datetime.now(UTC) + timedelta(seconds=3)
     consultation = open_consultation(cli, closes.isoformat())
     cast(cli, consultation, "GM0363", "yes")
     ratification = schedule(cli, consultation, signing)

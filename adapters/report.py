@@ -1,0 +1,200 @@
+"""The ledenraadpleging result for the board, as HTML, Markdown or PDF.
+
+The same log gives the same bytes: everything shown comes from the events and the tally, sorted,
+with no "generated at" stamp and a fixed PDF creation date (the consultation's closing time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from adapters.bootstrap import Engine
+from domain.errors import InvalidInputError, UnknownConsultationError
+from projections.tally import Tally
+
+FORMATS = ("html", "md", "pdf")
+WEIGHT_RULES = {
+    "ceil": "één stem per 1.000 inwoners of een deel daarvan, minimaal 1, maximaal 75",
+    "floor": "één stem per volle 1.000 inwoners, minimaal 1, maximaal 75",
+    "nearest": "één stem per 1.000 inwoners, afgerond op het dichtstbijzijnde duizendtal, "
+    "minimaal 1, maximaal 75",
+}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    consultation: dict[str, Any]
+    tally: dict[str, Any]
+    provinces: list[tuple[str, dict[str, Any]]]
+    explanations: list[dict[str, Any]]
+    weight_rule_text: str
+
+    def as_context(self) -> dict[str, Any]:
+        return {
+            "c": self.consultation,
+            "t": self.tally,
+            "provinces": self.provinces,
+            "explanations": self.explanations,
+            "rule": self.weight_rule_text,
+        }
+
+
+def _local(iso: str, tz: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M")
+
+
+def gather(e: Engine, consultation_id: UUID) -> ReportData:
+    e.catch_up()
+    info = e.app.get_consultation(consultation_id)
+    tally: Tally | None = e.views.tally(str(consultation_id))
+    if tally is None:
+        raise UnknownConsultationError(f"unknown consultation {consultation_id}")
+    tz = info["timezone"]
+    consultation = {
+        **info,
+        "opens_local": _local(info["opens_at"], tz),
+        "closes_local": _local(info["closes_at"], tz),
+    }
+    provinces = sorted(
+        (p, t.as_dict()) for p, t in e.views.tally_by_province(str(consultation_id)).items()
+    )
+    return ReportData(
+        consultation=consultation,
+        tally=tally.as_dict(),
+        provinces=provinces,
+        explanations=e.views.explanations(str(consultation_id)),
+        weight_rule_text=WEIGHT_RULES.get(info["weight_rule"], info["weight_rule"]),
+    )
+
+
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("adapters", "templates"),
+        autoescape=select_autoescape(["html", "j2.html"], default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def bar_chart_svg(provinces: list[tuple[str, dict[str, Any]]]) -> str:
+    """Yes and no weight per province as horizontal bars (inline SVG, no scripts, no fonts)."""
+    widest = max((d["yes_weight"] + d["no_weight"] for _, d in provinces), default=0) or 1
+    row, left, width = 22, 130, 360
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 80}" '
+        f'height="{row * len(provinces) + 10}" role="img" '
+        'aria-label="Weighted yes and no votes per province">'
+    ]
+    for i, (name, d) in enumerate(provinces):
+        y = 5 + i * row
+        yes = round(width * d["yes_weight"] / widest)
+        no = round(width * d["no_weight"] / widest)
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{_escape(name)}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{yes}" height="16" fill="#2e7d32"/>')
+        parts.append(f'<rect x="{left + yes}" y="{y}" width="{no}" height="16" fill="#c62828"/>')
+        parts.append(
+            f'<text x="{left + yes + no + 6}" y="{y + 14}" font-size="12">'
+            f"{d['yes_weight']} / {d['no_weight']}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def text_bar(yes: int, no: int, widest: int, width: int = 30) -> str:
+    yes_cells = round(width * yes / widest) if widest else 0
+    no_cells = round(width * no / widest) if widest else 0
+    return "█" * yes_cells + "░" * no_cells
+
+
+def render(data: ReportData, fmt: str) -> bytes:
+    if fmt not in FORMATS:
+        raise InvalidInputError(f"--format is one of {', '.join(FORMATS)}, not {fmt!r}")
+    context = data.as_context()
+    if fmt == "html":
+        html = (
+            _templates()
+            .get_template("report.html.j2")
+            .render(**context, chart=bar_chart_svg(data.provinces))
+        )
+        return html.encode("utf-8")
+    if fmt == "md":
+        widest = max((d["yes_weight"] + d["no_weight"] for _, d in data.provinces), default=0)
+        bars = {p: text_bar(d["yes_weight"], d["no_weight"], widest) for p, d in data.provinces}
+        return _templates().get_template("report.md.j2").render(**context, bars=bars).encode()
+    return _pdf(data)
+
+
+def _pdf(data: ReportData) -> bytes:
+    from fpdf import FPDF
+
+    c, t = data.consultation, data.tally
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(datetime.fromisoformat(c["closes_at"]))
+    pdf.set_title(f"Uitslag {c['title']}")
+    pdf.set_author("akkoord")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 8, _latin(f"Uitslag: {c['title']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    lines = [
+        f"Vraag: {c['question']}",
+        f"Periode: {c['opens_local']} tot {c['closes_local']} ({c['timezone']})",
+        f"Stemgewicht: {data.weight_rule_text}; bevolking per 1 januari {c['population_year']} "
+        "(Bron: CBS)",
+        f"Voor: {t['yes_weight']} stemmen ({t['yes_pct']:.2f}%), tegen: {t['no_weight']} "
+        f"stemmen ({t['no_pct']:.2f}%); alleen uitgebrachte stemmen tellen.",
+        f"Opkomst: {t['voted_members']} van {t['electorate_members']} gemeenten "
+        f"({t['turnout_members_pct']:.2f}%), {t['voted_weight']} van {t['electorate_weight']} "
+        f"stemmen ({t['turnout_weight_pct']:.2f}%).",
+        "De uitslag is een advies aan het bestuur.",
+    ]
+    for line in lines:
+        pdf.multi_cell(0, 6, _latin(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("helvetica", "B", 12)
+    pdf.cell(0, 8, "Per provincie", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=9)
+    widest = max((d["yes_weight"] + d["no_weight"] for _, d in data.provinces), default=0) or 1
+    for name, d in data.provinces:
+        y = pdf.get_y()
+        pdf.cell(40, 6, _latin(name))
+        yes_w = 90 * d["yes_weight"] / widest
+        no_w = 90 * d["no_weight"] / widest
+        pdf.set_fill_color(46, 125, 50)
+        pdf.rect(pdf.l_margin + 40, y + 1, yes_w, 4, style="F")
+        pdf.set_fill_color(198, 40, 40)
+        pdf.rect(pdf.l_margin + 40 + yes_w, y + 1, no_w, 4, style="F")
+        pdf.set_x(pdf.l_margin + 135)
+        pdf.cell(
+            0,
+            6,
+            f"{d['yes_weight']} / {d['no_weight']}  ({d['voted_members']} van "
+            f"{d['electorate_members']})",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(2)
+    pdf.set_font("helvetica", "B", 12)
+    pdf.cell(0, 8, "Toelichtingen", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=9)
+    for ex in data.explanations:
+        text = f"{ex['name']} ({ex['member']}, {ex['choice']}): {ex['explanation']}"
+        pdf.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    """The PDF core fonts cover Latin-1; anything else is replaced rather than lost silently."""
+    return text.replace("\u2019", "'").encode("latin-1", "replace").decode("latin-1")

@@ -1,0 +1,1 @@
+"""Package data: Jinja2 templates for reports and the dashboard."""
