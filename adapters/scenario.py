@@ -10,6 +10,7 @@ command the scheduler issues, at the moment it falls due.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Scenario:
     timezone: str
     steps: list[Step]
     key_dates: list[datetime] = field(default_factory=list)
+    path: Path | None = None
 
 
 @dataclass
@@ -386,12 +388,11 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
 }
 
 
+STEP_HEADER = re.compile(r"^\s*\[\[\s*step\s*\]\]")
+
+
 def _step_lines(text: str) -> list[int]:
-    return [
-        i
-        for i, line in enumerate(text.splitlines(), start=1)
-        if line.strip().startswith("[[step]]")
-    ]
+    return [i for i, line in enumerate(text.splitlines(), start=1) if STEP_HEADER.match(line)]
 
 
 def _references(value: Any) -> list[str]:
@@ -434,7 +435,11 @@ def load_scenario(path: Path) -> Scenario:
         for d in data.get("key_dates", [])
     ]
     return Scenario(
-        title=str(data.get("title", path.name)), timezone=timezone, steps=steps, key_dates=key_dates
+        title=str(data.get("title", path.name)),
+        timezone=timezone,
+        steps=steps,
+        key_dates=key_dates,
+        path=path,
     )
 
 
@@ -514,7 +519,13 @@ def run_scenario(run: Run, scenario: Scenario) -> None:
                 run, step, {k: run.ref(v) if k != "suspends" else v for k, v in step.args.items()}
             )
         except DomainError as e:
-            raise type(e)(f"step {step.number} (line {step.line}, {step.do}): {e}") from None
+            raise type(e)(
+                f"{scenario.path}:{step.line}: step {step.number}: {step.do}: {e}"
+            ) from None
+        except (KeyError, ValueError, TypeError) as e:
+            raise ScenarioError(
+                f"{scenario.path}:{step.line}: step {step.number}: {step.do}: bad argument ({e})"
+            ) from None
         if step.name:
             run.ids[step.name] = str(result)
         run.engine.catch_up()

@@ -136,7 +136,7 @@ class GeneralAssembly(GovernanceAggregate):
         if item is None:
             raise InvalidInputError(f"ALV {self.id} has no agenda item {number}")
         if item.get("adopted") is not None:
-            if item["yes_pct"] == result.yes_pct:
+            if (item["adopted"], item["yes_pct"]) == (result.adopted, result.yes_pct):
                 return False
             raise AssemblyStateError(f"item {number} of ALV {self.id} was voted on already")
         self._item_decided(

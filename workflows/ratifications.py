@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
+from domain.agreement import Agreement, UnknownAgreementError, agreement_id
 from domain.board_ratification import BoardRatification, Decision, UnknownRatificationError
 from domain.conditional_signing import ConditionalSigning
 from domain.consultation import Consultation
@@ -46,6 +47,10 @@ class RatificationService(GovernanceBase):
         )
         for sid in signing_ids:
             self._load(ConditionalSigning, sid, unknown_signing(sid))
+        for code in agreements:
+            self._load(
+                Agreement, agreement_id(code), UnknownAgreementError(f"unknown agreement {code!r}")
+            )
         ratification = BoardRatification.schedule(
             title=title,
             scheduled_for=scheduled_for,

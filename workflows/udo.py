@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
+from domain.agreement import Agreement, UnknownAgreementError, agreement_id
 from domain.implementation_test import ImplementationTest, UnknownImplementationTestError
 from workflows.base import GovernanceBase
 
@@ -23,6 +24,11 @@ class ImplementationTestService(GovernanceBase):
         self, *, agreement: str, title: str, executed_by: list[str], actor: Actor, reason: str
     ) -> UUID:
         actor.require(Role.OFFICER, doing="commission a UDO")
+        self._load(
+            Agreement,
+            agreement_id(agreement),
+            UnknownAgreementError(f"unknown agreement {agreement!r}"),
+        )
         udo = ImplementationTest.commission(
             agreement=agreement,
             title=title,

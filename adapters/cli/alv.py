@@ -18,7 +18,7 @@ from adapters.cli.common import (
     parse_id,
     show,
 )
-from adapters.cli.results import result_from
+from adapters.cli.results import result_dict, result_from
 from adapters.timeparse import DEFAULT_TZ, parse_moment
 from domain.errors import InvalidInputError
 from domain.general_assembly import ItemKind
@@ -109,12 +109,7 @@ def vote_command(
         data_dir,
         lambda e: e.app.record_item_vote(aid, number=item, result=result, actor=who, reason=reason),
     )
-    outcome = "adopted" if result.adopted else "rejected"
-    emit(
-        json_output,
-        {"item": item, "outcome": outcome, "yes_pct": str(result.yes_pct)},
-        f"item {item} {outcome} with {result.yes_pct}%",
-    )
+    emit(json_output, {"item": item, **result_dict(result)}, f"item {item} {result.describe()}")
 
 
 @app.command("hold")

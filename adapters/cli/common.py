@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -21,8 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from adapters import logs
 from adapters.bootstrap import Engine, build
 from adapters.settings import Settings
-from domain.actor import Actor
-from domain.errors import DomainError, InvalidInputError
+from domain.actor import Actor, Role
+from domain.errors import DomainError, InvalidInputError, NotAllowedError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -103,15 +104,33 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
     settings = Settings.resolve(data_dir)
-    with build(settings, create=create) as built:
-        logs.configure(settings.log_path)
-        yield built
+    new_store = create and not settings.store_exists()
+    new_dir = create and not settings.data_dir.exists()
+    try:
+        with build(settings, create=create) as built:
+            logs.configure(settings.log_path)
+            yield built
+    except BaseException:
+        if new_store:  # a refused first command leaves no empty store behind
+            _remove_store(settings, new_dir)
+        raise
+
+
+def _remove_store(settings: Settings, remove_dir: bool) -> None:
+    for path in settings.data_dir.glob("*.sqlite*"):
+        path.unlink(missing_ok=True)
+    if remove_dir:
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
 
 
 def actor_from(text: str | None) -> Actor:
     if not text:
         raise InvalidInputError("say who acts: --as ROLE[:ID] (or set AKKOORD_ACTOR)")
-    return Actor.parse(text)
+    actor = Actor.parse(text)
+    if actor.role is Role.SYSTEM:
+        # Only the engine itself acts as the scheduler or a workflow; a person never may.
+        raise NotAllowedError(f"{actor} acts only inside the engine, not from the command line")
+    return actor
 
 
 def parse_id(text: str, what: str = "consultation") -> UUID:

@@ -20,6 +20,7 @@ from adapters.cli import (
     udo,
 )
 from adapters.cli.demo import demo_command
+from adapters.cli.group import OneLineErrorsGroup
 from adapters.cli.log import log_command
 from adapters.cli.views import (
     actions_command,
@@ -35,6 +36,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=OneLineErrorsGroup,
 )
 app.add_typer(members.app, name="members")
 app.add_typer(consultation.app, name="consultation")

@@ -18,7 +18,7 @@ from adapters.cli.common import (
     parse_id,
     show,
 )
-from adapters.cli.results import result_from
+from adapters.cli.results import result_dict, result_from
 from domain.errors import InvalidInputError
 from domain.resolution import ResolutionKind
 
@@ -112,12 +112,7 @@ def decide_command(
     rid = parse_id(resolution_id, "resolution")
     result = result_from(yes_pct, yes_weight, no_weight, outcome)
     act(data_dir, lambda e: e.app.decide_resolution(rid, result=result, actor=who, reason=reason))
-    outcome = "adopted" if result.adopted else "rejected"
-    emit(
-        json_output,
-        {"outcome": outcome, "yes_pct": str(result.yes_pct)},
-        f"{outcome} with {result.yes_pct}%",
-    )
+    emit(json_output, result_dict(result), result.describe())
 
 
 @app.command("meet")

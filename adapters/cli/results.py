@@ -33,3 +33,12 @@ def result_from(
             "give the result: --yes-pct 93.4, --yes-weight and --no-weight, or --outcome adopted"
         )
     return WeightedResult.published(yes_pct)
+
+
+def result_dict(result: WeightedResult) -> dict[str, object]:
+    return {
+        "outcome": "adopted" if result.adopted else "rejected",
+        "yes_pct": None if result.yes_pct is None else str(result.yes_pct),
+        "yes_weight": result.yes_weight,
+        "no_weight": result.no_weight,
+    }

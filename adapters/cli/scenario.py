@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -18,11 +20,47 @@ from workflows.clock import SimulatedClock
 app = typer.Typer(help="Scenario files: dated steps on a simulated clock.", no_args_is_help=True)
 
 
+STORE_FILES = ("events.sqlite", "views.sqlite")
+
+
 def play(
     settings: Settings,
     scenario: Scenario,
     show_progress: bool,
     after: Callable[[Engine, Run], None] | None = None,
+    *,
+    commit: bool = True,
+) -> Run:
+    """Run a scenario all or nothing: first on a scratch copy of the store, and only when every
+    step succeeded on the real one (a fresh store is simply moved into place). Without `commit`
+    the scratch run is all there is: a check that writes nothing."""
+    target = settings.data_dir
+    fresh = not settings.store_exists()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".akkoord-scenario-", dir=target.parent))
+    try:
+        if not fresh:
+            for path in target.iterdir():
+                if path.name.startswith(STORE_FILES):
+                    shutil.copy2(path, scratch / path.name)
+        run = _play(Settings(scratch), scenario, show_progress, after if fresh else None)
+        if not commit:
+            return run
+        if not fresh:
+            return _play(settings, scenario, False, after)
+        target.mkdir(exist_ok=True)
+        for item in scratch.iterdir():
+            item.replace(target / item.name)
+        return run
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _play(
+    settings: Settings,
+    scenario: Scenario,
+    show_progress: bool,
+    after: Callable[[Engine, Run], None] | None,
 ) -> Run:
     clock = SimulatedClock(scenario.steps[0].at)
     with build(settings, create=True, clock=clock) as e:
@@ -75,8 +113,9 @@ def check_command(
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Check a scenario file without running it."""
+    """Check a scenario file: every step, run on a scratch copy of the store; nothing is written."""
     scenario = load_scenario(file)
+    play(Settings.resolve(data_dir), scenario, show_progress=not json_output, commit=False)
     emit(
         json_output,
         {"steps": len(scenario.steps), "title": scenario.title},

@@ -21,6 +21,7 @@ from adapters.cli.common import (
 )
 from adapters.queries import actions_for, deadline_rows, deadline_state, status_as_of, timeline_rows
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
+from domain.actor import Actor
 from domain.errors import InvalidInputError
 
 AsOfOpt = Annotated[
@@ -47,6 +48,7 @@ def status_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Where every agreement stands for every party: now, or as of any past moment."""
+    zone(tz)
     moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
     with engine(data_dir) as e:
         e.catch_up()
@@ -76,10 +78,14 @@ def timeline_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Every step of the decision processes, in the order they took effect."""
-    only = str(parse_id(aggregate_id, "process")) if aggregate_id else None
+    zone(tz)
+    only = parse_id(aggregate_id, "process") if aggregate_id else None
     with engine(data_dir) as e:
         e.catch_up()
-        rows = timeline_rows(e.views, only)
+        rows = timeline_rows(e.views, str(only) if only else None)
+        if only is not None and not rows:
+            e.app.history(only)  # refuses an id the log does not know
+
     if json_output:
         print_json([{**r, "at": _local(r["at"], tz)} for r in rows])
         return
@@ -132,6 +138,7 @@ def deadlines_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Pending, due and overdue deadlines (with --all also those fired, done or cancelled)."""
+    zone(tz)
     states = ("pending", "fired", "done", "cancelled") if all_states else ("pending",)
     now = datetime.now(UTC)
     with engine(data_dir) as e:
@@ -172,6 +179,13 @@ def actions_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Open actions: what each role must do next."""
+    zone(tz)
+    if role:
+        base = role.partition(":")[0]
+        if base not in ("officer", "board", "secretary", "auditor"):
+            raise InvalidInputError(f"unknown role {role!r} (officer, board, secretary:GMxxxx)")
+        if ":" in role and base == "secretary":
+            Actor.parse(role)
     with engine(data_dir) as e:
         e.catch_up()
         rows = actions_for(e.views, role)

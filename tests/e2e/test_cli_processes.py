@@ -772,7 +772,7 @@ def test_a_resolution_suspends_participation_until_its_conditions_are_met(cli: C
         "--reason",
         "r",
         actor=OFFICER,
-    ) == {"outcome": "adopted", "yes_pct": "75.00"}
+    ) == {"outcome": "adopted", "yes_pct": "75.00", "yes_weight": 300, "no_weight": 100}
     fingerprint = cli.log_fingerprint()
     ok(cli("resolution", "decide", motion, "--yes-pct", "75", "--reason", "again", actor=OFFICER))
     assert cli.log_fingerprint() == fingerprint  # the same outcome again writes nothing
@@ -1501,15 +1501,9 @@ def test_views_on_a_missing_store_are_refused_without_creating_it(
     assert not cli.data_dir.exists()
 
 
-# Bugs found while writing these tests (strict xfail: they start failing once fixed) -----------
+# Regressions: bugs found while writing these tests, fixed since -----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/general_assembly.py decide_item: the 'same vote again' check compares only "
-    "yes_pct, so with announced outcomes (yes_pct None) a contradicting second vote is "
-    "silently taken as a repeat: exit 0, 'rejected' printed, 'adopted' stored",
-)
 def test_a_contradicting_announced_alv_vote_is_refused(cli: Cli) -> None:
     assembly = convene(cli, moment(minutes=-1))
     ok(cli("alv", "item", assembly, "--title", "Motie", "--reason", "r", actor=OFFICER))
@@ -1522,11 +1516,6 @@ def test_a_contradicting_announced_alv_vote_is_refused(cli: Cli) -> None:
     refused(run, 4, "was voted on already")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/cli/alv.py:115 and adapters/cli/resolution.py:118 print str(yes_pct): an "
-    "announced outcome gives the JSON string \"None\" (and 'adopted with None%')",
-)
 @pytest.mark.parametrize("process", ["alv", "resolution"])
 def test_an_announced_outcome_has_no_percentage_in_json(cli: Cli, process: str) -> None:
     if process == "alv":
@@ -1543,12 +1532,6 @@ def test_an_announced_outcome_has_no_percentage_in_json(cli: Cli, process: str) 
     assert "None" not in human
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/actor.py Actor.parse / adapters/cli/common.py actor_from accept the internal "
-    "system:scheduler and system:workflow actors from --as, so a person can act (and be "
-    "logged) as the scheduler or the workflow",
-)
 @pytest.mark.parametrize("actor", ["system:scheduler", "system:workflow"])
 def test_a_person_cannot_act_as_the_system(cli: Cli, actor: str) -> None:
     ok(cli("members", "load", actor=OFFICER))
@@ -1559,11 +1542,6 @@ def test_a_person_cannot_act_as_the_system(cli: Cli, actor: str) -> None:
     assert run.exit_code in (2, 5), run.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="click/typer usage errors (missing option, non-integer value) bypass `guarded`: "
-    "a multi-line usage box instead of the one `error: ...` line the README promises",
-)
 @pytest.mark.parametrize(
     "args",
     [

@@ -254,16 +254,9 @@ def test_refusals_are_one_json_line_with_json(cli: Cli, tmp_path: Path) -> None:
     assert f":{STEP_TWO_LINE}: step 2: unknown command" in error["message"]
 
 
-# Bugs found while writing these tests (strict xfail: they start failing once fixed) -----------
+# Regressions: bugs found while writing these tests, fixed since -----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/scenario.py _check_step checks only the names of a step's arguments, not "
-    "their values: a nonexistent wall time in `with` passes `scenario check`, and `scenario run` "
-    "writes the steps before it and then refuses (README: 'The whole file is checked before "
-    "anything runs')",
-)
 def test_a_nonexistent_time_among_the_arguments_refuses_the_whole_file(
     cli: Cli, tmp_path: Path
 ) -> None:
@@ -275,12 +268,6 @@ def test_a_nonexistent_time_among_the_arguments_refuses_the_whole_file(
     refused(cli("scenario", "check", str(path)), 2, f"{path}:{STEP_TWO_LINE}: step 2: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/scenario.py: argument values are not checked up front and run_scenario "
-    "catches only DomainError: an unknown agenda item kind passes `scenario check`, and "
-    "`scenario run` writes step 1 and then dies with a ValueError traceback",
-)
 def test_an_unknown_item_kind_among_the_arguments_refuses_the_whole_file(
     cli: Cli, tmp_path: Path
 ) -> None:
@@ -299,11 +286,6 @@ def test_an_unknown_item_kind_among_the_arguments_refuses_the_whole_file(
     assert cli.log_fingerprint() == "no store"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/scenario.py _step_lines finds step lines by the literal text '[[step]]', so "
-    "the equally valid TOML header '[[ step ]]' makes errors name line 0",
-)
 def test_the_line_is_named_when_the_header_has_spaces(cli: Cli, tmp_path: Path) -> None:
     text = (HEADER + STEP_ONE + step_two(do="agreement.sign")).replace("[[step]]", "[[ step ]]")
     path = scenario_file(tmp_path, text)

@@ -22,6 +22,17 @@ def test_jobs_follow_open_extend_and_cancel_in_utc(
     engine: Engine, clock: SimulatedClock, store_dir: Path
 ) -> None:
     cid = open_consultation(engine, clock)
+    engine.app.register_agreement(
+        code="AZWA",
+        name="AZWA",
+        full_name="Aanvullend",
+        term="",
+        signing_parties=["VNG"],
+        involved_parties=[],
+        relations=[],
+        actor=OFFICER,
+        reason="r",
+    )
     ratification = engine.app.schedule_ratification(
         title="Bekrachtiging",
         scheduled_for=datetime.fromisoformat("2025-10-29T10:00:00+01:00"),
