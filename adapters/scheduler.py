@@ -49,13 +49,21 @@ def _fault(point: str) -> None:
 
 
 class DeadlineScheduler:
-    def __init__(self, engine: Engine, leadership: Leadership, *, poll: float = 0.5) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        leadership: Leadership,
+        *,
+        poll: float = 0.5,
+        lock: threading.Lock | None = None,
+    ) -> None:
         self.engine = engine
         self.leadership = leadership
         self.poll = poll
         self.leading = False
         self.fired: list[tuple[str, str, bool]] = []
-        self._engine_lock = threading.Lock()  # one command at a time through the one engine
+        # One command at a time through the one engine (shared with the web server's writes).
+        self._engine_lock = lock or threading.Lock()
         self._timer = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max_workers=2)},

@@ -10,6 +10,7 @@ DEFAULT_HOME = Path(".akkoord")
 EVENTS_FILE = "events.sqlite"
 VIEWS_FILE = "views.sqlite"
 LOG_FILE = "akkoord.log"
+AUTH_FILE = "auth.sqlite"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class Settings:
     @property
     def views_path(self) -> Path:
         return self.data_dir / VIEWS_FILE
+
+    @property
+    def auth_path(self) -> Path:
+        return self.data_dir / AUTH_FILE
 
     @property
     def log_path(self) -> Path:

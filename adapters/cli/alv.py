@@ -18,7 +18,7 @@ from adapters.cli.common import (
     parse_id,
     show,
 )
-from adapters.cli.results import result_dict, result_from
+from adapters.results import result_dict, result_from
 from adapters.timeparse import DEFAULT_TZ, parse_moment
 from domain.errors import InvalidInputError
 from domain.general_assembly import ItemKind

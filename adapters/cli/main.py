@@ -17,11 +17,13 @@ from adapters.cli import (
     scenario,
     scheduler,
     signing,
+    tokens,
     udo,
 )
 from adapters.cli.demo import demo_command
 from adapters.cli.group import OneLineErrorsGroup
 from adapters.cli.log import log_command
+from adapters.cli.serve import serve_command
 from adapters.cli.views import (
     actions_command,
     deadlines_command,
@@ -52,6 +54,8 @@ app.add_typer(scheduler.app, name="scheduler")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(audit.export_app, name="export")
 app.add_typer(report.app, name="report")
+app.add_typer(tokens.app, name="tokens")
+app.command("serve")(serve_command)
 app.command("status")(status_command)
 app.command("timeline")(timeline_command)
 app.command("history")(history_command)

@@ -18,7 +18,7 @@ from adapters.cli.common import (
     parse_id,
     show,
 )
-from adapters.cli.results import result_dict, result_from
+from adapters.results import result_dict, result_from
 from domain.errors import InvalidInputError
 from domain.resolution import ResolutionKind
 

@@ -1,0 +1,316 @@
+"""The dashboard: server-rendered pages for officers, secretaries, the board and auditors.
+
+Forms post to the same commands as the API and come back to the page they were sent from;
+a refusal is shown on that page, in one line. htmx (vendored) refreshes the live tally.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from adapters.http.context import COOKIE, Server, UnauthenticatedError, current_actor, server
+from adapters.queries import status_as_of, timeline_rows
+from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
+from domain.actor import Actor, Role
+from domain.board_ratification import Decision
+from domain.errors import DomainError
+from projections.event_log import describe
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(
+    env=Environment(
+        loader=PackageLoader("adapters", "templates/dashboard"),
+        autoescape=select_autoescape(default=True),
+    )
+)
+
+
+def local(key_or_iso: str | None, tz: str = DEFAULT_TZ) -> str:
+    if not key_or_iso:
+        return ""
+    if key_or_iso.endswith("Z") and "." in key_or_iso:
+        moment = datetime.strptime(key_or_iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    else:
+        moment = datetime.fromisoformat(key_or_iso)
+    return moment.astimezone(zone(tz)).strftime("%d-%m-%Y %H:%M")
+
+
+templates.env.filters["local"] = local
+
+
+def page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    context.setdefault("message", request.query_params.get("message", ""))
+    context.setdefault("error", request.query_params.get("error", ""))
+    return templates.TemplateResponse(request, name, context)
+
+
+def who(request: Request) -> Actor | None:
+    try:
+        return current_actor(request)
+    except UnauthenticatedError:
+        return None
+
+
+def back(path: str, *, message: str = "", error: str = "") -> RedirectResponse:
+    query = f"?error={quote(error)}" if error else (f"?message={quote(message)}" if message else "")
+    return RedirectResponse(path + query, status_code=303)
+
+
+def login_first() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return page(request, "login.html", actor=None)
+
+
+@router.post("/login")
+def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    found = server(request).tokens.authenticate(token.strip())
+    if found is None:
+        return page(request, "login.html", actor=None, error="unknown or revoked token")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def status_page(
+    request: Request, as_of: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    s = server(request)
+    try:
+        moment = parse_as_of(as_of) if as_of else datetime.now(UTC)
+    except DomainError as e:
+        return page(
+            request,
+            "status.html",
+            actor=actor,
+            error=str(e),
+            agreements=[],
+            parties=[],
+            cells={},
+            as_of=as_of or "",
+        )
+    rows = status_as_of(s.read().views, moment)
+    agreements = sorted({r.agreement for r in rows})
+    parties = sorted({r.party for r in rows})
+    cells = {(r.agreement, r.party): r for r in rows}
+    return page(
+        request,
+        "status.html",
+        actor=actor,
+        agreements=agreements,
+        parties=parties,
+        cells=cells,
+        as_of=as_of or "",
+        moment=moment.isoformat(),
+    )
+
+
+@router.get("/consultations", response_class=HTMLResponse)
+def consultations_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    return page(
+        request,
+        "consultations.html",
+        actor=actor,
+        consultations=server(request).read().app.list_consultations(),
+    )
+
+
+def _consultation_context(s: Server, cid: UUID) -> dict[str, Any]:
+    e = s.read()
+    info = e.app.get_consultation(cid)
+    tally = e.views.tally(str(cid))
+    closes = datetime.fromisoformat(info["closes_at"])
+    left = closes - datetime.now(UTC)
+    return {
+        "c": info,
+        "t": tally.as_dict() if tally else None,
+        "provinces": sorted(
+            (p, t.as_dict()) for p, t in e.views.tally_by_province(str(cid)).items()
+        ),
+        "explanations": e.views.explanations(str(cid)),
+        "time_left": _duration(left) if left.total_seconds() > 0 else "",
+    }
+
+
+def _duration(delta: Any) -> str:
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    return f"{days} d {hours} h {minutes} min" if days else f"{hours} h {minutes} min"
+
+
+@router.get("/consultations/{cid}", response_class=HTMLResponse)
+def consultation_page(request: Request, cid: UUID) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        context = _consultation_context(server(request), cid)
+    except DomainError as e:
+        return page(request, "error.html", actor=actor, error=str(e))
+    return page(request, "consultation.html", actor=actor, **context)
+
+
+@router.get("/consultations/{cid}/tally", response_class=HTMLResponse)
+def tally_fragment(request: Request, cid: UUID) -> Response:
+    actor = who(request)
+    if actor is None:
+        return Response(status_code=401)
+    return page(request, "_tally.html", actor=actor, **_consultation_context(server(request), cid))
+
+
+@router.post("/consultations/{cid}/ballot")
+def cast_form(
+    request: Request,
+    cid: UUID,
+    choice: Annotated[str, Form(max_length=10)],
+    explanation: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        recorded = server(request).act(
+            lambda e: e.app.cast_ballot(
+                cid, member=actor.identity, choice=choice, explanation=explanation, actor=actor
+            )
+        )
+    except DomainError as e:
+        return back(f"/consultations/{cid}", error=str(e))
+    return back(
+        f"/consultations/{cid}",
+        message="ballot recorded" if recorded else "the same ballot was already standing",
+    )
+
+
+@router.post("/consultations/{cid}/close")
+def close_form(
+    request: Request, cid: UUID, reason: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        server(request).act(lambda e: e.app.close_consultation(cid, actor=actor, reason=reason))
+    except DomainError as e:
+        return back(f"/consultations/{cid}", error=str(e))
+    return back(f"/consultations/{cid}", message="consultation closed")
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    return page(
+        request, "timeline.html", actor=actor, rows=timeline_rows(server(request).read().views)
+    )
+
+
+@router.get("/log", response_class=HTMLResponse)
+def log_page(
+    request: Request,
+    start: Annotated[int, Query(alias="from", ge=1, le=10**12)] = 1,
+    aggregate: Annotated[str, Query(max_length=40)] = "",
+    event: Annotated[str, Query(max_length=80)] = "",
+    who_acted: Annotated[str, Query(alias="actor", max_length=80)] = "",
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    e = server(request).read()
+    entries: list[dict[str, Any]] = []
+    last = start - 1
+    for n in e.app.notifications(start=start):
+        last = n.id
+        entry = describe(n.id, e.app.mapper.to_domain_event(n))
+        if aggregate and not entry.aggregate_id.startswith(aggregate.strip()):
+            continue
+        if event and event.lower() not in entry.event.lower():
+            continue
+        if who_acted and who_acted.lower() not in entry.actor.lower():
+            continue
+        data = {k: v for k, v in entry.data.items() if k != "electorate"}
+        entries.append({**entry.as_dict(), "data": data})
+        if len(entries) >= 100:
+            break
+    more = last + 1 if len(entries) >= 100 else None
+    return page(
+        request,
+        "log.html",
+        actor=actor,
+        entries=entries,
+        more=more,
+        filters={"aggregate": aggregate, "event": event, "actor": who_acted},
+    )
+
+
+@router.get("/board", response_class=HTMLResponse)
+def board_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    e = server(request).read()
+    ratifications = e.app.list_ratifications()
+    tallies = {r["id"]: e.views.tally(r["consultation_id"]) for r in ratifications}
+    return page(
+        request,
+        "board.html",
+        actor=actor,
+        ratifications=ratifications,
+        tallies={k: (v.as_dict() if v else None) for k, v in tallies.items()},
+        is_board=actor.role is Role.BOARD,
+    )
+
+
+@router.post("/board/{rid}/decision")
+def decide_form(
+    request: Request,
+    rid: UUID,
+    decision: Annotated[str, Form(max_length=10)],
+    rationale: Annotated[str, Form(max_length=2000)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        parsed = Decision.parse(decision)
+        server(request).act(
+            lambda e: e.app.decide_ratification(
+                rid,
+                decision=parsed,
+                rationale=rationale,
+                actor=actor,
+                reason=reason or "board meeting",
+            )
+        )
+    except DomainError as e:
+        return back("/board", error=str(e))
+    return back("/board", message=f"decision recorded: {parsed.value}")

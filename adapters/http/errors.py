@@ -1,0 +1,56 @@
+"""Errors as JSON with a stable code: domain refusals are 4xx, never a 200, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from adapters import logs
+from adapters.http.context import UnauthenticatedError
+from domain.errors import DomainError
+
+STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403}
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": " ".join(message.split())}}
+
+
+def _log_refusal(request: Request, status: int, code: str, message: str) -> None:
+    logs.logger(
+        actor=getattr(request.state, "actor", None), method=request.method, path=request.url.path
+    ).warning("refused", status=status, code=code, reason=message)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        status = STATUS[exc.kind]
+        _log_refusal(request, status, exc.code, str(exc))
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+
+    @app.exception_handler(UnauthenticatedError)
+    async def unauthenticated(request: Request, exc: UnauthenticatedError) -> JSONResponse:
+        _log_refusal(request, 401, "unauthenticated", str(exc))
+        return JSONResponse(
+            error_body("unauthenticated", str(exc)),
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        message = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))
+        _log_refusal(request, 422, "invalid_request", message)
+        return JSONResponse(error_body("invalid_request", message), status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
