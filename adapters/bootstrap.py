@@ -16,6 +16,7 @@ from adapters.settings import Settings
 from domain.errors import NotFoundError
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
+from projections.funding import FundingProjection
 from projections.status import StatusProjection
 from projections.tally import TallyProjection
 from projections.timeline import TimelineProjection
@@ -84,5 +85,14 @@ def build(settings: Settings, *, create: bool = False, clock: Clock | None = Non
         Projector(TimelineProjection(), SqlRows, (ROW_TABLES["timeline"],)),
         Projector(DeadlinesProjection(), SqlRows, (ROW_TABLES["deadlines"],)),
         Projector(ActionsProjection(), SqlRows, (ROW_TABLES["open_actions"],)),
+        Projector(
+            FundingProjection(),
+            SqlRows,
+            (
+                ROW_TABLES["funding_rules"],
+                ROW_TABLES["funding_allocations"],
+                ROW_TABLES["region_budgets"],
+            ),
+        ),
     ]
     return Engine(settings=settings, app=app, views=views, projectors=projectors)

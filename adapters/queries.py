@@ -10,11 +10,17 @@ from sqlalchemy import and_, or_, select
 from adapters.readmodels import (
     ReadModels,
     deadlines,
+    funding_allocations,
+    funding_rules,
     open_actions,
     party_status,
+    region_budgets,
     tally_voters,
     timeline,
 )
+from domain.agreement import PartyStatus
+from domain.funding import RuleKind, YearRule, euros
+from domain.region import region_id
 from projections.rows import time_key
 from projections.status import StatusRow
 
@@ -100,3 +106,123 @@ def actions_for(views: ReadModels, role: str | None = None) -> list[dict[str, An
             }
             rows = [r for r in rows if r["subject_id"] not in cast]
     return rows
+
+
+def _iso(key: str) -> str:
+    moment = datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return moment.isoformat(timespec="minutes")
+
+
+def _latest(conn: Any, table: Any, t: str, *conditions: Any) -> Any:
+    return (
+        conn.execute(
+            select(table)
+            .where(table.c.valid_from <= t, *conditions)
+            .order_by(table.c.valid_from.desc(), table.c.id.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+
+
+def entitlement(
+    views: ReadModels, scheme: str, region: str, year: int, moment: datetime
+) -> dict[str, Any]:
+    """What `region` is entitled to from `scheme` in `year`, as of `moment`, and why."""
+    t = time_key(moment)
+    code = scheme.strip().upper()
+    why: list[str] = []
+    with views.reading() as conn:
+        registered = conn.execute(
+            select(funding_rules.c.scheme_id).where(
+                funding_rules.c.scheme == code, funding_rules.c.kind == "registered"
+            )
+        ).scalar()
+        rule = alloc = budget = None
+        if registered is not None:
+            rule = _latest(
+                conn,
+                funding_rules,
+                t,
+                funding_rules.c.scheme_id == registered,
+                funding_rules.c.year == year,
+            )
+            alloc = _latest(
+                conn,
+                funding_allocations,
+                t,
+                funding_allocations.c.scheme_id == registered,
+                funding_allocations.c.region == region,
+                funding_allocations.c.year == year,
+            )
+        budget = _latest(
+            conn,
+            region_budgets,
+            t,
+            region_budgets.c.region_id == str(region_id(region)),
+            region_budgets.c.scheme == code,
+            region_budgets.c.year == year,
+        )
+    result: dict[str, Any] = {
+        "scheme": code,
+        "region": region,
+        "year": year,
+        "as_of": moment.isoformat(),
+        "status": "unknown",
+        "allocation_cents": None,
+        "cut_pct": None,
+        "entitled_cents": None,
+        "budget_cents": budget["amount_cents"] if budget else None,
+        "difference_cents": None,
+        "why": why,
+    }
+    if registered is None:
+        why.append(f"no grant scheme {code} as of this moment")
+        return result
+    if alloc is None:
+        why.append(f"no allocation to {region} for {year} recorded as of this moment")
+        return result
+    result["allocation_cents"] = alloc["amount_cents"]
+    why.append(
+        f"allocation {euros(alloc['amount_cents'])} ({alloc['reference']}; {alloc['because']})"
+    )
+    if rule is None:
+        why.append(f"no rule for {year} as of this moment")
+        return result
+    year_rule = YearRule(
+        year=year,
+        kind=RuleKind(rule["kind"]),
+        cut_pct=rule["cut_pct"],
+        agreement=rule["agreement"],
+        party=rule["party"],
+        keeps_on=tuple(filter(None, rule["keeps_on"].split("|"))),
+        note=rule["note"],
+    )
+    result["cut_pct"] = year_rule.cut_pct
+    why.append(
+        f"rule for {year}: {year_rule.kind.value}, cut {year_rule.cut_pct}% "
+        f"({rule['because']})" + (f"; {year_rule.note}" if year_rule.note else "")
+    )
+    if year_rule.kind is RuleKind.DEPENDS:
+        found = status_as_of(views, moment, year_rule.agreement, year_rule.party)
+        status = found[0].status if found else "not a party"
+        if found:
+            why.append(
+                f"{year_rule.party} in {year_rule.agreement}: {status} since "
+                f"{_iso(found[0].since)} ({' '.join(found[0].because)})"
+            )
+        if status == PartyStatus.WITHDRAWN.value:
+            result.update(status="not entitled", entitled_cents=0)
+        elif status not in year_rule.keeps_on:
+            result["status"] = "pending"
+            why.append(
+                f"depends on {year_rule.party} reaching "
+                f"{' or '.join(year_rule.keeps_on)} in {year_rule.agreement}"
+            )
+            return result
+    if result["status"] == "unknown":
+        result.update(status="entitled", entitled_cents=year_rule.apply(alloc["amount_cents"]))
+    if budget is not None and result["entitled_cents"] is not None:
+        result["difference_cents"] = result["entitled_cents"] - budget["amount_cents"]
+    return result

@@ -131,7 +131,60 @@ open_actions = Table(
     Column("due_at", String(32), nullable=False),
 )
 
-ROW_TABLES = {t.name: t for t in (party_status, timeline, deadlines, open_actions)}
+funding_rules = Table(
+    "funding_rules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scheme_id", String(36), nullable=False, index=True),
+    Column("scheme", String(40), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("cut_pct", Integer, nullable=False),
+    Column("agreement", String(16), nullable=False),
+    Column("party", String(80), nullable=False),
+    Column("keeps_on", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("valid_from", String(32), nullable=False),
+    Column("because", Text, nullable=False),
+)
+
+funding_allocations = Table(
+    "funding_allocations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scheme_id", String(36), nullable=False, index=True),
+    Column("region", String(80), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("valid_from", String(32), nullable=False),
+    Column("because", Text, nullable=False),
+)
+
+region_budgets = Table(
+    "region_budgets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("region_id", String(36), nullable=False, index=True),
+    Column("scheme", String(40), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("valid_from", String(32), nullable=False),
+    Column("because", Text, nullable=False),
+)
+
+ROW_TABLES = {
+    t.name: t
+    for t in (
+        party_status,
+        timeline,
+        deadlines,
+        open_actions,
+        funding_rules,
+        funding_allocations,
+        region_budgets,
+    )
+}
 
 
 def _sqlite_engine(path: Path, *, immediate: bool) -> Engine:

@@ -24,12 +24,14 @@ from adapters.bootstrap import Engine
 from adapters.members_csv import read_members_csv, shipped_members_path
 from adapters.queries import deadline_rows
 from adapters.synthetic import synthetic_ballots
-from adapters.timeparse import DEFAULT_TZ, parse_moment, zone
+from adapters.timeparse import DEFAULT_TZ, parse_duration, parse_moment, zone
 from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.board_ratification import Decision
+from domain.commitment import Finding
 from domain.deadlines import FIRED_BY_SCHEDULER
 from domain.errors import DomainError, InvalidInputError
+from domain.funding import RuleKind, parse_euros
 from domain.general_assembly import ItemKind
 from domain.resolution import ResolutionKind
 from domain.rules import WeightedResult
@@ -116,6 +118,67 @@ def _pair(text: str) -> tuple[str, str]:
 def _relations(a: dict[str, Any]) -> list[dict[str, str]]:
     kinds = (("supplements", "supplements"), ("continues", "continues participation in"))
     return [{"kind": kind, "agreement": a[key]} for key, kind in kinds if key in a]
+
+
+def _region_register(run: Run, step: Step, a: dict[str, Any]) -> str:
+    members = [str(m).upper() for m in a.get("members", [])]
+    if "province" in a:
+        members += [
+            m["code"]
+            for m in run.engine.app.list_members()
+            if m["province"].lower() == str(a["province"]).lower()
+        ]
+    return run.engine.app.register_region(
+        name=a["name"],
+        committee=a["committee"],
+        mandate_municipality=str(a["mandate"]).upper(),
+        members=members,
+        actor=step.actor,
+        reason=step.reason,
+    )
+
+
+def _region_decide(run: Run, step: Step, a: dict[str, Any]) -> int:
+    decided_on = _tz_moment(a, "date", run.timezone)
+    if "waits_for" not in a:
+        return run.engine.app.record_region_decision(
+            a["region"],
+            body=a["body"],
+            text=a["text"],
+            decided_on=decided_on,
+            actor=step.actor,
+            reason=step.reason,
+        )
+    party, agreement = _pair(a["waits_for"])
+    return run.engine.app.record_conditional_decision(
+        a["region"],
+        body=a["body"],
+        text=a["text"],
+        decided_on=decided_on,
+        agreement=agreement,
+        party=party,
+        reopen_on=[PartyStatus.parse(x) for x in a.get("reopen_on", [])],
+        moot_on=[PartyStatus.parse(x) for x in a.get("moot_on", [])],
+        actor=step.actor,
+        reason=step.reason,
+    )
+
+
+def _funding_rule(run: Run, step: Step, a: dict[str, Any]) -> None:
+    depends = a.get("depends_on")
+    party, agreement = _pair(depends) if depends else ("", "")
+    run.engine.app.set_funding_rule(
+        a["scheme"],
+        year=int(a["year"]),
+        kind=RuleKind.DEPENDS if depends else RuleKind.CONTINUES,
+        cut_pct=int(a.get("cut", 0)),
+        actor=step.actor,
+        reason=step.reason,
+        agreement=agreement,
+        party=party,
+        keeps_on=[PartyStatus.parse(x) for x in a.get("keeps_on", [])],
+        note=a.get("note", ""),
+    )
 
 
 def _members_load(run: Run, step: Step, a: dict[str, Any]) -> Any:
@@ -322,6 +385,79 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
             party=a["party"],
             agreement=a["agreement"],
             conditions=a["conditions"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "region.register": (
+        {"name", "committee", "mandate"},
+        {"members", "province"},
+        _region_register,
+    ),
+    "region.decide": (
+        {"region", "body", "text", "date"},
+        {"waits_for", "reopen_on", "moot_on", "tz"},
+        _region_decide,
+    ),
+    "region.budget": (
+        {"region", "scheme", "year", "amount"},
+        set(),
+        lambda run, s, a: run.engine.app.record_region_budget(
+            a["region"],
+            scheme=a["scheme"],
+            year=int(a["year"]),
+            amount_cents=parse_euros(str(a["amount"])),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "funding.scheme": (
+        {"code", "name"},
+        set(),
+        lambda run, s, a: run.engine.app.register_scheme(
+            code=a["code"], name=a["name"], actor=s.actor, reason=s.reason
+        ),
+    ),
+    "funding.rule": (
+        {"scheme", "year"},
+        {"continues", "depends_on", "keeps_on", "cut", "note"},
+        _funding_rule,
+    ),
+    "funding.allocate": (
+        {"scheme", "region", "year", "amount", "reference"},
+        set(),
+        lambda run, s, a: run.engine.app.allocate(
+            a["scheme"],
+            region=a["region"],
+            year=int(a["year"]),
+            amount_cents=parse_euros(str(a["amount"])),
+            reference=a["reference"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "monitoring.commit": (
+        {"title", "owner", "forum", "every", "first_review"},
+        {"source", "tz"},
+        lambda run, s, a: run.engine.app.register_commitment(
+            title=a["title"],
+            owner=a["owner"],
+            forum=a["forum"],
+            cadence=parse_duration(str(a["every"])),
+            first_review_at=_tz_moment(a, "first_review", run.timezone),
+            source=str(a.get("source", "")),
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "monitoring.review": (
+        {"commitment", "period", "finding", "evidence"},
+        set(),
+        lambda run, s, a: run.engine.app.record_review(
+            run.uuid(a["commitment"]),
+            period=int(a["period"]),
+            finding=Finding.parse(str(a["finding"])),
+            evidence=a["evidence"],
             actor=s.actor,
             reason=s.reason,
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidInputError
@@ -56,3 +56,12 @@ def parse_as_of(text: str, tz_name: str = DEFAULT_TZ) -> datetime:
     if len(cleaned) == 10:
         return parse_moment(f"{cleaned}T23:59:59.999999", tz_name, what="as-of")
     return parse_moment(cleaned, tz_name, what="as-of")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90d', '13w', '12h', '30s' -> a duration."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+    number, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    if unit not in units or not number.isdigit() or int(number) == 0:
+        raise TimeInputError(f"a cadence like 90d, 13w, 12h or 30s, not {text!r}")
+    return timedelta(seconds=int(number) * units[unit])

@@ -7,9 +7,11 @@ from typing import Any
 from eventsourcing.utils import get_topic
 
 from domain.board_ratification import BoardRatification
+from domain.commitment import Commitment
 from domain.consultation import Consultation
 from domain.general_assembly import GeneralAssembly
 from domain.implementation_test import ImplementationTest
+from domain.region import Region
 from domain.resolution import Resolution
 from projections.rows import Rows, time_key
 
@@ -33,6 +35,9 @@ TOPICS = [
         ImplementationTest.PresentedToMembers,
         GeneralAssembly.Convened,
         GeneralAssembly.Closed,
+        Commitment.ReviewRaised,
+        Commitment.ReviewRecorded,
+        Region.DecisionReopened,
     )
 ]
 
@@ -91,3 +96,24 @@ class ActionsProjection:
             )
         elif isinstance(event, GeneralAssembly.Closed):
             _done(rows, subject)
+        elif isinstance(event, Commitment.ReviewRaised):
+            _add(
+                rows,
+                "officer",
+                subject,
+                f"record the finding of review {event.period}",
+                time_key(event.at),
+            )
+        elif isinstance(event, Commitment.ReviewRecorded):
+            rows.delete(
+                TABLE,
+                {"subject_id": subject, "action": f"record the finding of review {event.period}"},
+            )
+        elif isinstance(event, Region.DecisionReopened):
+            _add(
+                rows,
+                "officer",
+                subject,
+                f"the region must decide again (decision {event.number})",
+                time_key(event.at),
+            )

@@ -11,8 +11,9 @@ from typing import Any
 from eventsourcing.utils import get_topic
 
 from domain.board_ratification import BoardRatification
+from domain.commitment import Commitment
 from domain.consultation import Consultation
-from domain.deadlines import CLOSING_SOON_BEFORE, DeadlineKind
+from domain.deadlines import CLOSING_SOON_BEFORE, FINDING_DUE_AFTER, DeadlineKind
 from domain.general_assembly import GeneralAssembly
 from projections.rows import Rows, time_key
 
@@ -32,6 +33,9 @@ TOPICS = [
         BoardRatification.Decided,
         GeneralAssembly.Convened,
         GeneralAssembly.Held,
+        Commitment.Registered,
+        Commitment.ReviewRaised,
+        Commitment.ReviewRecorded,
     )
 ]
 
@@ -114,3 +118,43 @@ class DeadlinesProjection:
             _add(rows, subject, K.ASSEMBLY_MEETS, event.title, event.held_on, "Europe/Amsterdam")
         elif isinstance(event, GeneralAssembly.Held):
             _settle(rows, subject, K.ASSEMBLY_MEETS, "done", event.at)
+        elif isinstance(event, Commitment.Registered):
+            _add(
+                rows, subject, K.REVIEW_DUE, event.title, event.first_review_at, "Europe/Amsterdam"
+            )
+            _add(
+                rows,
+                subject,
+                K.REVIEW_FINDING_DUE,
+                event.title,
+                event.first_review_at,
+                "Europe/Amsterdam",
+            )
+            rows.update(
+                TABLE,
+                {"subject_id": subject, "kind": K.REVIEW_FINDING_DUE.value},
+                {"state": "none"},
+            )
+        elif isinstance(event, Commitment.ReviewRaised):
+            # A recurring deadline: the row re-arms for the next period as soon as one is raised.
+            rows.update(
+                TABLE,
+                {"subject_id": subject, "kind": K.REVIEW_DUE.value},
+                {
+                    "due_at": time_key(event.next_due_at),
+                    "state": "pending",
+                    "settled_at": time_key(event.at),
+                },
+            )
+            for idle in ("none", "done"):  # the oldest unrecorded review sets the due date
+                rows.update(
+                    TABLE,
+                    {"subject_id": subject, "kind": K.REVIEW_FINDING_DUE.value, "state": idle},
+                    {
+                        "state": "pending",
+                        "settled_at": None,
+                        "due_at": time_key(event.at + FINDING_DUE_AFTER),
+                    },
+                )
+        elif isinstance(event, Commitment.ReviewRecorded) and event.outstanding == 0:
+            _settle(rows, subject, K.REVIEW_FINDING_DUE, "done", event.at)

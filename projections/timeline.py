@@ -9,10 +9,13 @@ from eventsourcing.utils import get_topic
 
 from domain.agreement import Agreement
 from domain.board_ratification import BoardRatification
+from domain.commitment import Commitment
 from domain.conditional_signing import ConditionalSigning
 from domain.consultation import Consultation
+from domain.funding import GrantScheme, euros
 from domain.general_assembly import GeneralAssembly
 from domain.implementation_test import ImplementationTest
+from domain.region import Region
 from domain.resolution import Resolution
 from projections.rows import Rows, time_key
 
@@ -78,6 +81,29 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
         f"item {e.number} " + ("adopted" if e.adopted else "rejected") + _pct(e.yes_pct)
     ),
     GeneralAssembly.Held: lambda e: "ALV held",
+    Region.Registered: lambda e: (
+        f"region {e.name} ({len(e.members)} municipalities; "
+        f"{e.committee}; mandate municipality {e.mandate_municipality})"
+    ),
+    Region.DecisionRecorded: lambda e: f"{e.body} decides: {e.text}",
+    Region.ConditionalDecisionRecorded: lambda e: (
+        f"{e.body} decides, pending {e.party} in {e.agreement}: {e.text}"
+    ),
+    Region.DecisionReopened: lambda e: f"decision {e.number} reopened for a new decision",
+    Region.DecisionMoot: lambda e: f"decision {e.number} closed as moot",
+    Region.BudgetRecorded: lambda e: f"budget {e.scheme} {e.year}: {euros(e.amount_cents)}",
+    GrantScheme.Registered: lambda e: f"grant scheme {e.code}: {e.name}",
+    GrantScheme.RuleSet: lambda e: (
+        f"{e.year}: {e.kind}"
+        + (f" ({e.party} in {e.agreement})" if e.party else "")
+        + f", cut {e.cut_pct}%"
+    ),
+    GrantScheme.Allocated: lambda e: f"{e.region} {e.year}: {euros(e.amount_cents)} allocated",
+    Commitment.Registered: lambda e: (
+        f"monitoring commitment: {e.title} (owner {e.owner}, {e.forum})"
+    ),
+    Commitment.ReviewRaised: lambda e: f"review {e.period} due",
+    Commitment.ReviewRecorded: lambda e: f"review {e.period}: {e.finding}",
     GeneralAssembly.Closed: lambda e: "ALV closed",
 }
 TOPICS = [get_topic(c) for c in _SENTENCES]

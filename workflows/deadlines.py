@@ -6,10 +6,12 @@ from uuid import UUID
 
 from domain.actor import SCHEDULER
 from domain.board_ratification import BoardRatification
+from domain.commitment import Commitment
 from domain.consultation import Consultation
 from domain.deadlines import DeadlineKind
 from domain.errors import InvalidInputError, UnknownConsultationError
 from workflows.consultations import ConsultationService
+from workflows.monitoring import unknown_commitment
 from workflows.ratifications import RatificationService, unknown_ratification
 
 
@@ -30,6 +32,13 @@ class DeadlineService(ConsultationService, RatificationService):
                 subject_id,
                 UnknownConsultationError(f"unknown consultation {subject_id}"),
                 lambda c: c.notify_closing_soon(actor=actor, at=now),
+            )
+        if parsed is DeadlineKind.REVIEW_DUE:
+            return self._change(
+                Commitment,
+                subject_id,
+                unknown_commitment(subject_id),
+                lambda c: c.raise_due_review(actor=actor, at=now),
             )
         if parsed is DeadlineKind.RATIFICATION_DUE:
             return self._change(

@@ -25,6 +25,7 @@ from domain.conditional_signing import ConditionalSigning
 from domain.consultation import Consultation
 from domain.errors import DomainError
 from domain.general_assembly import GeneralAssembly, ItemKind
+from domain.region import Region
 from domain.resolution import Resolution, ResolutionKind
 from domain.rules import WeightedResult
 from domain.workflow_instance import WorkflowInstance, workflow_id
@@ -34,8 +35,9 @@ A = TypeVar("A", bound=Aggregate)
 
 # The definitions a process instance can start under; bump a version when a rule changes, so
 # every instance keeps the rules it started with on record.
-DEFINITIONS = {"resolution-effects": 1, "ratification": 1, "signing": 1}
+DEFINITIONS = {"resolution-effects": 1, "ratification": 1, "signing": 1, "regional-decisions": 1}
 CONTINUES = "continues participation in"
+REGION_REGISTERED = get_topic(Region.Registered)
 MAX_CONFLICTS = 20
 
 
@@ -338,6 +340,30 @@ def on_item_decided(r: Reaction, event: GeneralAssembly.ItemDecided) -> None:
             )
 
 
+# National outcomes -> regional decisions that waited for them --------------------------------
+
+
+def on_party_status_changed(r: Reaction, event: Agreement.PartyStatusChanged) -> None:
+    for found in r.app.aggregates_of(Region, REGION_REGISTERED):
+        region = r.get(Region, found.id)
+        if region is None or not region.waiting_on(event.agreement, event.party):
+            continue
+        wf = r.workflow("regional-decisions", str(region.id))
+        r.attempt(
+            wf,
+            f"decisions of {region.name} waiting on {event.party} in {event.agreement}",
+            partial(
+                region.react,
+                event.agreement,
+                event.party,
+                event.status,
+                cause=r.trigger,
+                actor=r.actor,
+                at=r.at,
+            ),
+        )
+
+
 HANDLERS: dict[type[Any], Callable[[Reaction, Any], None]] = {
     Resolution.Adopted: on_resolution_adopted,
     Resolution.Fulfilled: on_resolution_fulfilled,
@@ -349,6 +375,7 @@ HANDLERS: dict[type[Any], Callable[[Reaction, Any], None]] = {
     BoardRatification.Decided: on_ratification_decided,
     BoardRatification.SettledByAssembly: on_settled_by_assembly,
     GeneralAssembly.ItemDecided: on_item_decided,
+    Agreement.PartyStatusChanged: on_party_status_changed,
 }
 TOPICS = tuple(get_topic(cls) for cls in HANDLERS)
 

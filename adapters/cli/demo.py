@@ -13,10 +13,11 @@ from adapters.bootstrap import Engine
 from adapters.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
 from adapters.cli.consultation import load_tally, print_tally
 from adapters.cli.scenario import play
-from adapters.queries import status_as_of
+from adapters.queries import entitlement, status_as_of
 from adapters.scenario import Run, default_scenario_path, load_scenario
 from adapters.settings import Settings
 from domain.errors import ConflictError
+from domain.funding import euros
 
 
 class StoreNotEmptyError(ConflictError):
@@ -58,6 +59,17 @@ def demo_command(
             report["consultation_id"] = consultation
             report["tally"] = (tally, provinces)
         report["events"] = e.app.head()
+        report["regions"] = {
+            r["name"]: {
+                "decisions": r["decisions"],
+                "funding": {
+                    d.isoformat(): entitlement(e.views, "SPUK-IZA", r["name"], 2026, d)
+                    for d in dates
+                },
+            }
+            for r in e.app.list_regions()
+        }
+        report["commitments"] = e.app.list_commitments()
 
     run = play(settings, scenario, show_progress=not json_output, after=summarise)
     tally, provinces = report.pop("tally", (None, {}))
@@ -90,6 +102,19 @@ def demo_command(
     out.print(matrix)
     if tally is not None:
         print_tally(tally, provinces)
+    for name, region in report["regions"].items():
+        out.print(f"[bold]Region {name}[/bold]")
+        for d in region["decisions"]:
+            out.print(f"  decision {d['number']} ({d['state']}): {d['text']}")
+        for moment, ent in region["funding"].items():
+            amount = "" if ent["entitled_cents"] is None else f" {euros(ent['entitled_cents'])}"
+            out.print(f"  SPUK IZA 2026 as of {moment[:10]}: {ent['status']}{amount}")
+    for c in report["commitments"]:
+        findings = ", ".join(f"review {p}: {f}" for p, f in c["findings"].items()) or "none yet"
+        out.print(
+            f"  monitoring: {c['title']}: {c['raised']} review(s) raised by the scheduler; "
+            f"findings: {findings}; next {c['next_review_at'][:10]}"
+        )
     out.print(
         f"store: {target}  ({report['events']} events, {run.fired} deadlines fired by the "
         f"simulated clock). Try: akkoord status --as-of 2025-10-01 --party VNG "

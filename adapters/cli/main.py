@@ -12,6 +12,7 @@ from adapters.cli import (
     consultation,
     members,
     projections,
+    regions,
     report,
     resolution,
     scenario,
@@ -20,6 +21,7 @@ from adapters.cli import (
     tokens,
     udo,
 )
+from adapters.cli.bench import bench_command
 from adapters.cli.demo import demo_command
 from adapters.cli.group import OneLineErrorsGroup
 from adapters.cli.log import log_command
@@ -55,6 +57,9 @@ app.add_typer(audit.audit_app, name="audit")
 app.add_typer(audit.export_app, name="export")
 app.add_typer(report.app, name="report")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(regions.region_app, name="region")
+app.add_typer(regions.funding_app, name="funding")
+app.add_typer(regions.monitoring_app, name="monitoring")
 app.command("serve")(serve_command)
 app.command("status")(status_command)
 app.command("timeline")(timeline_command)
@@ -63,6 +68,7 @@ app.command("deadlines")(deadlines_command)
 app.command("actions")(actions_command)
 app.command("log")(log_command)
 app.command("demo")(demo_command)
+app.command("bench")(bench_command)
 
 
 def main() -> None:

@@ -82,7 +82,8 @@ def test_the_deadline_closed_the_consultation_and_the_board_followed_the_advice(
     story: tuple[Engine, Run],
 ) -> None:
     e, run = story
-    assert run.fired == 3  # closing soon, the close itself, the ratification due
+    # closing soon, the close itself, the ratification due, and four monitoring reviews
+    assert run.fired == 7
     ratification = e.app.get_ratification(UUID(run.ids["ratification"]))
     assert ratification["advice"] == "positive"
     assert ratification["outcome"] == "ratified" and ratification["communicated"]
@@ -99,7 +100,8 @@ def test_workflow_instances_record_their_definition_version(story: tuple[Engine,
         e.app.mapper.to_domain_event(n)
         for n in e.app.notifications(topics=["domain.workflow_instance:WorkflowInstance.Started"])
     ]
-    assert {s.definition for s in started} == {"resolution-effects", "signing", "ratification"}
+    assert {s.definition for s in started} == {
+        "resolution-effects", "signing", "ratification", "regional-decisions"}
     assert all(s.definition_version == 1 for s in started)
     failed = list(
         e.app.notifications(topics=["domain.workflow_instance:WorkflowInstance.StepFailed"])

@@ -1,0 +1,78 @@
+"""Subprocess entry point: one measured task on one store, so its peak memory is its own.
+
+    python -m adapters.benchmarks.worker rebuild DIR   # akkoord's projection rebuild
+    python -m adapters.benchmarks.worker read DIR      # the bare library reading the log
+
+Prints one JSON object: events, seconds, and the process's resident memory before the task
+and at its peak (kB). The peak is VmHWM from /proc: getrusage's ru_maxrss would not do, because
+Linux carries it over an exec, so a worker started from a big parent would report the parent's.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _status_kb(field: str) -> int | None:
+    """A memory field of /proc/self/status in kB (None where there is no /proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _rss_kb() -> int:
+    return _status_kb("VmRSS") or 0
+
+
+def _peak_kb() -> int:
+    peak = _status_kb("VmHWM")
+    if peak is None:  # no /proc: the best there is (kB on Linux, bytes on macOS)
+        peak = int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return peak
+
+
+def rebuild(directory: Path) -> dict[str, Any]:
+    from adapters.bootstrap import build
+    from adapters.settings import Settings
+
+    with build(Settings(directory)) as engine:
+        before = _rss_kb()
+        started = time.perf_counter()
+        events = engine.rebuild()
+        seconds = time.perf_counter() - started
+    return {"events": events, "seconds": seconds, "rss_before_kb": before}
+
+
+def read(directory: Path) -> dict[str, Any]:
+    from adapters.benchmarks.baselines import bare_read_decode
+    from adapters.settings import EVENTS_FILE
+
+    before = _rss_kb()
+    events, seconds = bare_read_decode(directory / EVENTS_FILE)
+    return {"events": events, "seconds": seconds, "rss_before_kb": before}
+
+
+TASKS = {"rebuild": rebuild, "read": read}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] not in TASKS:
+        sys.stderr.write(f"usage: python -m adapters.benchmarks.worker {{{','.join(TASKS)}}} DIR\n")
+        return 2
+    result = TASKS[argv[0]](Path(argv[1]))
+    result["peak_kb"] = _peak_kb()
+    sys.stdout.write(json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,236 @@
+"""Specific grants (SPUK IZA, SPUK GALA): the rule per year and the allocations per region.
+
+Amounts are whole euro cents, never floats. What a region is entitled to follows from the
+allocation, the year's rule and, for a rule that depends on participation, where the named party
+stands in the named agreement at that moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.aggregate import GovernanceAggregate
+from domain.agreement import PartyStatus
+from domain.errors import InvalidInputError, NotFoundError
+from domain.ids import natural_id
+from domain.rules import agreement_code, party_name, require_reason, require_text
+
+
+class UnknownSchemeError(NotFoundError):
+    code = "unknown_scheme"
+
+
+class RuleKind(StrEnum):
+    CONTINUES = "continues"
+    DEPENDS = "depends on participation"
+
+
+def scheme_id(code: str) -> UUID:
+    return natural_id("grant-scheme", code.strip().upper())
+
+
+def whole_cents(amount: object) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise InvalidInputError("an amount is a whole, non-negative number of euro cents")
+    if amount > 10**15:
+        raise InvalidInputError("an amount above 10 trillion euro is not plausible")
+    return amount
+
+
+def parse_euros(text: str) -> int:
+    """'1234567.89', '1.234.567,89' or '€ 1 234 567,89' -> 123456789 cents, exactly."""
+    cleaned = text.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    whole, _, fraction = cleaned.partition(".")
+    if not whole.isdigit() or (fraction and (not fraction.isdigit() or len(fraction) > 2)):
+        raise InvalidInputError(f"an amount in euros like 1234567.89, not {text!r}")
+    return whole_cents(int(whole) * 100 + int((fraction or "0").ljust(2, "0")))
+
+
+def euros(cents: int) -> str:
+    whole, rest = divmod(cents, 100)
+    return f"€ {whole:,}".replace(",", ".") + f",{rest:02d}"
+
+
+@dataclass(frozen=True)
+class YearRule:
+    year: int
+    kind: RuleKind
+    cut_pct: int
+    agreement: str
+    party: str
+    keeps_on: tuple[str, ...]
+    note: str
+
+    def apply(self, allocation_cents: int) -> int:
+        """The allocation after the generic cut, rounded down to whole cents."""
+        return allocation_cents * (100 - self.cut_pct) // 100
+
+
+class GrantScheme(GovernanceAggregate):
+    class Registered(Aggregate.Created):
+        code: str
+        name: str
+        actor: str
+        reason: str
+        at: datetime
+
+    class RuleSet(Aggregate.Event):
+        year: int
+        kind: str
+        cut_pct: int
+        agreement: str
+        party: str
+        keeps_on: list[str]
+        note: str
+        actor: str
+        reason: str
+        at: datetime
+
+    class Allocated(Aggregate.Event):
+        region: str
+        year: int
+        amount_cents: int
+        reference: str
+        actor: str
+        reason: str
+        at: datetime
+
+    code: str
+    name: str
+    rules: dict[str, dict[str, Any]]
+    allocations: dict[str, int]
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return scheme_id(code)
+
+    @classmethod
+    def register(
+        cls, *, code: str, name: str, actor: str, reason: str, at: datetime
+    ) -> GrantScheme:
+        return cls(
+            code=require_text(code, "the code", 40).upper(),
+            name=require_text(name, "the name", 200),
+            actor=actor,
+            reason=require_reason(reason, "register a grant scheme"),
+            at=at,
+        )
+
+    @event(Registered)
+    def __init__(self, code: str, name: str, actor: str, reason: str, at: datetime) -> None:
+        self.code = code
+        self.name = name
+        self.rules = {}
+        self.allocations = {}
+
+    def set_rule(
+        self,
+        *,
+        year: int,
+        kind: RuleKind,
+        cut_pct: int,
+        actor: str,
+        reason: str,
+        at: datetime,
+        agreement: str = "",
+        party: str = "",
+        keeps_on: list[PartyStatus] | None = None,
+        note: str = "",
+    ) -> None:
+        if not 2000 <= year <= 2100:
+            raise InvalidInputError(f"implausible year {year}")
+        if isinstance(cut_pct, bool) or not 0 <= cut_pct <= 100:
+            raise InvalidInputError("a cut is a whole percentage between 0 and 100")
+        if kind is RuleKind.DEPENDS and not (agreement and party and keeps_on):
+            raise InvalidInputError(
+                "a rule that depends on participation names the agreement, "
+                "the party and the statuses that keep the grant"
+            )
+        self._rule_set(
+            year=year,
+            kind=kind.value,
+            cut_pct=cut_pct,
+            agreement=agreement_code(agreement) if agreement else "",
+            party=party_name(party) if party else "",
+            keeps_on=[s.value for s in keeps_on or []],
+            note=note.strip(),
+            actor=actor,
+            reason=require_reason(reason, "set a funding rule"),
+            at=at,
+        )
+
+    def allocate(
+        self,
+        *,
+        region: str,
+        year: int,
+        amount_cents: int,
+        reference: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        if not 2000 <= year <= 2100:
+            raise InvalidInputError(f"implausible year {year}")
+        self._allocated(
+            region=require_text(region, "the region", 80),
+            year=year,
+            amount_cents=whole_cents(amount_cents),
+            reference=require_text(reference, "the reference", 200),
+            actor=actor,
+            reason=require_reason(reason, "record an allocation"),
+            at=at,
+        )
+
+    @event(RuleSet)
+    def _rule_set(
+        self,
+        year: int,
+        kind: str,
+        cut_pct: int,
+        agreement: str,
+        party: str,
+        keeps_on: list[str],
+        note: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.rules[str(year)] = {
+            "kind": kind,
+            "cut_pct": cut_pct,
+            "agreement": agreement,
+            "party": party,
+            "keeps_on": keeps_on,
+            "note": note,
+        }
+
+    @event(Allocated)
+    def _allocated(
+        self,
+        region: str,
+        year: int,
+        amount_cents: int,
+        reference: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.allocations[f"{region}:{year}"] = amount_cents
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "code": self.code,
+            "name": self.name,
+            "rules": dict(sorted(self.rules.items())),
+            "allocations": dict(sorted(self.allocations.items())),
+        }

@@ -1,0 +1,95 @@
+"""Funding rules, allocations and regional budgets, kept with the moment each took effect, so
+"what is region R entitled to in year Y, as of T" reads the rows valid at T."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from domain.funding import GrantScheme
+from domain.region import Region
+from projections.rows import Rows, event_ref, time_key
+
+RULES = "funding_rules"
+ALLOCATIONS = "funding_allocations"
+BUDGETS = "region_budgets"
+TOPICS = [
+    get_topic(c)
+    for c in (
+        GrantScheme.Registered,
+        GrantScheme.RuleSet,
+        GrantScheme.Allocated,
+        Region.BudgetRecorded,
+    )
+]
+
+
+class FundingProjection:
+    name = "funding"
+    topics = TOPICS
+
+    def __init__(self) -> None:
+        self._codes: dict[str, str] = {}
+
+    def process(self, event: Any, rows: Rows, position: int) -> None:
+        at, ref = time_key(event.at), event_ref(position, event)
+        if isinstance(event, GrantScheme.Registered):
+            rows.insert(
+                RULES,
+                {
+                    "scheme_id": str(event.originator_id),
+                    "scheme": event.code,
+                    "year": 0,
+                    "kind": "registered",
+                    "cut_pct": 0,
+                    "agreement": "",
+                    "party": "",
+                    "keeps_on": "",
+                    "note": event.name,
+                    "valid_from": at,
+                    "because": ref,
+                },
+            )
+        elif isinstance(event, GrantScheme.RuleSet):
+            rows.insert(
+                RULES,
+                {
+                    "scheme_id": str(event.originator_id),
+                    "scheme": "",
+                    "year": event.year,
+                    "kind": event.kind,
+                    "cut_pct": event.cut_pct,
+                    "agreement": event.agreement,
+                    "party": event.party,
+                    "keeps_on": "|".join(event.keeps_on),
+                    "note": event.note,
+                    "valid_from": at,
+                    "because": ref,
+                },
+            )
+        elif isinstance(event, GrantScheme.Allocated):
+            rows.insert(
+                ALLOCATIONS,
+                {
+                    "scheme_id": str(event.originator_id),
+                    "region": event.region,
+                    "year": event.year,
+                    "amount_cents": event.amount_cents,
+                    "reference": event.reference,
+                    "valid_from": at,
+                    "because": ref,
+                },
+            )
+        elif isinstance(event, Region.BudgetRecorded):
+            rows.insert(
+                BUDGETS,
+                {
+                    "region_id": str(event.originator_id),
+                    "scheme": event.scheme,
+                    "year": event.year,
+                    "amount_cents": event.amount_cents,
+                    "valid_from": at,
+                    "because": ref,
+                },
+            )

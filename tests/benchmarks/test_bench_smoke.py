@@ -1,0 +1,98 @@
+"""The benchmark code itself, on a tiny configuration: shapes and arithmetic, never speed.
+
+Speed targets are what `akkoord bench` reports (`met` per figure); a unit test on a shared
+2-core machine must not fail because something else was running.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.benchmarks import figures as figures_module
+from adapters.benchmarks.figures import Config, Figure, Target, figure, percentile
+from adapters.cli.main import app
+
+KEYS = {"name", "value", "unit", "baseline", "ratio", "target", "met"}
+GROUPS = ("commands.", "bulk.", "rebuild.", "as_of.", "tally.", "memory.")
+
+pytestmark = pytest.mark.slow  # real subprocesses (the rebuild workers), a few seconds
+
+
+@pytest.fixture(scope="module")
+def tiny_report() -> dict[str, Any]:
+    """`akkoord bench --quick --json`, with the quick sizes shrunk to the tiny ones."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(figures_module.Config, "quick", classmethod(lambda cls: Config.tiny()))
+        result = CliRunner().invoke(app, ["bench", "--quick", "--json"])
+    assert result.exit_code == 0, result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_json_has_one_entry_per_figure_with_exactly_the_agreed_keys(
+    tiny_report: dict[str, Any],
+) -> None:
+    found = tiny_report["figures"]
+    assert found, "no figures"
+    for entry in found:
+        assert set(entry) == KEYS, entry
+        assert isinstance(entry["name"], str) and isinstance(entry["unit"], str)
+        assert isinstance(entry["value"], int | float) and math.isfinite(entry["value"])
+    names = [entry["name"] for entry in found]
+    assert len(names) == len(set(names)), "a figure is reported twice"
+    for group in GROUPS:
+        assert any(name.startswith(group) for name in names), f"no {group} figure"
+    assert tiny_report["mode"] == "tiny"
+    assert tiny_report["machine"]["cpus"]
+
+
+def test_every_figure_has_a_baseline_and_its_ratio_is_computed(
+    tiny_report: dict[str, Any],
+) -> None:
+    for entry in tiny_report["figures"]:
+        assert entry["baseline"] is not None and entry["baseline"] > 0, entry
+        assert entry["ratio"] == pytest.approx(entry["value"] / entry["baseline"], rel=2e-3)
+
+
+def test_targets_come_with_a_verdict(tiny_report: dict[str, Any]) -> None:
+    targeted = {e["name"]: e for e in tiny_report["figures"] if e["target"] is not None}
+    for entry in targeted.values():
+        assert isinstance(entry["met"], bool), entry
+    for entry in tiny_report["figures"]:
+        if entry["target"] is None:
+            assert entry["met"] is None
+    assert targeted["commands.cast_ballot"]["target"] == ">= 0.8 x baseline"
+    assert any(name.startswith("memory.rebuild_peak@") for name in targeted)
+    assert any(name.startswith("as_of.p99@") for name in targeted)
+    assert "tally.read_p99" in targeted
+
+
+def test_the_table_for_people_shows_every_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    canned = [
+        figure("commands.x", 40.0, "commands/s", 1000.0, target=Target.ratio_at_least(0.8)),
+        figure("as_of.p99@1k", 1.5, "ms", 0.01, target=Target.below(5, "ms")),
+        figure("bulk.y", 5000.0, "events/s", 20000.0),
+    ]
+    monkeypatch.setattr(
+        "adapters.benchmarks.runner.run_benchmarks", lambda config, progress: canned
+    )
+    result = CliRunner().invoke(app, ["bench", "--quick"])
+    assert result.exit_code == 0, result.output
+    for f in canned:
+        assert f.name in result.stdout
+    assert "1 of 2 targets met; missed: commands.x" in result.stdout
+
+
+def test_ratio_and_verdicts() -> None:
+    f: Figure = figure("x", 8.0, "ops/s", 10.0, target=Target.ratio_at_least(0.8))
+    assert f.ratio == pytest.approx(0.8) and f.met is True
+    assert figure("x", 7.9, "ops/s", 10.0, target=Target.ratio_at_least(0.8)).met is False
+    assert figure("x", 6.0, "ms", 0.5, target=Target.below(5, "ms")).met is False
+    assert figure("x", 1.0, "x", None).as_dict()["ratio"] is None
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 50) == 3.0
+    assert percentile([float(i) for i in range(1, 101)], 99) == 99.0

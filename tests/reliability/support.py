@@ -1,0 +1,71 @@
+"""Helpers for the reliability tests: the refusal contract, the real process, store fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.cli import Cli, Run
+
+ROOT = Path(__file__).resolve().parents[2]
+AKKOORD = [sys.executable, "-m", "adapters.cli"]
+OFFICER = "officer:j.devries"
+EXIT_CODES = {1, 2, 3, 4, 5}
+
+
+def refused(run: Run, exit_codes: int | set[int], text: str = "") -> str:
+    """The refusal contract: one line on stderr starting with `error: `, a documented non-zero
+    exit, no traceback anywhere, nothing on stdout. Returns the error line."""
+    wanted = {exit_codes} if isinstance(exit_codes, int) else exit_codes
+    everything = run.stdout + run.stderr
+    assert "Traceback" not in everything, everything
+    assert run.exit_code in wanted, (run.exit_code, run.stdout, run.stderr)
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), run.stderr
+    assert run.stderr.endswith("\n")
+    assert run.stdout == "", run.stdout
+    assert text in lines[0], (text, lines[0])
+    return lines[0]
+
+
+def akkoord(
+    *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> Run:
+    """The real `akkoord` process."""
+    full = {**os.environ, "AKKOORD_HOME": str(home), "COLUMNS": "200", **(env or {})}
+    full.pop("AKKOORD_ACTOR", None)
+    done = subprocess.run(
+        [*AKKOORD, *args], capture_output=True, text=True, env=full, timeout=timeout, cwd=ROOT
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def store_fingerprint(data_dir: Path) -> str:
+    """Every row of every table of the event store (events, chain, tracking): equal before and
+    after means nothing at all was written; "no store" when there is none."""
+    path = data_dir / "events.sqlite"
+    if not path.exists():
+        return "no store"
+    digest = hashlib.sha256()
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            ).fetchall()
+        ]
+        for table in tables:
+            rows = sorted(repr(r) for r in db.execute(f'SELECT * FROM "{table}"'))
+            digest.update(f"{table}:{rows!r}".encode())
+    return digest.hexdigest()
+
+
+def loaded_cli(data_dir: Path) -> Cli:
+    cli = Cli(data_dir)
+    run = cli("members", "load", actor=OFFICER)
+    assert run.exit_code == 0, run.stderr
+    return cli
