@@ -189,3 +189,40 @@ def test_an_extension_moves_the_job_and_a_cancellation_removes_it(
     [closed] = closes_of(store, moved)
     assert closed.at >= closes + timedelta(seconds=3)
     assert closes_of(store, gone) == []
+
+
+RAISED = "domain.commitment:Commitment.ReviewRaised"
+
+
+def test_a_review_is_raised_once_per_period_across_restarts(
+    store: Engine, schedulers: Schedulers
+) -> None:
+    first = datetime.now(UTC) + timedelta(seconds=1)
+    cid = store.app.register_commitment(
+        title="Financiën",
+        owner="VNG",
+        forum="tripartiet",
+        cadence=timedelta(seconds=2),
+        first_review_at=first,
+        source="UDO punt 1",
+        actor=OFFICER,
+        reason="test",
+    )
+    proc = schedulers.start()
+    time.sleep(3.5)
+    proc.kill()  # mid-cadence, perhaps mid-firing
+    proc.wait()
+    time.sleep(2.5)  # a period passes while no scheduler runs
+    proc = schedulers.start()
+    time.sleep(3.0)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    stopped = datetime.now(UTC)
+    periods = [
+        store.app.mapper.to_domain_event(n).period
+        for n in store.app.notifications(topics=[RAISED])
+        if n.originator_id == cid
+    ]
+    due = int((stopped - first).total_seconds() // 2) + 1
+    assert periods == list(range(1, len(periods) + 1))  # each period once, in order
+    assert due - 1 <= len(periods) <= due

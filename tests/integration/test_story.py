@@ -101,7 +101,11 @@ def test_workflow_instances_record_their_definition_version(story: tuple[Engine,
         for n in e.app.notifications(topics=["domain.workflow_instance:WorkflowInstance.Started"])
     ]
     assert {s.definition for s in started} == {
-        "resolution-effects", "signing", "ratification", "regional-decisions"}
+        "resolution-effects",
+        "signing",
+        "ratification",
+        "regional-decisions",
+    }
     assert all(s.definition_version == 1 for s in started)
     failed = list(
         e.app.notifications(topics=["domain.workflow_instance:WorkflowInstance.StepFailed"])
