@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from domain.errors import InvalidInputError
 
 DEFAULT_TZ = "Europe/Amsterdam"
+# Far enough for any governance record; keeps zone arithmetic away from datetime's edges.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 class TimeInputError(InvalidInputError):
@@ -37,6 +39,8 @@ def parse_moment(text: str, tz_name: str = DEFAULT_TZ, *, what: str = "time") ->
         raise TimeInputError(
             f"{what} {text!r} is not an ISO date-time like 2025-10-22T16:00"
         ) from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise TimeInputError(f"{what} {text!r} lies outside the years {MIN_YEAR}..{MAX_YEAR}")
     if parsed.tzinfo is not None:
         return parsed.astimezone(tz)
     early, late = parsed.replace(tzinfo=tz, fold=0), parsed.replace(tzinfo=tz, fold=1)

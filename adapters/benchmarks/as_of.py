@@ -17,7 +17,7 @@ from pathlib import Path
 
 from adapters.benchmarks.baselines import raw_row_read_ms
 from adapters.benchmarks.figures import Figure, Target, figure, percentile
-from adapters.benchmarks.logs import LogInfo
+from adapters.benchmarks.logs import AGREEMENTS, STEP, LogInfo
 from adapters.benchmarks.rebuild import size_label
 from adapters.queries import status_as_of
 from adapters.readmodels import ReadModels
@@ -29,7 +29,8 @@ FLOOR = "raw sqlite3: one party_status row by primary key"
 
 
 def _moments(info: LogInfo, count: int, seed: int) -> list[datetime]:
-    first = datetime.fromisoformat(info.first_at)
+    """Uniform over the history, from just after the agreements were registered."""
+    first = datetime.fromisoformat(info.first_at) + STEP * (len(AGREEMENTS) + 1)
     last = datetime.fromisoformat(info.last_at)
     rng = random.Random(seed)
     return [first + (last - first) * rng.random() for _ in range(count)]

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from adapters import logs
@@ -50,7 +52,20 @@ def create_app(settings: Settings, *, scheduler: bool = True) -> FastAPI:
         description="Governance workflows of the VNG around the care agreements: every command "
         "and query, behind bearer tokens (`akkoord tokens issue`).",
         lifespan=lifespan,
+        docs_url=None,  # served below from vendored assets: no CDN, no outside network
+        redoc_url=None,
     )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="akkoord API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
     errors.install(app)
     app.include_router(api.router)
     app.include_router(dashboard.router)

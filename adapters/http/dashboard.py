@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from adapters import logs
 from adapters.http.context import COOKIE, Server, UnauthenticatedError, current_actor, server
 from adapters.queries import status_as_of, timeline_rows
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
@@ -59,6 +60,14 @@ def who(request: Request) -> Actor | None:
         return None
 
 
+def refused(request: Request, error: DomainError | str, status: int = 0) -> None:
+    """Every refusal is logged, whether it reaches the API or a dashboard form."""
+    code = error.code if isinstance(error, DomainError) else "refused"
+    logs.logger(
+        actor=getattr(request.state, "actor", None), method=request.method, path=request.url.path
+    ).warning("refused", status=status or 303, code=code, reason=str(error))
+
+
 def back(path: str, *, message: str = "", error: str = "") -> RedirectResponse:
     query = f"?error={quote(error)}" if error else (f"?message={quote(message)}" if message else "")
     return RedirectResponse(path + query, status_code=303)
@@ -77,10 +86,13 @@ def login_page(request: Request) -> HTMLResponse:
 def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
     found = server(request).tokens.authenticate(token.strip())
     if found is None:
-        return page(request, "login.html", actor=None, error="unknown or revoked token")
-    response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict")
-    return response
+        refused(request, "unknown or revoked token", 401)
+        denied = page(request, "login.html", actor=None, error="onbekend of ingetrokken token")
+        denied.status_code = 401
+        return denied
+    welcome = RedirectResponse("/", status_code=303)
+    welcome.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict")
+    return welcome
 
 
 @router.post("/logout")
@@ -173,7 +185,10 @@ def consultation_page(request: Request, cid: UUID) -> Response:
     try:
         context = _consultation_context(server(request), cid)
     except DomainError as e:
-        return page(request, "error.html", actor=actor, error=str(e))
+        refused(request, e, 404)
+        response = page(request, "error.html", actor=actor, error=str(e))
+        response.status_code = 404 if e.kind == "not_found" else 422
+        return response
     return page(request, "consultation.html", actor=actor, **context)
 
 
@@ -202,10 +217,11 @@ def cast_form(
             )
         )
     except DomainError as e:
+        refused(request, e)
         return back(f"/consultations/{cid}", error=str(e))
     return back(
         f"/consultations/{cid}",
-        message="ballot recorded" if recorded else "the same ballot was already standing",
+        message="stem vastgelegd" if recorded else "deze stem stond al",
     )
 
 
@@ -219,8 +235,9 @@ def close_form(
     try:
         server(request).act(lambda e: e.app.close_consultation(cid, actor=actor, reason=reason))
     except DomainError as e:
+        refused(request, e)
         return back(f"/consultations/{cid}", error=str(e))
-    return back(f"/consultations/{cid}", message="consultation closed")
+    return back(f"/consultations/{cid}", message="ledenraadpleging gesloten")
 
 
 @router.get("/timeline", response_class=HTMLResponse)
@@ -312,5 +329,6 @@ def decide_form(
             )
         )
     except DomainError as e:
+        refused(request, e)
         return back("/board", error=str(e))
-    return back("/board", message=f"decision recorded: {parsed.value}")
+    return back("/board", message=f"besluit vastgelegd: {parsed.value}")

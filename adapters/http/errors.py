@@ -52,5 +52,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        # A body that cannot be decoded is bad input like any other: 422, not a bare 400.
+        status = 422 if exc.status_code == 400 else exc.status_code
+        code = {404: "not_found", 405: "method_not_allowed", 422: "invalid_request"}.get(
+            status, "http_error"
+        )
+        _log_refusal(request, status, code, str(exc.detail))
+        return JSONResponse(
+            error_body(code, str(exc.detail)),
+            status_code=status,
+            headers=getattr(exc, "headers", None),
+        )

@@ -130,9 +130,9 @@ class _As:
         return self.client.post(path, json=body, headers=self.headers, **kwargs)
 
 
-def seed_story(api: Api, *, close: bool = False) -> dict[str, str]:
-    """Members, IZA and AZWA, VNG's conditional signature, a consultation with one ballot, and a
-    ratification scheduled on it; returns the ids."""
+def seed_story(api: Api, *, cast: bool = True, close: bool = False) -> dict[str, str]:
+    """Members, IZA and AZWA, VNG's conditional signature, a consultation with (if `cast`)
+    Amsterdam's yes, and a ratification scheduled on it (closed if `close`); returns the ids."""
     api.ok("officer", "POST", "/api/members/load", json={"reason": "CBS 2024"})
     api.ok("officer", "POST", "/api/agreements", json=IZA)
     api.ok("officer", "POST", "/api/agreements", json=AZWA)
@@ -151,12 +151,13 @@ def seed_story(api: Api, *, close: bool = False) -> dict[str, str]:
             "reason": "the board ratifies the outcome",
         },
     )["id"]
-    api.ok(
-        "amsterdam",
-        "POST",
-        f"/api/consultations/{consultation}/ballots",
-        json={"member": "GM0363", "choice": "yes", "explanation": "Goed voor de wijkteams."},
-    )
+    if cast:
+        api.ok(
+            "amsterdam",
+            "POST",
+            f"/api/consultations/{consultation}/ballots",
+            json={"member": "GM0363", "choice": "yes", "explanation": "Goed voor de wijkteams."},
+        )
     if close:
         api.ok(
             "officer",

@@ -21,8 +21,8 @@ from adapters.tokens import TokenStore
 from tests.http.support import (
     ACTORS,
     AZWA,
-    IZA,
     ISSUER,
+    IZA,
     SIGNING,
     UNKNOWN,
     Api,
@@ -33,8 +33,6 @@ from tests.http.support import (
     seed_story,
     store_path,
 )
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 SYSTEM_ACTORS = {"system:workflow", "system:scheduler"}
 
@@ -63,7 +61,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/consultations/{consultation_id}/cancel": {"reason": "withdrawn"},
     "/api/agreements": {**IZA, "code": "GALA", "name": "GALA", "full_name": "GALA"},
     "/api/agreements/{code}/status": {"parties": ["ZN"], "status": "signed", "reason": "r"},
-    "/api/resolutions": {"title": "Opschorting", "conditions": ["gelijkwaardigheid"], "reason": "r"},
+    "/api/resolutions": {
+        "title": "Opschorting",
+        "conditions": ["gelijkwaardigheid"],
+        "reason": "r",
+    },
     "/api/resolutions/{resolution_id}/decision": {"yes_pct": "93.4", "reason": "ALV"},
     "/api/resolutions/{resolution_id}/conditions/{number}": {"evidence": "brief", "reason": "r"},
     "/api/udos": {"agreement": "AZWA", "title": "UDO AZWA", "reason": "r"},
@@ -94,9 +96,8 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    settings = store_path(tmp_path)
+def open_api(tmp: Path) -> Iterator[Api]:
+    settings = store_path(tmp)
     tokens = issue_tokens(settings)
     app = create_app(settings, scheduler=False)
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
@@ -104,26 +105,39 @@ def api(tmp_path: Path) -> Iterator[Api]:
 
 
 @pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    """A fresh store, for the tests that write or read the refusal log."""
+    yield from open_api(tmp_path)
+
+
+@pytest.fixture
 def story(api: Api) -> dict[str, str]:
     return seed_story(api)
 
 
-@pytest.fixture
-def full_story(api: Api, story: dict[str, str]) -> dict[str, str]:
-    """The story, plus a resolution, a UDO with a critical point and an ALV with an item."""
-    ids = dict(story)
-    ids["resolution"] = api.ok("officer", "POST", "/api/resolutions", json=BODIES["/api/resolutions"])[
-        "id"
-    ]
-    ids["udo"] = api.ok("officer", "POST", "/api/udos", json=BODIES["/api/udos"])["id"]
-    api.ok("officer", "POST", f"/api/udos/{ids['udo']}/points", json={"title": "p", "reason": "r"})
-    ids["assembly"] = api.ok("officer", "POST", "/api/assemblies", json=BODIES["/api/assemblies"])[
-        "id"
-    ]
-    api.ok(
-        "officer", "POST", f"/api/assemblies/{ids['assembly']}/items", json={"title": "t", "reason": "r"}
-    )
-    return ids
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Api, dict[str, str]]]:
+    """One store for the tests that only read or are refused (they check nothing is written):
+    the story, plus a resolution, a UDO with a critical point and an ALV with an agenda item."""
+    for api in open_api(tmp_path_factory.mktemp("shared")):
+        ids = seed_story(api)
+        ids["resolution"] = api.ok(
+            "officer", "POST", "/api/resolutions", json=BODIES["/api/resolutions"]
+        )["id"]
+        ids["udo"] = api.ok("officer", "POST", "/api/udos", json=BODIES["/api/udos"])["id"]
+        api.ok(
+            "officer", "POST", f"/api/udos/{ids['udo']}/points", json={"title": "p", "reason": "r"}
+        )
+        ids["assembly"] = api.ok(
+            "officer", "POST", "/api/assemblies", json=BODIES["/api/assemblies"]
+        )["id"]
+        api.ok(
+            "officer",
+            "POST",
+            f"/api/assemblies/{ids['assembly']}/items",
+            json={"title": "t", "reason": "r"},
+        )
+        yield api, ids
 
 
 def fill(path: str, ids: dict[str, str]) -> str:
@@ -169,7 +183,10 @@ def refusals(api: Api) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
-def test_every_api_route_wants_a_token(api: Api, method: str, path: str) -> None:
+def test_every_api_route_wants_a_token(
+    shared: tuple[Api, dict[str, str]], method: str, path: str
+) -> None:
+    api, _ = shared
     url = fill(path, {})
     response = api.client.request(method, url, json=BODIES.get(path))
     error_of(response, 401, "unauthenticated")
@@ -186,12 +203,14 @@ def test_every_api_route_wants_a_token(api: Api, method: str, path: str) -> None
         "akk_without-the-scheme",
     ],
 )
-def test_a_bad_token_is_401(api: Api, header: str) -> None:
+def test_a_bad_token_is_401(shared: tuple[Api, dict[str, str]], header: str) -> None:
+    api, _ = shared
     response = api.client.get("/api/me", headers={"Authorization": header})
     error_of(response, 401, "unauthenticated")
 
 
-def test_a_revoked_token_stops_working_at_once(api: Api) -> None:
+def test_a_revoked_token_stops_working_at_once(shared: tuple[Api, dict[str, str]]) -> None:
+    api, _ = shared
     store = TokenStore(api.settings.auth_path)
     try:
         issued = store.issue(role="officer", name="tijdelijk", issued_by=ISSUER, reason="test")
@@ -211,12 +230,14 @@ def test_a_revoked_token_stops_working_at_once(api: Api) -> None:
     )
 
 
-def test_each_token_stands_for_its_actor(api: Api) -> None:
+def test_each_token_stands_for_its_actor(shared: tuple[Api, dict[str, str]]) -> None:
+    api, _ = shared
     for role, actor in ACTORS.items():
         assert api.ok(role, "GET", "/api/me")["actor"] == actor
 
 
-def test_the_dashboard_cookie_carries_the_token_too(api: Api) -> None:
+def test_the_dashboard_cookie_carries_the_token_too(shared: tuple[Api, dict[str, str]]) -> None:
+    api, _ = shared
     api.client.cookies.set("akkoord_token", api.tokens["board"])
     try:
         assert api.client.get("/api/me").json()["actor"] == "board:voorzitter"
@@ -234,19 +255,16 @@ def test_every_write_has_a_body_in_this_module() -> None:
 
 
 @pytest.mark.parametrize("path", POST_ROUTES)
-def test_an_auditor_may_not_write_anything(
-    api: Api, full_story: dict[str, str], path: str
-) -> None:
+def test_an_auditor_may_not_write_anything(shared: tuple[Api, dict[str, str]], path: str) -> None:
+    api, ids = shared
     before = head(api)
-    response = api.as_("auditor").post(fill(path, full_story), BODIES[path])
+    response = api.as_("auditor").post(fill(path, ids), BODIES[path])
     message = error_of(response, 403, "not_allowed")
     assert "auditor:a.jansen may not" in message
     assert head(api) == before  # nothing written
 
 
-def test_a_secretary_casts_only_for_their_own_municipality(
-    api: Api, story: dict[str, str]
-) -> None:
+def test_a_secretary_casts_only_for_their_own_municipality(api: Api, story: dict[str, str]) -> None:
     cid = story["consultation"]
     before = head(api)
     response = api.as_("smallingerland").post(
@@ -272,23 +290,37 @@ def test_a_secretary_casts_only_for_their_own_municipality(
     [
         ("amsterdam", "/api/consultations", consultation_body()),
         ("board", "/api/consultations/{consultation_id}/close", {"reason": "r"}),
-        ("officer", "/api/consultations/{consultation_id}/ballots", {"member": "GM0363", "choice": "no"}),
-        ("officer", "/api/ratifications/{ratification_id}/decision", {"decision": "ratify", "reason": "r"}),
-        ("amsterdam", "/api/ratifications/{ratification_id}/decision", {"decision": "ratify", "reason": "r"}),
+        (
+            "officer",
+            "/api/consultations/{consultation_id}/ballots",
+            {"member": "GM0363", "choice": "no"},
+        ),
+        (
+            "officer",
+            "/api/ratifications/{ratification_id}/decision",
+            {"decision": "ratify", "reason": "r"},
+        ),
+        (
+            "amsterdam",
+            "/api/ratifications/{ratification_id}/decision",
+            {"decision": "ratify", "reason": "r"},
+        ),
         ("board", "/api/members/load", {"reason": "r"}),
     ],
 )
 def test_each_role_does_only_its_own_work(
-    api: Api, story: dict[str, str], role: str, method_path: str, body: dict[str, Any]
+    shared: tuple[Api, dict[str, str]], role: str, method_path: str, body: dict[str, Any]
 ) -> None:
+    api, ids = shared
     before = head(api)
-    error_of(api.as_(role).post(fill(method_path, story), body), 403, "not_allowed")
+    error_of(api.as_(role).post(fill(method_path, ids), body), 403, "not_allowed")
     assert head(api) == before
 
 
 def test_verifying_the_log_is_for_auditors_officers_and_the_board(
-    api: Api, story: dict[str, str]
+    shared: tuple[Api, dict[str, str]],
 ) -> None:
+    api, _ = shared
     for role in ("auditor", "officer", "board"):
         assert api.ok(role, "GET", "/api/audit/verify")["ok"] is True
     error_of(api.as_("amsterdam").get("/api/audit/verify"), 403, "not_allowed")
@@ -311,16 +343,26 @@ NOT_FOUND = [
     ("GET", f"/api/history/{UNKNOWN}", None, "unknown_aggregate"),
     ("GET", f"/api/timeline?aggregate={UNKNOWN}", None, "unknown_aggregate"),
     ("POST", "/api/signings", {**SIGNING, "agreement": "GALA"}, "unknown_agreement"),
-    ("POST", "/api/agreements/AZWA/status", {"parties": ["NZa2"], "status": "signed", "reason": "r"}, "unknown_party"),
+    (
+        "POST",
+        "/api/agreements/AZWA/status",
+        {"parties": ["NZa2"], "status": "signed", "reason": "r"},
+        "unknown_party",
+    ),
     ("GET", "/api/no-such-thing", None, "not_found"),
 ]
 
 
 @pytest.mark.parametrize(("method", "path", "body", "code"), NOT_FOUND)
 def test_unknown_things_are_404(
-    api: Api, story: dict[str, str], method: str, path: str, body: Any, code: str
+    shared: tuple[Api, dict[str, str]], method: str, path: str, body: Any, code: str
 ) -> None:
-    error_of(api.client.request(method, path, json=body, headers=bearer(api.tokens["officer"])), 404, code)
+    api, _ = shared
+    error_of(
+        api.client.request(method, path, json=body, headers=bearer(api.tokens["officer"])),
+        404,
+        code,
+    )
 
 
 BAD_INPUT = [
@@ -330,27 +372,53 @@ BAD_INPUT = [
     ("GET", "/api/status?as_of=yesterday", None, "invalid_time"),
     ("GET", "/api/status?as_of=2099-03-29T02:30", None, "invalid_time"),
     ("GET", "/api/status?as_of=2025-10-01&tz=Mars/Olympus", None, "invalid_time"),
-    ("POST", "/api/consultations", consultation_body(closes="2020-01-01T16:00"), "invalid_deadline"),
+    (
+        "POST",
+        "/api/consultations",
+        consultation_body(closes="2020-01-01T16:00"),
+        "invalid_deadline",
+    ),
     ("POST", "/api/consultations", consultation_body(closes="tomorrow"), "invalid_time"),
     ("POST", "/api/consultations", consultation_body(closes="2099-03-29T02:30"), "invalid_time"),
     ("POST", "/api/consultations", consultation_body(weight_rule="round"), "invalid_request"),
     ("POST", "/api/consultations", {"title": "t"}, "invalid_request"),
     ("POST", "/api/consultations", consultation_body(population_year=1900), "invalid_input"),
     ("POST", "/api/consultations/{consultation_id}/close", {}, "missing_reason"),
-    ("POST", "/api/agreements/AZWA/status", {"parties": ["VNG"], "status": "happy", "reason": "r"}, "invalid_input"),
-    ("POST", "/api/resolutions/{resolution_id}/decision", {"yes_pct": "lots", "reason": "r"}, "invalid_input"),
-    ("POST", "/api/resolutions/{resolution_id}/decision", {"yes_pct": "60", "outcome": "adopted", "reason": "r"}, "invalid_input"),
-    ("POST", "/api/ratifications/{ratification_id}/decision", {"decision": "maybe", "reason": "r"}, "invalid_request"),
+    (
+        "POST",
+        "/api/agreements/AZWA/status",
+        {"parties": ["VNG"], "status": "happy", "reason": "r"},
+        "invalid_input",
+    ),
+    (
+        "POST",
+        "/api/resolutions/{resolution_id}/decision",
+        {"yes_pct": "lots", "reason": "r"},
+        "invalid_input",
+    ),
+    (
+        "POST",
+        "/api/resolutions/{resolution_id}/decision",
+        {"yes_pct": "60", "outcome": "adopted", "reason": "r"},
+        "invalid_input",
+    ),
+    (
+        "POST",
+        "/api/ratifications/{ratification_id}/decision",
+        {"decision": "maybe", "reason": "r"},
+        "invalid_request",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("method", "path", "body", "code"), BAD_INPUT)
 def test_bad_input_is_422(
-    api: Api, full_story: dict[str, str], method: str, path: str, body: Any, code: str
+    shared: tuple[Api, dict[str, str]], method: str, path: str, body: Any, code: str
 ) -> None:
+    api, ids = shared
     before = head(api)
     response = api.client.request(
-        method, fill(path, full_story), json=body, headers=bearer(api.tokens["officer"])
+        method, fill(path, ids), json=body, headers=bearer(api.tokens["officer"])
     )
     error_of(response, 422, code)
     assert head(api) == before
@@ -368,17 +436,19 @@ def test_bad_input_is_422(
     ids=["choice", "no-choice", "long-explanation", "a-list", "no-body"],
 )
 def test_a_bad_ballot_is_422_and_writes_nothing(
-    api: Api, story: dict[str, str], body: Any
+    shared: tuple[Api, dict[str, str]], body: Any
 ) -> None:
+    api, ids = shared
     before = head(api)
-    response = api.as_("amsterdam").post(f"/api/consultations/{story['consultation']}/ballots", body)
+    response = api.as_("amsterdam").post(f"/api/consultations/{ids['consultation']}/ballots", body)
     error_of(response, 422, "invalid_request")
     assert head(api) == before
 
 
-def test_malformed_json_is_422(api: Api, story: dict[str, str]) -> None:
+def test_malformed_json_is_422(shared: tuple[Api, dict[str, str]]) -> None:
+    api, ids = shared
     response = api.client.post(
-        f"/api/consultations/{story['consultation']}/ballots",
+        f"/api/consultations/{ids['consultation']}/ballots",
         content=b'{"member": "GM0363", "choice": ',
         headers={**bearer(api.tokens["amsterdam"]), "content-type": "application/json"},
     )
@@ -426,13 +496,17 @@ def test_a_cancelled_consultation_and_a_second_registration_are_409s(
         409,
         "consultation_cancelled",
     )
-    response = api.as_("officer").post("/api/agreements", IZA)
-    assert 400 <= response.status_code < 500 and response.status_code != 422, response.text
+    response = api.as_("officer").post("/api/agreements", IZA)  # registered already
     assert response.status_code == 409, response.text
 
 
-def test_wrong_method_is_a_json_405(api: Api) -> None:
-    error_of(api.client.delete("/api/me", headers=bearer(api.tokens["officer"])), 405, "method_not_allowed")
+def test_wrong_method_is_a_json_405(shared: tuple[Api, dict[str, str]]) -> None:
+    api, _ = shared
+    error_of(
+        api.client.delete("/api/me", headers=bearer(api.tokens["officer"])),
+        405,
+        "method_not_allowed",
+    )
 
 
 # Logging ----------------------------------------------------------------------------------
@@ -479,7 +553,9 @@ def log_entries(api: Api, **filters: str) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     start = 1
     while True:
-        page = api.ok("auditor", "GET", "/api/log", params={"from": start, "limit": 1000, **filters})
+        page = api.ok(
+            "auditor", "GET", "/api/log", params={"from": start, "limit": 1000, **filters}
+        )
         entries += page["entries"]
         if page["next"] is None:
             return entries
@@ -491,10 +567,15 @@ def test_the_tokens_actor_is_recorded_on_every_event_written(
 ) -> None:
     cid, rid = story["consultation"], story["ratification"]
     api.ok("officer", "POST", f"/api/consultations/{cid}/close", json={"reason": "all in"})
-    api.ok("board", "POST", f"/api/ratifications/{rid}/decision", json={"decision": "ratify", "reason": "vergadering"})
+    api.ok(
+        "board",
+        "POST",
+        f"/api/ratifications/{rid}/decision",
+        json={"decision": "ratify", "reason": "vergadering"},
+    )
     entries = log_entries(api)
     assert entries and {e["actor"] for e in entries} <= set(ACTORS.values()) | SYSTEM_ACTORS
-    by_event = {}
+    by_event: dict[str, set[str]] = {}
     for e in entries:
         by_event.setdefault(e["event"], set()).add(e["actor"])
     assert by_event["Member.Registered"] == {"officer:j.devries"}
@@ -580,15 +661,18 @@ def test_the_whole_story_through_the_api(api: Api) -> None:
     actions = api.ok("amsterdam", "GET", "/api/actions")
     assert all(a["role"] == "secretary" for a in actions)
 
-    assert api.ok("officer", "POST", f"/api/consultations/{cid}/close", json={"reason": "alle stemmen binnen"}) == {
-        "closed": True
-    }
+    assert api.ok(
+        "officer", "POST", f"/api/consultations/{cid}/close", json={"reason": "alle stemmen binnen"}
+    ) == {"closed": True}
     assert api.ok("auditor", "GET", f"/api/consultations/{cid}")["phase"] == "closed"
     assert api.ok("board", "GET", f"/api/ratifications/{rid}")["advice"] == "positive"
     conditional = datetime.now(UTC).isoformat()
 
     decided = api.ok(
-        "board", "POST", f"/api/ratifications/{rid}/decision", json={"decision": "ratify", "reason": "bestuur"}
+        "board",
+        "POST",
+        f"/api/ratifications/{rid}/decision",
+        json={"decision": "ratify", "reason": "bestuur"},
     )
     assert decided == {"decision": "ratify"}
     ratification = api.ok("auditor", "GET", f"/api/ratifications/{rid}")
@@ -617,14 +701,15 @@ def test_the_whole_story_through_the_api(api: Api) -> None:
     history = api.ok("auditor", "GET", f"/api/history/{cid}", params={"version": 1})
     assert (history["version"], history["type"]) == (1, "Consultation")
     timeline = api.ok("auditor", "GET", "/api/timeline", params={"aggregate": cid})
-    assert len(timeline) >= 5
+    assert [step["event"] for step in timeline] == ["Consultation.Opened", "Consultation.Closed"]
     assert api.ok("auditor", "GET", "/api/audit/verify")["ok"] is True
 
 
 # Docs and the log endpoint --------------------------------------------------------------------
 
 
-def test_docs_and_the_openapi_schema_are_served(api: Api) -> None:
+def test_docs_and_the_openapi_schema_are_served(shared: tuple[Api, dict[str, str]]) -> None:
+    api, _ = shared
     docs = api.client.get("/docs")
     assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
     assert "/openapi.json" in docs.text
@@ -637,7 +722,12 @@ def test_docs_and_the_openapi_schema_are_served(api: Api) -> None:
 
 def test_the_log_endpoint_filters_and_pages(api: Api, story: dict[str, str]) -> None:
     cid = story["consultation"]
-    api.ok("utrecht", "POST", f"/api/consultations/{cid}/ballots", json={"member": "GM0344", "choice": "no"})
+    api.ok(
+        "utrecht",
+        "POST",
+        f"/api/consultations/{cid}/ballots",
+        json={"member": "GM0344", "choice": "no"},
+    )
 
     ballots = log_entries(api, event="ballotcast")
     assert [e["actor"] for e in ballots] == ["secretary:GM0363", "secretary:GM0344"]
@@ -677,27 +767,17 @@ EDGE_OF_TIME = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/timeparse.py:41/43 (parse_moment): astimezone() on a moment at the edge of "
-    "datetime's range raises OverflowError, which no handler maps: a 500 on bad input",
-)
 @pytest.mark.parametrize(("method", "path", "body"), EDGE_OF_TIME)
 def test_a_time_at_the_edge_of_the_calendar_is_bad_input_not_a_500(
-    api: Api, story: dict[str, str], method: str, path: str, body: Any
+    shared: tuple[Api, dict[str, str]], method: str, path: str, body: Any
 ) -> None:
+    api, ids = shared
     response = api.client.request(
-        method, fill(path, story), json=body, headers=bearer(api.tokens["officer"])
+        method, fill(path, ids), json=body, headers=bearer(api.tokens["officer"])
     )
     error_of(response, 422, "invalid_time")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/http/errors.py:53-56: a JSON body that is not UTF-8 makes FastAPI raise "
-    "HTTPException(400); the generic handler answers 400 'http_error' (not 422 bad input) "
-    "and does not log the refusal",
-)
 def test_a_body_that_is_not_utf8_is_bad_input_and_logged(api: Api, story: dict[str, str]) -> None:
     response = api.client.post(
         f"/api/consultations/{story['consultation']}/ballots",
