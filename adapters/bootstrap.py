@@ -65,6 +65,10 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         "SQLITE_DBNAME": str(settings.events_path),
         "SQLITE_LOCK_TIMEOUT": "30",
         "PROCESS_RECORDER_TOPIC": "adapters.audit_chain:ChainedSQLiteProcessRecorder",
+        # A consultation gathers hundreds of ballots: keep recent aggregates in memory and bring
+        # them up to date from the store (fast-forward) instead of replaying every command.
+        "AGGREGATE_CACHE_MAXSIZE": "1000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
     }
 
 
