@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.projector import Projector
+from adapters.projector import Projector, catch_up_all
 from adapters.readmodels import (
     ROW_TABLES,
     TALLY_TABLES,
@@ -38,14 +38,13 @@ class Engine:
     def catch_up(self) -> int:
         """Let the workflows react to new events, then bring every read model up to date."""
         reacted = self.app.run_workflows()
-        return reacted + sum(p.catch_up(self.app, self.views) for p in self.projectors)
+        return reacted + catch_up_all(self.projectors, self.app, self.views)
 
     def rebuild(self) -> int:
         """Drop and replay every read model; returns the length of the log replayed."""
         for projector in self.projectors:
             projector.reset(self.views)
-        for projector in self.projectors:
-            projector.catch_up(self.app, self.views)
+        catch_up_all(self.projectors, self.app, self.views)
         return self.app.head()
 
     def close(self) -> None:

@@ -270,6 +270,10 @@ class ReadModels:
         if done.rowcount == 0:
             conn.execute(insert(positions).values(name=name, position=position))
 
+    @staticmethod
+    def positions(conn: Connection) -> dict[str, int]:
+        return {str(r.name): int(r.position) for r in conn.execute(select(positions))}
+
     def read_position(self, name: str) -> int:
         with self.reading() as conn:
             return self.position(conn, name)
