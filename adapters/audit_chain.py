@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 
 GENESIS = hashlib.sha256(b"akkoord event log").hexdigest()
@@ -38,7 +38,11 @@ def chain_hash(previous: str, position: int, event_digest: str) -> str:
     return hashlib.sha256(f"{previous}|{position}|{event_digest}".encode()).hexdigest()
 
 
+# The shape of the store this code writes; a store marked higher was written by a newer akkoord.
+STORE_VERSION = 1
+
 CHAIN_TABLES = [
+    "CREATE TABLE IF NOT EXISTS akkoord_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS event_hashes ("
     "position INTEGER PRIMARY KEY, digest TEXT NOT NULL, hash TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS event_hashes_digest ON event_hashes (digest)",
@@ -284,6 +288,30 @@ def record_checkpoint(recorder: ChainedSQLiteProcessRecorder) -> tuple[int, str]
             (position, head, datetime.now(UTC).isoformat()),
         )
     return position, head
+
+
+class NewerStoreError(PersistenceError):
+    """The store was written by a newer version of akkoord than this one."""
+
+
+def check_store_version(recorder: ChainedSQLiteProcessRecorder) -> int:
+    with recorder.datastore.transaction(commit=False) as c:
+        c.execute("SELECT value FROM akkoord_meta WHERE key = 'store_version'")
+        row = c.fetchone()
+    if row is None:  # a new store: mark it once (reads never write)
+        with recorder.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT OR IGNORE INTO akkoord_meta VALUES ('store_version', ?)",
+                (str(STORE_VERSION),),
+            )
+        return STORE_VERSION
+    found = int(row[0])
+    if found > STORE_VERSION:
+        raise NewerStoreError(
+            f"the store is version {found}, written by a newer akkoord (this one writes "
+            f"version {STORE_VERSION}); upgrade akkoord before using it"
+        )
+    return found
 
 
 def chained(recorder: object) -> ChainedSQLiteProcessRecorder:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from adapters.audit_chain import NewerStoreError, chained, check_store_version
 from adapters.projector import Projector, catch_up_all
 from adapters.readmodels import (
     ROW_TABLES,
@@ -81,6 +82,11 @@ def build(settings: Settings, *, create: bool = False, clock: Clock | None = Non
             )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = Governance(env=event_store_env(settings), clock=clock)
+    try:
+        check_store_version(chained(app.recorder))
+    except NewerStoreError:
+        app.close()
+        raise
     views = ReadModels(settings.views_path)
     projectors = [
         Projector(TallyProjection(), SqlTallyView, TALLY_TABLES),

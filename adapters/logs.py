@@ -24,7 +24,12 @@ def configure(log_path: Path | None, *, console: bool = False) -> None:
         log_path = None
     handlers: list[logging.Handler] = []
     if log_path is not None:
-        handlers.append(logging.FileHandler(log_path, encoding="utf-8"))
+        try:
+            handlers.append(logging.FileHandler(log_path, encoding="utf-8"))
+        except OSError:
+            # A read-only or full data directory must not turn every command into a traceback;
+            # the command itself then reports what it cannot do.
+            handlers.append(logging.NullHandler())
     else:
         handlers.append(logging.NullHandler())
     formatter = structlog.stdlib.ProcessorFormatter(
@@ -58,6 +63,7 @@ def configure(log_path: Path | None, *, console: bool = False) -> None:
     for handler in handlers:
         root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.raiseExceptions = False  # a log line that cannot be written is dropped, not printed
     # APScheduler narrates every job run at INFO; akkoord logs the firings that matter itself.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     structlog.configure(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from importlib.resources import files
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from domain.member import MemberFacts
 
 COLUMNS = ("code", "name", "province", "inhabitants", "year")
 SHIPPED = "gemeenten-2024.csv"
+MAX_CSV_BYTES = 10_000_000
 
 
 class CsvError(InvalidInputError):
@@ -28,21 +30,34 @@ def _whole_number(text: str, what: str, where: str) -> int:
     return int(cleaned)
 
 
+def read_limited(path: Path, limit: int, error: type[InvalidInputError]) -> str:
+    """A regular UTF-8 text file of at most `limit` bytes, or `error` saying why not."""
+    try:
+        if path.is_dir():
+            raise error(f"{path}: is a directory, not a file")
+        if not path.is_file():
+            raise error(
+                f"{path}: no such file" if not path.exists() else f"{path}: not a regular file"
+            )
+        if path.stat().st_size > limit:
+            raise error(f"{path}: larger than {limit:,} bytes")
+        data = path.read_bytes()
+    except OSError as e:
+        raise error(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise error(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    if "\x00" in text:
+        raise error(f"{path}: contains NUL bytes; not a text file")
+    return text
+
+
 def read_members_csv(path: Path) -> list[MemberFacts]:
     """Parse and check every row; raise on the first problem, naming its line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CsvError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CsvError(f"{path}: is a directory, not a CSV file") from None
-    except UnicodeDecodeError as e:
-        raise CsvError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise CsvError(f"{path}: cannot read ({e.strerror})") from None
-    if "\x00" in text:
-        raise CsvError(f"{path}: contains NUL bytes; not a CSV text file")
-    rows = csv.reader(text.splitlines())
+    text = read_limited(path, MAX_CSV_BYTES, CsvError)
+    # Records, not lines: a quoted field may hold a line break, and line_num still counts lines.
+    rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, None)
     if header is None:
         raise CsvError(f"{path}: empty file; expected a header {','.join(COLUMNS)}")
@@ -53,7 +68,9 @@ def read_members_csv(path: Path) -> list[MemberFacts]:
     index = {c: names.index(c) for c in COLUMNS}
     facts: list[MemberFacts] = []
     first_line: dict[str, int] = {}
-    for line, row in enumerate(rows, start=2):
+    end = rows.line_num
+    for row in rows:
+        line, end = end + 1, rows.line_num  # a record names the line it starts on
         where = f"{path}:{line}"
         if not any(cell.strip() for cell in row):
             continue
@@ -67,8 +84,8 @@ def read_members_csv(path: Path) -> list[MemberFacts]:
             facts.append(
                 MemberFacts(
                     code=code,
-                    name=row[index["name"]].strip(),
-                    province=row[index["province"]].strip(),
+                    name=" ".join(row[index["name"]].split()),
+                    province=" ".join(row[index["province"]].split()),
                     inhabitants=_whole_number(row[index["inhabitants"]], "inhabitants", where),
                     year=_whole_number(row[index["year"]], "year", where),
                 )

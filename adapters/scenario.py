@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from adapters.bootstrap import Engine
-from adapters.members_csv import read_members_csv, shipped_members_path
+from adapters.members_csv import read_limited, read_members_csv, shipped_members_path
 from adapters.queries import deadline_rows
 from adapters.synthetic import synthetic_ballots
 from adapters.timeparse import DEFAULT_TZ, parse_duration, parse_moment, zone
@@ -40,6 +40,7 @@ from projections.rows import time_key
 from workflows.clock import SimulatedClock
 
 DEFAULT_SCENARIO = "scenario-azwa-2025.toml"
+MAX_SCENARIO_BYTES = 10_000_000
 
 
 class ScenarioError(InvalidInputError):
@@ -541,14 +542,13 @@ def _references(value: Any) -> list[str]:
 
 def load_scenario(path: Path) -> Scenario:
     """Parse and check the whole file; refuse it with the step and line of the first problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{path}: cannot read ({e})") from None
+    text = read_limited(path, MAX_SCENARIO_BYTES, ScenarioError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"{path}: not valid TOML ({e})") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid TOML (nested too deeply)") from None
     timezone = str(data.get("timezone", DEFAULT_TZ))
     raw_steps = data.get("step")
     if not isinstance(raw_steps, list) or not raw_steps:

@@ -19,8 +19,8 @@ class TimeInputError(InvalidInputError):
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise TimeInputError(f"unknown time zone {name!r} (e.g. Europe/Amsterdam)") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise TimeInputError(f"unknown time zone {name[:80]!r} (e.g. Europe/Amsterdam)") from None
 
 
 def parse_moment(text: str, tz_name: str = DEFAULT_TZ, *, what: str = "time") -> datetime:

@@ -30,6 +30,10 @@ class MemberFacts:
             raise InvalidInputError(f"malformed municipality code {self.code!r} (want GMxxxx)")
         if not self.name.strip():
             raise InvalidInputError(f"{self.code} has no name")
+        if not (self.name + self.province).isprintable():
+            raise InvalidInputError(
+                f"{self.code}: a name or province holds a line break or a control character"
+            )
         if not self.province.strip():
             raise InvalidInputError(f"{self.code} has no province")
         if not 1800 <= self.year <= 2200:

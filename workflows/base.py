@@ -61,9 +61,15 @@ class GovernanceBase(EventSourcedProjection[UUID]):
         aggregate_id: UUID,
         missing: NotFoundError,
         command: Callable[[A], R],
+        *,
+        retry: bool = True,
     ) -> R:
-        """Get, apply `command`, save; on a concurrent write, reload and try again (bounded)."""
-        for _ in range(CONFLICT_RETRIES):
+        """Get, apply `command`, save; on a concurrent write, reload and try again (bounded).
+
+        Without `retry` a concurrent write is a conflict for the caller to resolve: moving a
+        deadline that someone else just moved means two people want different things.
+        """
+        for _ in range(CONFLICT_RETRIES if retry else 1):
             aggregate = self._load(kind, aggregate_id, missing)
             result = command(aggregate)
             try:
@@ -72,8 +78,8 @@ class GovernanceBase(EventSourcedProjection[UUID]):
                 continue
             return result
         raise ConcurrentChangeError(
-            f"{kind.__name__.lower()} {aggregate_id} kept changing under this command "
-            f"({CONFLICT_RETRIES} tries); try again"
+            f"{kind.__name__.lower()} {aggregate_id} was changed by someone else at the same "
+            "moment; look at it again and retry"
         )
 
     def _find(self, kind: type[A], aggregate_id: UUID) -> A | None:

@@ -41,7 +41,7 @@ class ConsultationService(MemberService):
         actor.require(Role.OFFICER, doing="open a consultation")
         try:
             zone = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise InvalidInputError(f"unknown time zone {timezone!r}") from None
         now = self.clock.now()
         electorate = build_electorate(self.members_for_year(population_year), weight_rule)
@@ -108,6 +108,7 @@ class ConsultationService(MemberService):
             consultation_id,
             _unknown(consultation_id),
             lambda c: c.extend(closes_at=closes_at, actor=str(actor), reason=reason, at=now),
+            retry=False,
         )
 
     def cancel_consultation(self, consultation_id: UUID, *, actor: Actor, reason: str) -> None:
@@ -118,6 +119,7 @@ class ConsultationService(MemberService):
             consultation_id,
             _unknown(consultation_id),
             lambda c: c.cancel(actor=str(actor), reason=reason, at=now),
+            retry=False,
         )
 
     def get_consultation(self, consultation_id: UUID) -> dict[str, Any]:

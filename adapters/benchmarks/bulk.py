@@ -48,7 +48,7 @@ def members_load_figure(directory: Path, config: Config) -> Figure:
         per_second(events, watch.seconds),
         "events/s",
         baseline,
-        what=f"members load: {config.members} municipalities from CSV, one transaction",
+        what=f"members load: {config.members:,} municipalities from CSV, one transaction",
         baseline_what=BATCH_BASELINE,
     )
 

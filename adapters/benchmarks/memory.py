@@ -24,7 +24,7 @@ def memory_figures(runs: RebuildRuns, config: Config) -> list[Figure]:
             "MB",
             runs.reads[size].peak_mb,
             target=PEAK_TARGET,
-            what=f"peak RSS of the process rebuilding a {runs.rebuilds[size].events}-event log",
+            what=f"peak RSS of the process rebuilding a {runs.rebuilds[size].events:,}-event log",
             baseline_what="peak RSS of the bare library reading and decoding the same log",
         )
         for size in (small, large)

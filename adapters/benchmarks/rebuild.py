@@ -96,7 +96,7 @@ def rebuild_figures(runs: RebuildRuns) -> list[Figure]:
             "events/s",
             runs.reads[size].rate,
             target=REBUILD_TARGET,
-            what=f"projection rebuild of a {run.events}-event log (every read model)",
+            what=f"projection rebuild of a {run.events:,}-event log (every read model)",
             baseline_what="bare library: read and decode the whole notification log",
         )
         for size, run in sorted(runs.rebuilds.items())

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import typer
 from eventsourcing.persistence import PersistenceError
+from eventsourcing.utils import TopicError
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -85,6 +86,21 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             logs.logger(command=name).error("storage error", error=str(e))
             raise fail(
                 f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
+            ) from None
+        except UnicodeError:
+            raise fail(
+                "text contains bytes that are not valid UTF-8; nothing was written",
+                code="invalid_input",
+                exit_code=EXIT_CODES["invalid"],
+                as_json=as_json,
+            ) from None
+        except TopicError as e:
+            raise fail(
+                f"the store holds events this version of akkoord does not know ({e}); "
+                "it was written by a newer version: upgrade akkoord",
+                code="newer_store",
+                exit_code=EXIT_STORAGE,
+                as_json=as_json,
             ) from None
         except BrokenPipeError:
             # The reader stopped listening (`akkoord log | head`): not an error of ours.

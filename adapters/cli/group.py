@@ -33,7 +33,7 @@ class OneLineErrorsGroup(TyperGroup):
             )
         except ClickException as e:
             message = " ".join(e.format_message().split())
-            sys.stderr.write(f"error: {message} (see --help)\n")
+            sys.stderr.write(f"error: {message or 'name a command'} (see --help)\n")
             sys.exit(e.exit_code)
         except Abort:
             sys.stderr.write("error: aborted\n")

@@ -18,7 +18,9 @@ def log_command(
     aggregate: Annotated[
         str | None, typer.Option("--aggregate", help="Only this aggregate.")
     ] = None,
-    since: Annotated[int, typer.Option("--from", help="Start at this position.", min=1)] = 1,
+    since: Annotated[
+        int, typer.Option("--from", help="Start at this position.", min=1, max=10**15)
+    ] = 1,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:

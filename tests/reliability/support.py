@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -17,24 +18,28 @@ OFFICER = "officer:j.devries"
 EXIT_CODES = {1, 2, 3, 4, 5}
 
 
-def refused(run: Run, exit_codes: int | set[int], text: str = "") -> str:
-    """The refusal contract: one line on stderr starting with `error: `, a documented non-zero
-    exit, no traceback anywhere, nothing on stdout. Returns the error line."""
+def refused(run: Run, exit_codes: int | set[int], text: str = "", *, json_ok: bool = False) -> str:
+    """The refusal contract: one line on stderr starting with `error: ` (or, when `json_ok`, the
+    `--json` form `{"error": {"code", "message"}}`), a documented non-zero exit, no traceback
+    anywhere, nothing on stdout. Returns the error line."""
     wanted = {exit_codes} if isinstance(exit_codes, int) else exit_codes
     everything = run.stdout + run.stderr
     assert "Traceback" not in everything, everything
     assert run.exit_code in wanted, (run.exit_code, run.stdout, run.stderr)
     lines = run.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), run.stderr
+    assert len(lines) == 1, run.stderr
+    if json_ok and lines[0].startswith("{"):
+        error = json.loads(lines[0])["error"]
+        assert set(error) == {"code", "message"} and error["message"], error
+        lines = [f"error: {error['message']}"]
+    assert lines[0].startswith("error: "), run.stderr
     assert run.stderr.endswith("\n")
-    assert run.stdout == "", run.stdout
+    assert run.stdout.strip() == "", run.stdout  # (a transient progress bar may leave "\n")
     assert text in lines[0], (text, lines[0])
     return lines[0]
 
 
-def akkoord(
-    *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 120
-) -> Run:
+def akkoord(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
     """The real `akkoord` process."""
     full = {**os.environ, "AKKOORD_HOME": str(home), "COLUMNS": "200", **(env or {})}
     full.pop("AKKOORD_ACTOR", None)

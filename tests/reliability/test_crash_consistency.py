@@ -1,4 +1,4 @@
-"""Crash consistency: the real server, killed with SIGKILL at random moments while commands stream in.
+"""Crash consistency: the real server, killed with SIGKILL at random moments as commands stream in.
 
 The harness runs `akkoord serve` as a subprocess on a real store and streams commands at it over
 HTTP from several threads: secretaries of different municipalities casting and re-casting
@@ -32,7 +32,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -55,9 +54,12 @@ from workflows.process_managers import TOPICS
 pytestmark = pytest.mark.slow
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
-COMMANDS = int(os.environ.get("AKKOORD_CRASH_COMMANDS", "4000"))
+# Measured on the 2-core machine: 5,000 commands in about 100 s (14 kills, 56 commands a second
+# counting the restarts); 10,000 in 295 s (51 kills, 36 a second, with other jobs running). 5,000
+# keeps tests/reliability within about 3 minutes in CI; set 10000 for the full run of issue 9.
+COMMANDS = int(os.environ.get("AKKOORD_CRASH_COMMANDS", "5000"))
 SEED = int(os.environ.get("AKKOORD_CRASH_SEED", "20251022"))
-KILL_EVERY = tuple(float(x) for x in os.environ.get("AKKOORD_CRASH_KILL_EVERY", "1,5").split(","))
+KILL_EVERY = tuple(float(x) for x in os.environ.get("AKKOORD_CRASH_KILL_EVERY", "2,8").split(","))
 BALLOT_THREADS = 3
 SECRETARIES_PER_THREAD = 6
 BALLOTS_PER_CONSULTATION = 150  # keeps each consultation's event stream short to replay
@@ -141,9 +143,13 @@ class EngineProcess:
         log.close()
         url = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=url, timeout=5) as probe:
-            while time.monotonic() - started < 60:
+            while True:
                 if proc.poll() is not None:
                     return False  # e.g. the port was taken after all
+                if time.monotonic() - started > 90:
+                    proc.kill()
+                    proc.wait()
+                    raise RuntimeError(f"the server did not answer within 90 s; see {self.logs}")
                 try:
                     r = probe.get(
                         "/api/me", headers={"Authorization": f"Bearer {self.probe_token}"}
@@ -403,7 +409,12 @@ class Harness:
         chain.ids["signing"] = sid = api.create(
             "/api/signings",
             officer,
-            {"party": "VNG", "agreement": code, "conditions": [f"uitkomst {code}"], "reason": reason},
+            {
+                "party": "VNG",
+                "agreement": code,
+                "conditions": [f"uitkomst {code}"],
+                "reason": reason,
+            },
             self.find("/api/signings", "agreement", code),
         )
         title = f"Motie {code}"
@@ -494,9 +505,7 @@ class Harness:
 
 
 def issue(cli: Cli, role: str, name: str) -> str:
-    run = cli(
-        "tokens", "issue", "--role", role, "--name", name, "--json", actor="officer:admin"
-    )
+    run = cli("tokens", "issue", "--role", role, "--name", name, "--json", actor="officer:admin")
     assert run.exit_code == 0, run.stderr
     return str(run.json()["token"])
 
@@ -518,7 +527,7 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
         "officer": issue(cli, "officer", "harness"),
         "board": issue(cli, "board", "voorzitter"),
     }
-    for code in [*sum(secretaries, []), chain_member]:
+    for code in [*(c for group in secretaries for c in group), chain_member]:
         tokens[code] = issue(cli, f"secretary:{code}", f"griffier {code}")
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -605,7 +614,10 @@ def test_acknowledged_commands_survive_sigkill_exactly_once(harness: Harness) ->
     h.server.kill()
     kills = h.server.kills - 1  # the last kill only stops the run
     assert not h.failures.items, h.failures.items
+    for log in sorted(h.server.logs.iterdir()):  # no request ever failed inside the server
+        assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace"), log
 
+    checking = time.monotonic()
     checked = check_the_store(h, live_tallies)
     figures = {
         "commands": h.stats.commands,
@@ -622,12 +634,13 @@ def test_acknowledged_commands_survive_sigkill_exactly_once(harness: Harness) ->
         "mean_restart_seconds": round(
             sum(h.server.startup_seconds) / len(h.server.startup_seconds), 2
         ),
+        "check_seconds": round(time.monotonic() - checking, 1),
         "total_seconds": round(time.monotonic() - started, 1),
     }
     print("\ncrash consistency:", json.dumps(figures))
     (h.home.parent / "figures.json").write_text(json.dumps(figures, indent=2))
     assert h.stats.commands == COMMANDS
-    assert kills >= 3, "too few kills to say anything; lower AKKOORD_CRASH_KILL_EVERY"
+    assert kills >= max(1, COMMANDS // 1000), "too few kills; lower AKKOORD_CRASH_KILL_EVERY"
     assert h.stats.lost >= 1
 
 
@@ -644,25 +657,39 @@ def check_the_store(h: Harness, live_tallies: dict[str, dict[str, Any]]) -> int:
     with sqlite3.connect(path) as db:
         assert rows(db, "PRAGMA integrity_check") == [("ok",)]
         # no (aggregate, version) twice, and no gap in any aggregate's versions
-        assert rows(
-            db,
-            "SELECT originator_id, originator_version, count(*) FROM stored_events "
-            "GROUP BY originator_id, originator_version HAVING count(*) > 1",
-        ) == []
-        assert rows(
-            db,
-            "SELECT originator_id FROM stored_events GROUP BY originator_id "
-            "HAVING min(originator_version) != 1 OR max(originator_version) != count(*)",
-        ) == []
+        assert (
+            rows(
+                db,
+                "SELECT originator_id, originator_version, count(*) FROM stored_events "
+                "GROUP BY originator_id, originator_version HAVING count(*) > 1",
+            )
+            == []
+        )
+        assert (
+            rows(
+                db,
+                "SELECT originator_id FROM stored_events GROUP BY originator_id "
+                "HAVING min(originator_version) != 1 OR max(originator_version) != count(*)",
+            )
+            == []
+        )
         # every event has its chain entry at its own position, and every entry its event
-        assert rows(
-            db,
-            "SELECT rowid FROM stored_events WHERE rowid NOT IN (SELECT position FROM event_hashes)",
-        ) == []
-        assert rows(
-            db,
-            "SELECT position FROM event_hashes WHERE position NOT IN (SELECT rowid FROM stored_events)",
-        ) == []
+        assert (
+            rows(
+                db,
+                "SELECT rowid FROM stored_events "
+                "WHERE rowid NOT IN (SELECT position FROM event_hashes)",
+            )
+            == []
+        )
+        assert (
+            rows(
+                db,
+                "SELECT position FROM event_hashes "
+                "WHERE position NOT IN (SELECT rowid FROM stored_events)",
+            )
+            == []
+        )
         head = rows(db, "SELECT max(rowid) FROM stored_events")[0][0]
         # the workflows reacted to everything they follow
         marks = ",".join("?" * len(TOPICS))
@@ -688,8 +715,10 @@ def check_the_store(h: Harness, live_tallies: dict[str, dict[str, Any]]) -> int:
     rebuilt = akkoord("projections", "rebuild", "--json", home=h.home)
     assert rebuilt.exit_code == 0, rebuilt.stdout + rebuilt.stderr
     assert json.loads(rebuilt.stdout)["identical"] is True
-    check_tallies(h, live_tallies)
-    return checked + check_stories(h)
+    with build(Settings(h.home)) as e:
+        events = [(n.id, e.app.mapper.to_domain_event(n)) for n in e.app.notifications()]
+        check_tallies(h, events, e, live_tallies)
+        return checked + len(h.consultations) + check_stories(h, events, e)
 
 
 def check_ballots(h: Harness, ballot_rows: list[tuple[Any, ...]]) -> int:
@@ -699,7 +728,12 @@ def check_ballots(h: Harness, ballot_rows: list[tuple[Any, ...]]) -> int:
         data = json.loads(state)
         key = (str(UUID(originator)), data["member"])
         in_log[key].append(
-            (topic.rsplit(".", 1)[1], data["choice"], data["explanation"], data.get("previous_choice", ""))
+            (
+                topic.rsplit(".", 1)[1],
+                data["choice"],
+                data["explanation"],
+                data.get("previous_choice", ""),
+            )
         )
     by_explanation = Counter(e for events in in_log.values() for _, _, e, _ in events)
     sent: dict[tuple[str, str], list[Ballot]] = defaultdict(list)
@@ -719,106 +753,112 @@ def check_ballots(h: Harness, ballot_rows: list[tuple[Any, ...]]) -> int:
         checked += len(ballots)
     # the chain stories cast one ballot each in their own consultations
     story_consultations = {c.ids["consultation"] for c in h.chains}
-    phantom = [
-        k for k in in_log if k not in sent and k[0] not in story_consultations
-    ]
+    phantom = [k for k in in_log if k not in sent and k[0] not in story_consultations]
     assert phantom == []
     for ballot in h.ballots:
         assert by_explanation[ballot.explanation] == 1, ballot
     return checked
 
 
-def check_tallies(h: Harness, live_tallies: dict[str, dict[str, Any]]) -> None:
-    """Every tally equals a recount from the log, and the harness's own record of the ballots."""
+def check_tallies(
+    h: Harness, events: list[tuple[int, Any]], e: Any, live: dict[str, dict[str, Any]]
+) -> None:
+    """Every tally equals a recount from the log, and the harness's own record of the ballots;
+    so does every consultation as the engine loads it (from its snapshot, when it has one)."""
     last: dict[tuple[str, str], str] = {}
     for ballot in h.ballots:
         last[(ballot.consultation, ballot.member)] = ballot.choice
-    with build(Settings(h.home)) as e:
-        for cid in h.consultations:
-            weights: dict[str, int] = {}
-            standing: dict[str, str] = {}
-            for n in e.app.notifications():
-                if str(n.originator_id) != cid:
-                    continue
-                event = e.app.mapper.to_domain_event(n)
-                name = type(event).__name__
-                if name == "Opened":
-                    weights = {m: int(v["weight"]) for m, v in event.electorate.items()}
-                elif name in ("BallotCast", "BallotRecast"):
-                    standing[event.member] = event.choice
-            ours = {m: c for (c_id, m), c in last.items() if c_id == cid}
-            assert standing == ours, cid
-            recount = {
-                "yes_weight": sum(weights[m] for m, c in standing.items() if c == "yes"),
-                "no_weight": sum(weights[m] for m, c in standing.items() if c == "no"),
-                "voted_members": len(standing),
-                "electorate_members": len(weights),
-                "electorate_weight": sum(weights.values()),
-            }
-            tally = e.views.tally(cid)
-            assert tally is not None
-            shown = tally.as_dict()
-            assert {k: shown[k] for k in recount} == recount, cid
-            assert {k: live_tallies[cid][k] for k in recount} == recount, cid
-
-
-def check_stories(h: Harness) -> int:
-    """Every story reached its end, every workflow reaction exactly once, each with its step."""
-    with build(Settings(h.home)) as e:
-        events = [(n.id, e.app.mapper.to_domain_event(n)) for n in e.app.notifications()]
-        steps: Counter[tuple[str, str, str]] = Counter()
-        caused: Counter[tuple[str, str, str, str]] = Counter()
-        failed = []
-        for _, event in events:
-            name = type(event).__qualname__
-            if name == "WorkflowInstance.StepTaken":
-                steps[(str(event.originator_id), event.trigger, event.action)] += 1
-            elif name == "WorkflowInstance.StepFailed":
-                failed.append((event.trigger, event.action, event.error))
-            elif name == "Agreement.PartyStatusChanged" and event.cause:
-                caused[(event.agreement, event.party, event.status, event.cause)] += 1
-        assert failed == []
-        assert [k for k, n in steps.items() if n > 1] == []
-        assert [k for k, n in caused.items() if n > 1] == []
-        # a status step and its status change are saved together: one never without the other
-        status_steps = {
-            (action, trigger) for (_, trigger, action) in steps if " in " in action
+    weights: dict[str, dict[str, int]] = {}
+    standing: dict[str, dict[str, str]] = defaultdict(dict)
+    for _, event in events:
+        name = type(event).__qualname__
+        cid = str(event.originator_id)
+        if name == "Consultation.Opened":
+            weights[cid] = {m: int(v["weight"]) for m, v in event.electorate.items()}
+        elif name in ("Consultation.BallotCast", "Consultation.BallotRecast"):
+            standing[cid][event.member] = event.choice
+    # no create was done twice, however often its answer was lost
+    created: Counter[tuple[str, str]] = Counter()
+    for _, event in events:
+        name = type(event).__qualname__
+        if name in ("Consultation.Opened", "Resolution.Tabled", "BoardRatification.Scheduled"):
+            created[(name, event.title)] += 1
+        elif name == "ConditionalSigning.Signed":
+            created[(name, event.agreement)] += 1
+    assert [k for k, n in created.items() if n > 1] == []
+    for n in range(len(h.consultations)):
+        assert created[("Consultation.Opened", f"Stemronde {n}")] == 1
+    for cid in h.consultations:
+        ours = {m: c for (c_id, m), c in last.items() if c_id == cid}
+        assert standing[cid] == ours, cid
+        w = weights[cid]
+        recount = {
+            "yes_weight": sum(w[m] for m, c in ours.items() if c == "yes"),
+            "no_weight": sum(w[m] for m, c in ours.items() if c == "no"),
+            "voted_members": len(ours),
+            "electorate_members": len(w),
+            "electorate_weight": sum(w.values()),
         }
-        changes = {(f"{p} in {a}: {s}", cause) for (a, p, s, cause) in caused}
-        assert status_steps == changes
+        loaded = e.app.standing_ballots(UUID(cid))
+        assert {m: choice for m, (choice, _) in loaded.items()} == ours, cid
+        tally = e.views.tally(cid)
+        assert tally is not None
+        rebuilt = tally.as_dict()
+        assert {k: rebuilt[k] for k in recount} == recount, cid
+        assert {k: live[cid][k] for k in recount} == recount, cid
 
-        checked = 0
-        for chain in h.chains:
-            ids = {UUID(v) for v in chain.ids.values()} | {agreement_id(chain.code)}
-            mine = Counter(
-                type(ev).__qualname__ for _, ev in events if ev.originator_id in ids
-            )
-            expected = {
-                "Agreement.Registered": 1,
-                "Agreement.PartyStatusChanged": 4,
-                "ConditionalSigning.Signed": 1,
-                "ConditionalSigning.MadeDefinitive": 1,
-                "Resolution.Tabled": 1,
-                "Resolution.Adopted": 1,
-                "Resolution.ConditionMet": 1,
-                "Resolution.Fulfilled": 1,
-                "Consultation.Opened": 1,
-                "Consultation.BallotCast": 1,
-                "Consultation.Closed": 1,
-                "BoardRatification.Scheduled": 1,
-                "BoardRatification.AdviceReceived": 1,
-                "BoardRatification.Decided": 1,
-                "BoardRatification.Communicated": 1,
-            }
-            assert {k: mine.get(k, 0) for k in expected} == expected, (chain, mine)
-            parties = e.app.get_agreement(chain.code)["parties"]
-            assert parties == {"VNG": "definitive", "VWS": "resumed"}, (chain, parties)
-            shown = e.app.get_ratification(UUID(chain.ids["ratification"]))
-            assert (shown["advice"], shown["outcome"]) == ("positive", "ratified")
-            checked += COMMANDS_PER_CHAIN
-        started = Counter(
-            type(ev).__qualname__ for _, ev in events if type(ev).__qualname__.startswith("Work")
-        )
-        assert started["WorkflowInstance.Started"] == 3 * len(h.chains)
-        assert started["WorkflowInstance.StepTaken"] == 6 * len(h.chains)
+
+def check_stories(h: Harness, events: list[tuple[int, Any]], e: Any) -> int:
+    """Every story reached its end, every workflow reaction exactly once, each with its step."""
+    steps: Counter[tuple[str, str, str]] = Counter()
+    caused: Counter[tuple[str, str, str, str]] = Counter()
+    failed = []
+    for _, event in events:
+        name = type(event).__qualname__
+        if name == "WorkflowInstance.StepTaken":
+            steps[(str(event.originator_id), event.trigger, event.action)] += 1
+        elif name == "WorkflowInstance.StepFailed":
+            failed.append((event.trigger, event.action, event.error))
+        elif name == "Agreement.PartyStatusChanged" and event.cause:
+            caused[(event.agreement, event.party, event.status, event.cause)] += 1
+    assert failed == []
+    assert [k for k, n in steps.items() if n > 1] == []
+    assert [k for k, n in caused.items() if n > 1] == []
+    # a status step and its status change are saved together: one never without the other
+    status_steps = {(action, trigger) for (_, trigger, action) in steps if " in " in action}
+    changes = {(f"{p} in {a}: {s}", cause) for (a, p, s, cause) in caused}
+    assert status_steps == changes
+
+    checked = 0
+    for chain in h.chains:
+        ids = {UUID(v) for v in chain.ids.values()} | {agreement_id(chain.code)}
+        mine = Counter(type(ev).__qualname__ for _, ev in events if ev.originator_id in ids)
+        expected = {
+            "Agreement.Registered": 1,
+            "Agreement.PartyStatusChanged": 4,
+            "ConditionalSigning.Signed": 1,
+            "ConditionalSigning.MadeDefinitive": 1,
+            "Resolution.Tabled": 1,
+            "Resolution.Adopted": 1,
+            "Resolution.ConditionMet": 1,
+            "Resolution.Fulfilled": 1,
+            "Consultation.Opened": 1,
+            "Consultation.BallotCast": 1,
+            "Consultation.Closed": 1,
+            "BoardRatification.Scheduled": 1,
+            "BoardRatification.AdviceReceived": 1,
+            "BoardRatification.Decided": 1,
+            "BoardRatification.Communicated": 1,
+        }
+        assert {k: mine.get(k, 0) for k in expected} == expected, (chain, mine)
+        parties = e.app.get_agreement(chain.code)["parties"]
+        assert parties == {"VNG": "definitive", "VWS": "resumed"}, (chain, parties)
+        shown = e.app.get_ratification(UUID(chain.ids["ratification"]))
+        assert (shown["advice"], shown["outcome"]) == ("positive", "ratified")
+        checked += COMMANDS_PER_CHAIN
+    started = Counter(
+        type(ev).__qualname__ for _, ev in events if type(ev).__qualname__.startswith("Work")
+    )
+    assert started["WorkflowInstance.Started"] == 3 * len(h.chains)
+    assert started["WorkflowInstance.StepTaken"] == 6 * len(h.chains)
     return checked
