@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, select
 
 from adapters.readmodels import (
     ReadModels,
@@ -28,24 +28,33 @@ from projections.status import StatusRow
 def status_as_of(
     views: ReadModels, moment: datetime, agreement: str | None = None, party: str | None = None
 ) -> list[StatusRow]:
+    """One indexed lookup per agreement x party: its latest interval begun by `moment`.
+    The cost follows the number of pairs, not the length of their history."""
     t = time_key(moment)
-    query = select(party_status).where(
-        party_status.c.valid_from <= t,
-        or_(party_status.c.valid_to.is_(None), party_status.c.valid_to > t),
+    pairs = select(party_status.c.agreement, party_status.c.party).where(
+        party_status.c.valid_to.is_(None)
     )
     if agreement:
-        query = query.where(party_status.c.agreement == agreement.strip().upper())
+        pairs = pairs.where(party_status.c.agreement == agreement.strip().upper())
     if party:
-        query = query.where(party_status.c.party == party)
-    query = query.order_by(party_status.c.agreement, party_status.c.party, party_status.c.id.desc())
-    seen: set[tuple[str, str]] = set()
+        pairs = pairs.where(party_status.c.party == party)
+    latest = (
+        select(party_status)
+        .where(
+            party_status.c.agreement == bindparam("a"),
+            party_status.c.party == bindparam("p"),
+            party_status.c.valid_from <= t,
+        )
+        # two changes at one instant: the later-recorded one holds
+        .order_by(party_status.c.valid_from.desc(), party_status.c.id.desc())
+        .limit(1)
+    )
     found: list[StatusRow] = []
     with views.reading() as conn:
-        for row in conn.execute(query).mappings():
-            key = (row["agreement"], row["party"])
-            if key in seen:  # two changes at one instant: the later-recorded one holds
+        for a, p in sorted(conn.execute(pairs).all()):
+            row = conn.execute(latest, {"a": a, "p": p}).mappings().first()
+            if row is None or (row["valid_to"] is not None and row["valid_to"] <= t):
                 continue
-            seen.add(key)
             found.append(
                 StatusRow(
                     agreement=row["agreement"],

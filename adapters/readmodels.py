@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -94,7 +95,14 @@ party_status = Table(
     Column("valid_to", String(32)),
     Column("because", Text, nullable=False),
     Index("party_status_as_of", "agreement", "party", "valid_from"),
-    Index("party_status_valid_from", "valid_from"),
+    # The open interval of each pair: where a change closes it, and where "as of" finds the pairs.
+    Index(
+        "party_status_open",
+        "agreement",
+        "party",
+        sqlite_where=text("valid_to IS NULL"),
+        postgresql_where=text("valid_to IS NULL"),
+    ),
 )
 
 timeline = Table(
@@ -218,6 +226,8 @@ def schema_fingerprint() -> str:
         (t.name, c.name, str(c.type), bool(c.nullable))
         for t in metadata.tables.values()
         for c in t.columns
+    ) + sorted(
+        (t.name, i.name or "", "index", False) for t in metadata.tables.values() for i in t.indexes
     )
     return hashlib.sha256(repr(shape).encode()).hexdigest()
 

@@ -5,6 +5,7 @@ The result is advice to the board: closing a consultation never changes a signat
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -255,6 +256,15 @@ class Consultation(GovernanceAggregate):
         self.closed = False
         self.cancelled = False
         self.reminded_for = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Consultation:
+        """The repository's cache hands out deep copies; the electorate never changes after
+        opening, so copies share it and copy only what a command can change."""
+        copied = copy.copy(self)
+        copied.ballots = {m: dict(b) for m, b in self.ballots.items()}
+        copied.agreements = list(self.agreements)
+        copied.__dict__["_pending_events"] = []
+        return copied
 
     # Queries -------------------------------------------------------------------------------
 

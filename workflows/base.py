@@ -7,16 +7,15 @@ because SQLite keeps one notification sequence per file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Notification
 from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import EnvType
 
-from domain.consultation import Consultation
 from domain.errors import ConflictError, NotFoundError
 from workflows.clock import Clock, SystemClock
 
@@ -36,11 +35,6 @@ class GovernanceBase(EventSourcedProjection[UUID]):
     and record their reactions atomically with the position they reached (a process recorder)."""
 
     name = "Governance"
-    # A fresh process (one CLI command) would replay every ballot of a consultation: snapshots
-    # bound that to the last hundred events. Snapshots are derived; the log stays the truth.
-    snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
-        Consultation: 100
-    }
 
     def __init__(self, env: EnvType | None = None, clock: Clock | None = None) -> None:
         super().__init__(env)

@@ -74,16 +74,19 @@ class ConsultationService(MemberService):
         """Cast or re-cast; returns False when the same ballot was standing already."""
         actor.require_may_cast_for(member)
         parsed = Choice.parse(choice)
-        self._load(Member, member_id(member), UnknownMemberError(f"unknown member {member}"))
         now = self.clock.now()
-        return self._change(
-            Consultation,
-            consultation_id,
-            _unknown(consultation_id),
-            lambda c: c.cast(
+
+        def cast(c: Consultation) -> bool:
+            # Only a code outside the electorate needs the members: unknown, or not consulted.
+            if member not in c.electorate:
+                self._load(
+                    Member, member_id(member), UnknownMemberError(f"unknown member {member}")
+                )
+            return c.cast(
                 member=member, choice=parsed, explanation=explanation, actor=str(actor), at=now
-            ),
-        )
+            )
+
+        return self._change(Consultation, consultation_id, _unknown(consultation_id), cast)
 
     def close_consultation(
         self, consultation_id: UUID, *, actor: Actor, reason: str = "", rule: str = ""

@@ -240,8 +240,8 @@ def test_a_file_without_steps_is_refused(cli: Cli, tmp_path: Path, text: str, me
 
 
 def test_a_missing_file_is_refused(cli: Cli, tmp_path: Path) -> None:
-    refused(cli("scenario", "check", str(tmp_path / "nope.toml")), 2, "cannot read")
-    refused(cli("scenario", "run", str(tmp_path / "nope.toml")), 2, "cannot read")
+    refused(cli("scenario", "check", str(tmp_path / "nope.toml")), 2, "no such file")
+    refused(cli("scenario", "run", str(tmp_path / "nope.toml")), 2, "no such file")
     assert cli.log_fingerprint() == "no store"
 
 
