@@ -25,10 +25,37 @@ def _number(value: float | None) -> str:
 
 
 @guarded
-def bench_command(json_output: JsonOpt = False, quick: QuickOpt = False) -> None:
+def bench_command(
+    json_output: JsonOpt = False,
+    quick: QuickOpt = False,
+    soak_minutes: Annotated[
+        float | None,
+        typer.Option(
+            "--soak",
+            min=0.1,
+            max=24 * 60,
+            help="Instead: a soak of this many minutes (release checks).",
+        ),
+    ] = None,
+) -> None:
     """Benchmarks in temp dirs: commands, bulk, rebuild, as-of, tally, memory (several minutes;
-    --quick: under one)."""
+    --quick: under one). --soak MINUTES runs the long consistency soak instead."""
     from rich.table import Table
+
+    if soak_minutes is not None:
+        from adapters.benchmarks.soak import soak
+
+        outcome = soak(soak_minutes, lambda what: None if json_output else err.print(what))
+        if json_output:
+            print_json(outcome.as_dict())
+        else:
+            err.print(
+                f"soak: {outcome.commands} commands, {outcome.checks} checks, "
+                f"{'no problems' if not outcome.problems else outcome.problems}"
+            )
+        if outcome.problems:
+            raise typer.Exit(1)
+        return
 
     from adapters.benchmarks.figures import Config
     from adapters.benchmarks.runner import machine, report, run_benchmarks
