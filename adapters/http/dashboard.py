@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from adapters import logs
 from adapters.http.context import COOKIE, Server, UnauthenticatedError, current_actor, server
-from adapters.queries import status_as_of, timeline_rows
+from adapters.queries import deadline_rows, deadline_state, status_as_of, timeline_rows
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
 from domain.actor import Actor, Role
 from domain.board_ratification import Decision
@@ -238,6 +238,21 @@ def close_form(
         refused(request, e)
         return back(f"/consultations/{cid}", error=str(e))
     return back(f"/consultations/{cid}", message="ledenraadpleging gesloten")
+
+
+@router.get("/deadlines", response_class=HTMLResponse)
+def deadlines_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    now = datetime.now(UTC)
+    rows = [
+        {**r, "state": deadline_state(r, now, 60.0)}
+        for r in deadline_rows(server(request).read().views, ("pending", "fired", "done"))
+    ]
+    order = {"overdue": 0, "due": 1, "pending": 2, "fired": 3, "done": 4}
+    rows.sort(key=lambda r: (order.get(r["state"], 5), r["due_at"]))
+    return page(request, "deadlines.html", actor=actor, rows=rows)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
