@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, or_, select
 
 from adapters.readmodels import (
     ReadModels,
@@ -31,41 +31,44 @@ def status_as_of(
     """One indexed lookup per agreement x party: its latest interval begun by `moment`.
     The cost follows the number of pairs, not the length of their history."""
     t = time_key(moment)
-    pairs = select(party_status.c.agreement, party_status.c.party).where(
-        party_status.c.valid_to.is_(None)
-    )
-    if agreement:
-        pairs = pairs.where(party_status.c.agreement == agreement.strip().upper())
-    if party:
-        pairs = pairs.where(party_status.c.party == party)
-    latest = (
-        select(party_status)
+    open_rows = party_status.alias("open_rows")
+    candidate = party_status.alias("candidate")
+    latest_id = (
+        select(candidate.c.id)
         .where(
-            party_status.c.agreement == bindparam("a"),
-            party_status.c.party == bindparam("p"),
-            party_status.c.valid_from <= t,
+            candidate.c.agreement == open_rows.c.agreement,
+            candidate.c.party == open_rows.c.party,
+            candidate.c.valid_from <= t,
         )
         # two changes at one instant: the later-recorded one holds
-        .order_by(party_status.c.valid_from.desc(), party_status.c.id.desc())
+        .order_by(candidate.c.valid_from.desc(), candidate.c.id.desc())
         .limit(1)
+        .correlate(open_rows)
+        .scalar_subquery()
     )
-    found: list[StatusRow] = []
+    query = (
+        select(party_status)
+        .select_from(open_rows.join(party_status, party_status.c.id == latest_id))
+        .where(open_rows.c.valid_to.is_(None))
+        .where(or_(party_status.c.valid_to.is_(None), party_status.c.valid_to > t))
+        .order_by(party_status.c.agreement, party_status.c.party)
+    )
+    if agreement:
+        query = query.where(open_rows.c.agreement == agreement.strip().upper())
+    if party:
+        query = query.where(open_rows.c.party == party)
     with views.reading() as conn:
-        for a, p in sorted(conn.execute(pairs).all()):
-            row = conn.execute(latest, {"a": a, "p": p}).mappings().first()
-            if row is None or (row["valid_to"] is not None and row["valid_to"] <= t):
-                continue
-            found.append(
-                StatusRow(
-                    agreement=row["agreement"],
-                    party=row["party"],
-                    status=row["status"],
-                    detail=row["detail"],
-                    since=row["valid_from"],
-                    because=row["because"].split(),
-                )
+        return [
+            StatusRow(
+                agreement=row["agreement"],
+                party=row["party"],
+                status=row["status"],
+                detail=row["detail"],
+                since=row["valid_from"],
+                because=row["because"].split(),
             )
-    return found
+            for row in conn.execute(query).mappings()
+        ]
 
 
 def timeline_rows(views: ReadModels, aggregate_id: str | None = None) -> list[dict[str, Any]]:

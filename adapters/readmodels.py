@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Column,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -415,41 +416,30 @@ class SqlTallyView:
                 ],
             )
 
+    # The per-ballot statements are built once: constructing them per ballot was most of a
+    # ballot's cost (the database work itself is a few microseconds).
     def voter(self, consultation_id: str, member: str) -> StandingVoter | None:
-        row = self.conn.execute(
-            select(tally_voters.c.province, tally_voters.c.weight, tally_voters.c.choice).where(
-                tally_voters.c.consultation_id == consultation_id,
-                tally_voters.c.member == member,
-            )
-        ).first()
-        return None if row is None else StandingVoter(row.province, row.weight, row.choice)
+        row = self.conn.execute(_VOTER, {"c": consultation_id, "m": member}).first()
+        return None if row is None else StandingVoter(row[0], row[1], row[2])
 
     def set_ballot(
         self, consultation_id: str, member: str, choice: str, explanation: str, at: str
     ) -> None:
         self.conn.execute(
-            update(tally_voters)
-            .where(
-                tally_voters.c.consultation_id == consultation_id,
-                tally_voters.c.member == member,
-            )
-            .values(choice=choice, explanation=explanation, cast_at=at)
+            _SET_BALLOT,
+            {
+                "c": consultation_id,
+                "m": member,
+                "choice": choice,
+                "explanation": explanation,
+                "cast_at": at,
+            },
         )
 
     def add(self, consultation_id: str, province: str, delta: Delta) -> None:
-        for table, condition in (
-            (tally_consultations, tally_consultations.c.consultation_id == consultation_id),
-            (
-                tally_provinces,
-                (tally_provinces.c.consultation_id == consultation_id)
-                & (tally_provinces.c.province == province),
-            ),
-        ):
-            self.conn.execute(
-                update(table)
-                .where(condition)
-                .values({name: table.c[name] + getattr(delta, name) for name in _counts})
-            )
+        amounts = {f"d_{name}": getattr(delta, name) for name in _counts}
+        self.conn.execute(_ADD_CONSULTATION, {"c": consultation_id, **amounts})
+        self.conn.execute(_ADD_PROVINCE, {"c": consultation_id, "p": province, **amounts})
 
     def set_state(self, consultation_id: str, **fields: str) -> None:
         self.conn.execute(
@@ -460,7 +450,10 @@ class SqlTallyView:
 
 
 class SqlRows:
-    """The row-operations port on an open write transaction."""
+    """The row-operations port on an open write transaction; statements are built once per
+    shape (table, operation, columns) and reused with new values."""
+
+    _statements: ClassVar[dict[tuple[Any, ...], Any]] = {}
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -468,16 +461,72 @@ class SqlRows:
     @staticmethod
     def _where(table: Table, where: dict[str, Any]) -> Any:
         return and_(
-            *(table.c[k].is_(None) if v is None else table.c[k] == v for k, v in where.items())
+            *(
+                table.c[k].is_(None) if v is None else table.c[k] == bindparam(f"w_{k}")
+                for k, v in where.items()
+            )
         )
 
+    @staticmethod
+    def _params(where: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        params = {f"w_{k}": v for k, v in where.items() if v is not None}
+        params.update({f"v_{k}": v for k, v in values.items()})
+        return params
+
+    def _statement(self, op: str, table: str, where: dict[str, Any], values: dict[str, Any]) -> Any:
+        key = (op, table, tuple((k, v is None) for k, v in where.items()), tuple(values))
+        found = self._statements.get(key)
+        if found is None:
+            t = ROW_TABLES[table]
+            if op == "insert":
+                found = insert(t).values({k: bindparam(f"v_{k}") for k in values})
+            elif op == "update":
+                found = (
+                    update(t)
+                    .where(self._where(t, where))
+                    .values({k: bindparam(f"v_{k}") for k in values})
+                )
+            else:
+                found = delete(t).where(self._where(t, where))
+            self._statements[key] = found
+        return found
+
     def insert(self, table: str, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(ROW_TABLES[table]).values(**row))
+        self.conn.execute(self._statement("insert", table, {}, row), self._params({}, row))
 
     def update(self, table: str, where: dict[str, Any], values: dict[str, Any]) -> None:
-        t = ROW_TABLES[table]
-        self.conn.execute(update(t).where(self._where(t, where)).values(**values))
+        self.conn.execute(
+            self._statement("update", table, where, values), self._params(where, values)
+        )
 
     def delete(self, table: str, where: dict[str, Any]) -> None:
-        t = ROW_TABLES[table]
-        self.conn.execute(delete(t).where(self._where(t, where)))
+        self.conn.execute(self._statement("delete", table, where, {}), self._params(where, {}))
+
+
+_VOTER = select(tally_voters.c.province, tally_voters.c.weight, tally_voters.c.choice).where(
+    tally_voters.c.consultation_id == bindparam("c"), tally_voters.c.member == bindparam("m")
+)
+_SET_BALLOT = (
+    update(tally_voters)
+    .where(
+        tally_voters.c.consultation_id == bindparam("c"), tally_voters.c.member == bindparam("m")
+    )
+    .values(
+        choice=bindparam("choice"),
+        explanation=bindparam("explanation"),
+        cast_at=bindparam("cast_at"),
+    )
+)
+_ADD_CONSULTATION = (
+    update(tally_consultations)
+    .where(tally_consultations.c.consultation_id == bindparam("c"))
+    .values({n: tally_consultations.c[n] + bindparam(f"d_{n}") for n in _counts})
+)
+_ADD_PROVINCE = (
+    update(tally_provinces)
+    .where(
+        tally_provinces.c.consultation_id == bindparam("c"),
+        tally_provinces.c.province == bindparam("p"),
+    )
+    .values({n: tally_provinces.c[n] + bindparam(f"d_{n}") for n in _counts})
+)
