@@ -29,9 +29,6 @@ class FundingProjection:
     name = "funding"
     topics = TOPICS
 
-    def __init__(self) -> None:
-        self._codes: dict[str, str] = {}
-
     def process(self, event: Any, rows: Rows, position: int) -> None:
         at, ref = time_key(event.at), event_ref(position, event)
         if isinstance(event, GrantScheme.Registered):
