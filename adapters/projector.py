@@ -32,24 +32,8 @@ class Projector:
     tables: tuple[Table, ...]
 
     def catch_up(self, app: GovernanceBase, views: ReadModels, batch: int = BATCH) -> int:
-        """Apply every event not yet applied; returns how many were applied."""
-        name, applied = self.projection.name, 0
-        while True:
-            with views.writing() as conn:
-                start = views.position(conn, name) + 1
-                page = app.recorder.select_notifications(
-                    start=start, limit=batch, topics=self.projection.topics
-                )
-                if not page:
-                    return applied
-                view = self.make_view(conn)
-                for notification in page:
-                    event = app.mapper.to_domain_event(notification)
-                    self.projection.process(event, view, notification.id)
-                views.set_position(conn, name, page[-1].id)
-            applied += len(page)
-            if len(page) < batch:
-                return applied
+        """Apply every event not yet applied to this read model alone."""
+        return catch_up_all([self], app, views, batch)
 
     def reset(self, views: ReadModels) -> None:
         with views.writing() as conn:

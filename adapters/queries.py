@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -21,8 +21,10 @@ from adapters.readmodels import (
 from domain.agreement import PartyStatus
 from domain.funding import RuleKind, YearRule, euros
 from domain.region import region_id
-from projections.rows import time_key
+from projections.event_log import LogEntry, describe
+from projections.rows import from_time_key, time_key
 from projections.status import StatusRow
+from workflows.base import GovernanceBase
 
 
 def status_as_of(
@@ -91,7 +93,7 @@ def deadline_state(row: dict[str, Any], now: datetime, overdue_after: float) -> 
     """pending until due; due once its time has come; overdue when it stayed unfired too long."""
     if row["state"] != "pending":
         return str(row["state"])
-    late = now - datetime.strptime(row["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    late = now - from_time_key(row["due_at"])
     if late.total_seconds() > overdue_after:
         return "overdue"
     return "due" if late.total_seconds() >= 0 else "pending"
@@ -120,9 +122,36 @@ def actions_for(views: ReadModels, role: str | None = None) -> list[dict[str, An
     return rows
 
 
+def log_entries(
+    app: GovernanceBase,
+    start: int,
+    limit: int,
+    *,
+    aggregate: str = "",
+    event: str = "",
+    actor: str = "",
+) -> tuple[list[LogEntry], int | None]:
+    """A page of the event log filtered by aggregate id (or its start), event and actor; and
+    where the next page starts, if there is one."""
+    entries: list[LogEntry] = []
+    last = start - 1
+    for n in app.notifications(start=start):
+        last = n.id
+        if aggregate and not str(n.originator_id).startswith(aggregate.strip()):
+            continue
+        entry = describe(n.id, app.mapper.to_domain_event(n))
+        if (event and event.lower() not in entry.event.lower()) or (
+            actor and actor.lower() not in entry.actor.lower()
+        ):
+            continue
+        entries.append(entry)
+        if len(entries) >= limit:
+            return entries, last + 1
+    return entries, None
+
+
 def _iso(key: str) -> str:
-    moment = datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    return moment.isoformat(timespec="minutes")
+    return from_time_key(key).isoformat(timespec="minutes")
 
 
 def _latest(conn: Any, table: Any, t: str, *conditions: Any) -> Any:

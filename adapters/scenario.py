@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from domain.general_assembly import ItemKind
 from domain.resolution import ResolutionKind
 from domain.rules import WeightedResult
 from domain.weights import WeightRule
-from projections.rows import time_key
+from projections.rows import from_time_key, time_key
 from workflows.clock import SimulatedClock
 
 DEFAULT_SCENARIO = "scenario-azwa-2025.toml"
@@ -635,11 +635,7 @@ def fire_due(run: Run, until: datetime) -> None:
         if not fireable:
             return
         deadline = fireable[0]
-        moment = (
-            datetime.strptime(deadline["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
-            .replace(tzinfo=UTC)
-            .astimezone(zone(deadline["timezone"]))
-        )
+        moment = from_time_key(deadline["due_at"]).astimezone(zone(deadline["timezone"]))
         run.clock.set(max(moment, run.clock.now()))
         run.engine.app.fire_deadline(deadline["kind"], UUID(deadline["subject_id"]))
         run.fired += 1

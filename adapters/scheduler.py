@@ -28,14 +28,11 @@ from adapters.bootstrap import Engine
 from adapters.leadership import Leadership
 from adapters.queries import deadline_rows
 from domain.deadlines import FIRED_BY_SCHEDULER
+from projections.rows import from_time_key
 
 SYNC_JOB = "akkoord:sync"
 # Crash tests set this to e.g. "after-fire:consultation closes" to SIGKILL the process there.
 FAULT_ENV = "AKKOORD_FAULT_POINT"
-
-
-def parse_key(key: str) -> datetime:
-    return datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def job_id(kind: str, subject_id: str) -> str:
@@ -112,7 +109,7 @@ class DeadlineScheduler:
             if job.id != SYNC_JOB and job.id not in wanted:
                 self._remove(job.id)
         for jid, deadline in wanted.items():
-            due = parse_key(deadline["due_at"])
+            due = from_time_key(deadline["due_at"])
             job = self._timer.get_job(jid)
             if job is None:
                 self._timer.add_job(

@@ -23,6 +23,7 @@ from adapters.queries import actions_for, deadline_rows, deadline_state, status_
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
 from domain.actor import Actor
 from domain.errors import InvalidInputError
+from projections.rows import from_time_key
 
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="A date (end of that day) or a date-time.")
@@ -34,7 +35,7 @@ def _local(key: str, tz: str) -> str:
     """Read-model time keys are UTC; people read them in their own zone."""
     if not key:
         return ""
-    moment = datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    moment = from_time_key(key)
     return moment.astimezone(zone(tz)).isoformat(timespec="minutes")
 
 

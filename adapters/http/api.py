@@ -19,7 +19,14 @@ from adapters.audit_chain import (
 )
 from adapters.http.context import Server, current_actor, server
 from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.queries import actions_for, deadline_rows, deadline_state, status_as_of, timeline_rows
+from adapters.queries import (
+    actions_for,
+    deadline_rows,
+    deadline_state,
+    log_entries,
+    status_as_of,
+    timeline_rows,
+)
 from adapters.results import result_dict, result_from
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, parse_moment
 from domain.actor import Actor, Role
@@ -29,7 +36,6 @@ from domain.errors import UnknownConsultationError
 from domain.general_assembly import ItemKind
 from domain.resolution import ResolutionKind
 from domain.weights import WeightRule
-from projections.event_log import describe
 
 router = APIRouter(prefix="/api")
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -742,22 +748,15 @@ def get_log(
     actor: Annotated[str | None, Query(max_length=80)] = None,
 ) -> dict[str, Any]:
     """The event log for auditors, a page at a time, filtered by aggregate, event or actor."""
-    e = s.read()
-    entries: list[dict[str, Any]] = []
-    last = start - 1
-    for n in e.app.notifications(start=start):
-        last = n.id
-        if aggregate is not None and n.originator_id != aggregate:
-            continue
-        entry = describe(n.id, e.app.mapper.to_domain_event(n))
-        if (event and event.lower() not in entry.event.lower()) or (
-            actor and actor.lower() not in entry.actor.lower()
-        ):
-            continue
-        entries.append(entry.as_dict())
-        if len(entries) >= limit:
-            break
-    return {"entries": entries, "next": last + 1 if len(entries) >= limit else None}
+    entries, following = log_entries(
+        s.read().app,
+        start,
+        limit,
+        aggregate=str(aggregate) if aggregate else "",
+        event=event or "",
+        actor=actor or "",
+    )
+    return {"entries": [entry.as_dict() for entry in entries], "next": following}
 
 
 @router.get("/deadlines", tags=["views"])

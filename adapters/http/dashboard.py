@@ -18,12 +18,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from adapters import logs
 from adapters.http.context import COOKIE, Server, UnauthenticatedError, current_actor, server
-from adapters.queries import deadline_rows, deadline_state, status_as_of, timeline_rows
+from adapters.queries import deadline_rows, deadline_state, log_entries, status_as_of, timeline_rows
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
 from domain.actor import Actor, Role
 from domain.board_ratification import Decision
 from domain.errors import DomainError
-from projections.event_log import describe
+from projections.rows import from_time_key
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(
@@ -38,7 +38,7 @@ def local(key_or_iso: str | None, tz: str = DEFAULT_TZ) -> str:
     if not key_or_iso:
         return ""
     if key_or_iso.endswith("Z") and "." in key_or_iso:
-        moment = datetime.strptime(key_or_iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        moment = from_time_key(key_or_iso)
     else:
         moment = datetime.fromisoformat(key_or_iso)
     return moment.astimezone(zone(tz)).strftime("%d-%m-%Y %H:%M")
@@ -276,23 +276,13 @@ def log_page(
     actor = who(request)
     if actor is None:
         return login_first()
-    e = server(request).read()
-    entries: list[dict[str, Any]] = []
-    last = start - 1
-    for n in e.app.notifications(start=start):
-        last = n.id
-        entry = describe(n.id, e.app.mapper.to_domain_event(n))
-        if aggregate and not entry.aggregate_id.startswith(aggregate.strip()):
-            continue
-        if event and event.lower() not in entry.event.lower():
-            continue
-        if who_acted and who_acted.lower() not in entry.actor.lower():
-            continue
-        data = {k: v for k, v in entry.data.items() if k != "electorate"}
-        entries.append({**entry.as_dict(), "data": data})
-        if len(entries) >= 100:
-            break
-    more = last + 1 if len(entries) >= 100 else None
+    found, more = log_entries(
+        server(request).read().app, start, 100, aggregate=aggregate, event=event, actor=who_acted
+    )
+    entries = [
+        {**entry.as_dict(), "data": {k: v for k, v in entry.data.items() if k != "electorate"}}
+        for entry in found
+    ]
     return page(
         request,
         "log.html",
