@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError, StoredEvent
@@ -78,6 +78,73 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
                         (position, previous, datetime.now(UTC).isoformat()),
                     )
         return positions
+
+    # Reading the chain back, for verification and exports ---------------------------------
+
+    def log_rows(self) -> Iterator[LogRow]:
+        position = 0
+        while True:
+            page = self._page(
+                "SELECT rowid, topic, originator_id, originator_version, state "
+                "FROM stored_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                position,
+            )
+            for r in page:
+                yield LogRow(r[0], r[1], uuid_text(r[2]), r[3], bytes(r[4]))
+            if len(page) < PAGE:
+                return
+            position = page[-1][0]
+
+    def chain_entries(self) -> Iterator[ChainEntry]:
+        position = 0
+        while True:
+            page = self._page(
+                "SELECT position, digest, hash FROM event_hashes WHERE position > ? "
+                "ORDER BY position LIMIT ?",
+                position,
+            )
+            for r in page:
+                yield ChainEntry(r[0], r[1], r[2])
+            if len(page) < PAGE:
+                return
+            position = page[-1][0]
+
+    def _page(self, statement: str, after: int) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, (after, PAGE))
+            return list(c.fetchall())
+
+    def digest_positions(self, d: str) -> list[int]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position FROM event_hashes WHERE digest = ?", (d,))
+            return [r[0] for r in c.fetchall()]
+
+    def chain_head(self) -> tuple[int, str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position, hash FROM event_hashes ORDER BY position DESC LIMIT 1")
+            row = c.fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def record_checkpoint(self) -> tuple[int, str]:
+        position, head = self.chain_head()
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT OR IGNORE INTO audit_checkpoints VALUES (?, ?, ?)",
+                (position, head, datetime.now(UTC).isoformat()),
+            )
+        return position, head
+
+    def store_version(self) -> int | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT value FROM akkoord_meta WHERE key = 'store_version'")
+            row = c.fetchone()
+        return None if row is None else int(row[0])
+
+    def mark_store_version(self, version: int) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT OR IGNORE INTO akkoord_meta VALUES ('store_version', ?)", (str(version),)
+            )
 
 
 @dataclass(frozen=True)
@@ -225,87 +292,58 @@ def _check(
     return Break(position, "modified", "the chain entry does not follow from the one before")
 
 
-def sqlite_rows(recorder: ChainedSQLiteProcessRecorder) -> Iterator[LogRow]:
-    position = 0
-    while True:
-        with recorder.datastore.transaction(commit=False) as c:
-            c.execute(
-                "SELECT rowid, topic, originator_id, originator_version, state "
-                "FROM stored_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                (position, PAGE),
-            )
-            page = c.fetchall()
-        for r in page:
-            yield LogRow(r[0], r[1], str(UUID(r[2])) if _is_hex(r[2]) else r[2], r[3], bytes(r[4]))
-        if len(page) < PAGE:
-            return
-        position = page[-1][0]
+@runtime_checkable
+class ChainedRecorder(Protocol):
+    """What auditing needs from a store, whichever database holds it."""
+
+    def log_rows(self) -> Iterator[LogRow]: ...
+
+    def chain_entries(self) -> Iterator[ChainEntry]: ...
+
+    def digest_positions(self, d: str) -> list[int]: ...
+
+    def chain_head(self) -> tuple[int, str]: ...
+
+    def record_checkpoint(self) -> tuple[int, str]: ...
+
+    def store_version(self) -> int | None: ...
+
+    def mark_store_version(self, version: int) -> None: ...
 
 
-def _is_hex(text: str) -> bool:
+def verify_store(
+    recorder: ChainedRecorder,
+    *,
+    expected: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Verification:
+    return verify_chain(
+        recorder.log_rows(),
+        recorder.chain_entries(),
+        digest_positions=recorder.digest_positions,
+        expected=expected,
+        progress=progress,
+    )
+
+
+def uuid_text(value: object) -> str:
+    """An aggregate id as the digest saw it: a UUID with dashes, whatever the column held."""
+    text = str(value)
     try:
-        UUID(text)
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
-def sqlite_entries(recorder: ChainedSQLiteProcessRecorder) -> Iterator[ChainEntry]:
-    position = 0
-    while True:
-        with recorder.datastore.transaction(commit=False) as c:
-            c.execute(
-                "SELECT position, digest, hash FROM event_hashes WHERE position > ? "
-                "ORDER BY position LIMIT ?",
-                (position, PAGE),
-            )
-            page = c.fetchall()
-        for r in page:
-            yield ChainEntry(r[0], r[1], r[2])
-        if len(page) < PAGE:
-            return
-        position = page[-1][0]
-
-
-def sqlite_digest_positions(recorder: ChainedSQLiteProcessRecorder, d: str) -> list[int]:
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute("SELECT position FROM event_hashes WHERE digest = ?", (d,))
-        return [r[0] for r in c.fetchall()]
-
-
-def sqlite_head(recorder: ChainedSQLiteProcessRecorder) -> tuple[int, str]:
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute("SELECT position, hash FROM event_hashes ORDER BY position DESC LIMIT 1")
-        row = c.fetchone()
-    return (row[0], row[1]) if row else (0, GENESIS)
-
-
-def record_checkpoint(recorder: ChainedSQLiteProcessRecorder) -> tuple[int, str]:
-    position, head = sqlite_head(recorder)
-    with recorder.datastore.transaction(commit=True) as c:
-        c.execute(
-            "INSERT OR IGNORE INTO audit_checkpoints VALUES (?, ?, ?)",
-            (position, head, datetime.now(UTC).isoformat()),
-        )
-    return position, head
+        return str(UUID(text))
+    except ValueError:
+        return text
 
 
 class NewerStoreError(PersistenceError):
     """The store was written by a newer version of akkoord than this one."""
 
 
-def check_store_version(recorder: ChainedSQLiteProcessRecorder) -> int:
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute("SELECT value FROM akkoord_meta WHERE key = 'store_version'")
-        row = c.fetchone()
-    if row is None:  # a new store: mark it once (reads never write)
-        with recorder.datastore.transaction(commit=True) as c:
-            c.execute(
-                "INSERT OR IGNORE INTO akkoord_meta VALUES ('store_version', ?)",
-                (str(STORE_VERSION),),
-            )
+def check_store_version(recorder: ChainedRecorder) -> int:
+    found = recorder.store_version()
+    if found is None:  # a new store: mark it once (reads never write)
+        recorder.mark_store_version(STORE_VERSION)
         return STORE_VERSION
-    found = int(row[0])
     if found > STORE_VERSION:
         raise NewerStoreError(
             f"the store is version {found}, written by a newer akkoord (this one writes "
@@ -314,7 +352,7 @@ def check_store_version(recorder: ChainedSQLiteProcessRecorder) -> int:
     return found
 
 
-def chained(recorder: object) -> ChainedSQLiteProcessRecorder:
-    if not isinstance(recorder, ChainedSQLiteProcessRecorder):
+def chained(recorder: object) -> ChainedRecorder:
+    if not isinstance(recorder, ChainedRecorder):
         raise TypeError(f"{type(recorder).__name__} keeps no hash chain")
     return recorder

@@ -18,10 +18,7 @@ from typing import Any
 
 from adapters.audit_chain import (
     chained,
-    sqlite_digest_positions,
-    sqlite_entries,
-    sqlite_rows,
-    verify_chain,
+    verify_store,
 )
 from adapters.bootstrap import build
 from adapters.members_csv import read_members_csv, shipped_members_path
@@ -100,12 +97,7 @@ def _check(e: Any, cid: Any, result: SoakResult) -> None:
     e.rebuild()
     if e.views.dump() != live:
         result.problems.append("rebuilt read models differ from the live ones")
-    recorder = chained(e.app.recorder)
-    verified = verify_chain(
-        sqlite_rows(recorder),
-        sqlite_entries(recorder),
-        digest_positions=lambda d: sqlite_digest_positions(recorder, d),
-    )
+    verified = verify_store(chained(e.app.recorder))
     if not verified.ok:
         result.problems.append(f"hash chain broken: {verified.as_dict()['break']}")
     result.checks += 3

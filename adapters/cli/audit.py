@@ -11,15 +11,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from adapters.audit_chain import (
-    ChainEntry,
-    chained,
-    record_checkpoint,
-    sqlite_digest_positions,
-    sqlite_entries,
-    sqlite_rows,
-    verify_chain,
-)
+from adapters.audit_chain import ChainEntry, chained, verify_chain, verify_store
 from adapters.cli.common import DataDirOpt, JsonOpt, emit, engine, err, guarded, print_json
 from adapters.exports import export_records, read_export, write_records
 from adapters.queries import status_as_of
@@ -73,10 +65,8 @@ def verify_command(
                 disable=json_output,
             ) as bar:
                 task = bar.add_task("verify", total=total)
-                result = verify_chain(
-                    sqlite_rows(recorder),
-                    sqlite_entries(recorder),
-                    digest_positions=lambda d: sqlite_digest_positions(recorder, d),
+                result = verify_store(
+                    recorder,
                     expected=expect,
                     progress=lambda n: bar.update(task, completed=n) if n % 500 == 0 else None,
                 )
@@ -111,7 +101,7 @@ def verify_command(
 def checkpoint_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Record and print the head of the chain, to publish or countersign elsewhere."""
     with engine(data_dir) as e:
-        position, head = record_checkpoint(chained(e.app.recorder))
+        position, head = chained(e.app.recorder).record_checkpoint()
     emit(json_output, {"position": position, "hash": head}, f"{position} {head}")
 
 
@@ -144,11 +134,11 @@ def export_log_command(
         entries: dict[int, ChainEntry] = {}
         previous: dict[int, str] = {}
         prior = None
-        for entry in sqlite_entries(recorder):
+        for entry in recorder.chain_entries():
             entries[entry.position] = entry
             previous[entry.position] = prior.hash if prior else ""
             prior = entry
-        records = export_records(sqlite_rows(recorder), entries, previous, start, end)
+        records = export_records(recorder.log_rows(), entries, previous, start, end)
         if output is None:
             write_records(records, fmt, sys.stdout)
             return

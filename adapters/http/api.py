@@ -11,11 +11,7 @@ from pydantic import BaseModel, Field
 
 from adapters.audit_chain import (
     chained,
-    sqlite_digest_positions,
-    sqlite_entries,
-    sqlite_head,
-    sqlite_rows,
-    verify_chain,
+    verify_store,
 )
 from adapters.http.context import Server, current_actor, server
 from adapters.members_csv import read_members_csv, shipped_members_path
@@ -786,18 +782,12 @@ def audit_verify(
     s: ServerDep, actor: ActorDep, expect: Annotated[str | None, Query(max_length=64)] = None
 ) -> dict[str, Any]:
     actor.require(Role.AUDITOR, Role.OFFICER, Role.BOARD, doing="verify the log")
-    recorder = chained(s.read().app.recorder)
-    return verify_chain(
-        sqlite_rows(recorder),
-        sqlite_entries(recorder),
-        expected=expect,
-        digest_positions=lambda d: sqlite_digest_positions(recorder, d),
-    ).as_dict()
+    return verify_store(chained(s.read().app.recorder), expected=expect).as_dict()
 
 
 @router.get("/audit/checkpoint", tags=["audit"])
 def audit_checkpoint(s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    position, head = sqlite_head(chained(s.read().app.recorder))
+    position, head = chained(s.read().app.recorder).chain_head()
     return {"position": position, "hash": head}
 
 
