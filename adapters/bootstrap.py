@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from adapters.audit_chain import NewerStoreError, chained, check_store_version
 from adapters.projector import Projector, catch_up_all
@@ -14,6 +15,7 @@ from adapters.readmodels import (
     SqlTallyView,
 )
 from adapters.settings import Settings
+from adapters.tokens import token_tables
 from domain.errors import NotFoundError
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
@@ -24,9 +26,25 @@ from projections.timeline import TimelineProjection
 from workflows.clock import Clock
 from workflows.governance import Governance
 
+if TYPE_CHECKING:
+    from adapters.backends import Backend
+    from adapters.postgres import PostgresBackend
+
 
 class NoStoreError(NotFoundError):
     code = "no_store"
+
+
+def no_store_message(settings: Settings) -> str:
+    if settings.database_url is None:
+        return (
+            f"no akkoord store in {settings.data_dir} "
+            "(load members first, or point --data-dir / AKKOORD_HOME at a store)"
+        )
+    return (
+        f"no akkoord store in {settings.backend.describe()} "
+        "(run `akkoord db init` first, or check AKKOORD_DATABASE_URL)"
+    )
 
 
 @dataclass
@@ -59,35 +77,36 @@ class Engine:
         self.close()
 
 
-def event_store_env(settings: Settings) -> dict[str, str]:
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(settings.events_path),
-        "SQLITE_LOCK_TIMEOUT": "30",
-        "PROCESS_RECORDER_TOPIC": "adapters.audit_chain:ChainedSQLiteProcessRecorder",
-        # A consultation gathers hundreds of ballots: keep recent aggregates in memory and bring
-        # them up to date from the store (fast-forward) instead of replaying every command.
-        "AGGREGATE_CACHE_MAXSIZE": "1000",
-        "AGGREGATE_CACHE_FASTFORWARD": "y",
-    }
+def read_models(backend: Backend) -> ReadModels:
+    writer, reader = backend.views_engines()
+    return ReadModels(writer, reader, backend.serialize_views)
+
+
+def create_tables(backend: PostgresBackend) -> None:
+    """Every table of a new PostgreSQL store (called by `db init`, under its lock)."""
+    app = Governance(env=backend.event_store_env(create_tables=True))
+    try:
+        check_store_version(chained(app.recorder))
+    finally:
+        app.close()
+    read_models(backend)  # creates the read-model tables on first use
+    token_tables(backend.tokens_engine())
 
 
 def build(settings: Settings, *, create: bool = False, clock: Clock | None = None) -> Engine:
     """Open the store in `settings.data_dir`; with `create`, make it if it is not there yet."""
-    if not settings.store_exists():
+    backend = settings.backend
+    if not backend.store_exists():
         if not create:
-            raise NoStoreError(
-                f"no akkoord store in {settings.data_dir} "
-                "(load members first, or point --data-dir / AKKOORD_HOME at a store)"
-            )
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = Governance(env=event_store_env(settings), clock=clock)
+            raise NoStoreError(no_store_message(settings))
+        backend.prepare()
+    app = Governance(env=backend.event_store_env(), clock=clock)
     try:
         check_store_version(chained(app.recorder))
     except NewerStoreError:
         app.close()
         raise
-    views = ReadModels(settings.views_path)
+    views = read_models(backend)
     projectors = [
         Projector(TallyProjection(), SqlTallyView, TALLY_TABLES),
         Projector(StatusProjection(), SqlRows, (ROW_TABLES["party_status"],)),

@@ -1,19 +1,24 @@
 """Which node fires deadlines: exactly one holds the leadership lock at a time.
 
-On SQLite the lock is a file lock beside the store: the operating system releases it when its
-holder dies, however it dies, so a standby node can take over.
+On SQLite the lock is a file lock beside the store, on PostgreSQL an advisory lock: either is
+released when its holder dies, however it dies, so a standby node can take over.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import psycopg
 from filelock import FileLock, Timeout
 
 
 class Leadership(Protocol):
     def try_acquire(self) -> bool: ...
+
+    def holds(self) -> bool:
+        """Still the leader? (A lost database session loses the lock with it.)"""
 
     def release(self) -> None: ...
 
@@ -29,6 +34,51 @@ class FileLeadership:
             return False
         return True
 
+    def holds(self) -> bool:
+        return self._lock.is_locked
+
     def release(self) -> None:
         if self._lock.is_locked:
             self._lock.release(force=True)
+
+
+class PostgresLeadership:
+    """On PostgreSQL the lock is a session advisory lock, held by one connection kept open: the
+    server releases it when that connection ends, however its process ended."""
+
+    def __init__(self, conninfo: str, key: int) -> None:
+        self._conninfo = conninfo
+        self._key = key
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def try_acquire(self) -> bool:
+        try:
+            if self._conn is None or self._conn.closed:
+                self._conn = psycopg.connect(self._conninfo, autocommit=True)
+            row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()
+        except psycopg.Error:
+            self._drop()
+            return False
+        return bool(row and row[0])
+
+    def holds(self) -> bool:
+        if self._conn is None or self._conn.closed:
+            return False
+        try:
+            row = self._conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND pid = pg_backend_pid()"
+            ).fetchone()
+        except psycopg.Error:
+            self._drop()
+            return False
+        return bool(row and row[0])
+
+    def release(self) -> None:
+        self._drop()  # ending the session releases the lock
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+        self._conn = None

@@ -6,12 +6,12 @@ Rows and the position are written in one transaction, so a crash leaves either b
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Engine,
@@ -23,26 +23,26 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
-    create_engine,
     delete,
-    event,
     insert,
     select,
     text,
     update,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
 
 from domain.consultation import Voter
 from projections.tally import Delta, StandingVoter, Tally
 
 metadata = MetaData()
+# Log positions and cents outgrow 32 bits on PostgreSQL; on SQLite every integer is 64-bit and an
+# INTEGER primary key stays the row id.
+BIG = BigInteger().with_variant(Integer(), "sqlite")
 
 positions = Table(
     "projection_positions",
     metadata,
     Column("name", String(64), primary_key=True),
-    Column("position", Integer, nullable=False),
+    Column("position", BIG, nullable=False),
 )
 
 _counts = ("yes_weight", "no_weight", "yes_members", "no_members")
@@ -109,7 +109,7 @@ party_status = Table(
 timeline = Table(
     "timeline",
     metadata,
-    Column("position", Integer, primary_key=True),
+    Column("position", BIG, primary_key=True),
     Column("aggregate_id", String(36), nullable=False, index=True),
     Column("process", String(40), nullable=False),
     Column("event", String(60), nullable=False),
@@ -164,7 +164,7 @@ funding_allocations = Table(
     Column("scheme_id", String(36), nullable=False, index=True),
     Column("region", String(80), nullable=False),
     Column("year", Integer, nullable=False),
-    Column("amount_cents", Integer, nullable=False),
+    Column("amount_cents", BIG, nullable=False),
     Column("reference", Text, nullable=False),
     Column("valid_from", String(32), nullable=False),
     Column("because", Text, nullable=False),
@@ -177,7 +177,7 @@ region_budgets = Table(
     Column("region_id", String(36), nullable=False, index=True),
     Column("scheme", String(40), nullable=False),
     Column("year", Integer, nullable=False),
-    Column("amount_cents", Integer, nullable=False),
+    Column("amount_cents", BIG, nullable=False),
     Column("valid_from", String(32), nullable=False),
     Column("because", Text, nullable=False),
 )
@@ -194,24 +194,6 @@ ROW_TABLES = {
         region_budgets,
     )
 }
-
-
-def _sqlite_engine(path: Path, *, immediate: bool) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        # Take over transaction control from pysqlite, so BEGIN is ours to choose.
-        dbapi_connection.isolation_level = None
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        # A writer takes the lock at BEGIN, so two projectors never interleave their batches.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
 
 
 schema_meta = Table(
@@ -234,9 +216,15 @@ def schema_fingerprint() -> str:
 
 
 class ReadModels:
-    def __init__(self, path: Path) -> None:
-        self.writer = _sqlite_engine(path, immediate=True)
-        self.reader = _sqlite_engine(path, immediate=False)
+    def __init__(
+        self,
+        writer: Engine,
+        reader: Engine,
+        serialize: Callable[[Connection], None] | None = None,
+    ) -> None:
+        self.writer = writer
+        self.reader = reader
+        self._serialize = serialize
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
@@ -259,6 +247,8 @@ class ReadModels:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         with self.writer.begin() as conn:
+            if self._serialize is not None:
+                self._serialize(conn)
             yield conn
 
     @contextmanager

@@ -86,6 +86,12 @@ class DeadlineScheduler:
 
     def tick(self) -> None:
         log = logs.logger(component="scheduler")
+        if self.leading and not self.leadership.holds():
+            self.leading = False
+            for job in self._timer.get_jobs():
+                if job.id != SYNC_JOB:
+                    self._remove(job.id)
+            log.warning("leadership lost: this node stops firing until it leads again")
         if not self.leading:
             self.leading = self.leadership.try_acquire()
             if not self.leading:

@@ -1,7 +1,8 @@
 """API tokens: bearer secrets bound to an actor and a role. Only a hash of each is stored.
 
 Tokens are credentials, not governance decisions, so they live beside the event log (in
-`auth.sqlite`), not in it; issuing and revoking still record who did it, when, and why.
+`auth.sqlite`, or a table of the PostgreSQL store), not in it; issuing and revoking still
+record who did it, when, and why.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select, update
+from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, update
 
 from domain.actor import Actor, Role
 from domain.errors import InvalidInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from adapters.settings import Settings
 
 PREFIX = "akk_"
 metadata = MetaData()
@@ -62,13 +65,19 @@ class Issued:
     actor: Actor
 
 
+def token_tables(engine: Engine) -> None:
+    metadata.create_all(engine)
+
+
 class TokenStore:
-    def __init__(self, path: Path) -> None:
-        self.engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
-        metadata.create_all(self.engine)
+    def __init__(self, settings: Settings) -> None:
+        self.engine = settings.backend.tokens_engine()
+        self._own_engine = settings.database_url is None  # on PostgreSQL it is the store's
+        token_tables(self.engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._own_engine:
+            self.engine.dispose()
 
     def issue(self, *, role: str, name: str, issued_by: Actor, reason: str) -> Issued:
         issued_by.require(Role.OFFICER, doing="issue tokens")

@@ -19,8 +19,8 @@ from adapters.benchmarks.baselines import raw_row_read_ms
 from adapters.benchmarks.figures import Figure, Target, figure, percentile
 from adapters.benchmarks.logs import AGREEMENTS, STEP, LogInfo
 from adapters.benchmarks.rebuild import size_label
+from adapters.bootstrap import read_models
 from adapters.queries import status_as_of
-from adapters.readmodels import ReadModels
 from adapters.settings import Settings
 
 P99_TARGET = Target.below(5, "ms")
@@ -38,10 +38,10 @@ def _moments(info: LogInfo, count: int, seed: int) -> list[datetime]:
 
 def measure(directory: Path, queries: int, seed: int = 8) -> tuple[list[float], list[float]]:
     """(as-of latencies, primary-key read latencies), in milliseconds."""
-    settings = Settings(directory)
+    settings = Settings(directory, database_url=None)
     info = LogInfo.load(directory)
     moments = _moments(info, queries, seed)
-    views = ReadModels(settings.views_path)
+    views = read_models(settings.backend)
     try:
         for moment in moments[:5]:  # warm-up
             status_as_of(views, moment)

@@ -37,7 +37,7 @@ def members_load_figure(directory: Path, config: Config) -> Figure:
     directory.mkdir(parents=True, exist_ok=True)
     source = directory / "members.csv"
     write_members_csv(source, config.members)
-    with build(Settings(directory / "members"), create=True) as engine:
+    with build(Settings(directory / "members", database_url=None), create=True) as engine:
         with Stopwatch() as watch:
             engine.app.load_members(read_members_csv(source), actor=OFFICER, reason="benchmark")
             engine.catch_up()
@@ -57,7 +57,9 @@ def scenario_figure(directory: Path) -> Figure:
     directory.mkdir(parents=True, exist_ok=True)
     scenario = load_scenario(default_scenario_path())
     clock = SimulatedClock(scenario.steps[0].at)
-    with build(Settings(directory / "scenario"), create=True, clock=clock) as engine:
+    with build(
+        Settings(directory / "scenario", database_url=None), create=True, clock=clock
+    ) as engine:
         with Stopwatch() as watch:
             run_scenario(Run(engine=engine, clock=clock, timezone=scenario.timezone), scenario)
         events = engine.app.head()

@@ -94,7 +94,7 @@ def command_figures(directory: Path, config: Config) -> tuple[list[Figure], Base
     each = max(1, config.commands // ROUNDS)
     each_baseline = max(1, config.baseline_ops // ROUNDS)
     try:
-        with build(Settings(directory / "commands"), create=True) as engine:
+        with build(Settings(directory / "commands", database_url=None), create=True) as engine:
             engine.app.load_members(facts, actor=OFFICER, reason="benchmark")
             engine.catch_up()
             cid = open_consultation(engine, config.prefill_ballots, codes)
@@ -162,7 +162,7 @@ def big_log_command_figure(
     `store` holds a synthetic log with its read models rebuilt; the workflows catch up on it
     first (not timed), then a new consultation gets the same prefilled ballots as above."""
     codes = sorted(f.code for f in read_members_csv(shipped_members_path()))
-    with build(Settings(store)) as engine:
+    with build(Settings(store, database_url=None)) as engine:
         engine.catch_up()
         cid = open_consultation(engine, config.prefill_ballots, codes)
         caster = Caster(engine, cid, codes)

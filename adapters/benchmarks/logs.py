@@ -23,7 +23,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from adapters.bootstrap import event_store_env
 from adapters.members_csv import read_members_csv, shipped_members_path
 from adapters.settings import Settings
 from domain.agreement import Agreement, PartyStatus
@@ -185,8 +184,8 @@ def domain_events(seed: int = 8) -> Iterator[Any]:
 def write_log(directory: Path, events: int, *, seed: int = 8, batch: int = BATCH) -> LogInfo:
     """Write the first `events` events of the synthetic stream into a new store in `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
-    settings = Settings(directory)
-    app = Governance(env=event_store_env(settings))
+    settings = Settings(directory, database_url=None)
+    app = Governance(env=settings.backend.event_store_env())
     first_at = last_at = ""
     changes = 0
     try:

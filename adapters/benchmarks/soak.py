@@ -50,7 +50,7 @@ def soak(minutes: float, progress: Callable[[str], None], seed: int = 2025) -> S
     rng = random.Random(seed)
     with (
         tempfile.TemporaryDirectory(prefix="akkoord-soak-") as tmp,
-        build(Settings(Path(tmp)), create=True) as e,
+        build(Settings(Path(tmp), database_url=None), create=True) as e,
     ):
         facts = read_members_csv(shipped_members_path())
         e.app.load_members(facts, actor=OFFICER, reason="soak")

@@ -79,7 +79,7 @@ def tally_figures(directory: Path, config: Config, base: Baselines) -> list[Figu
         for code in rng.sample(voters, min(config.tally_ballots, len(voters)))
     ]
     size = f"{config.electorate:,}"
-    with build(Settings(directory / "tally"), create=True) as engine:
+    with build(Settings(directory / "tally", database_url=None), create=True) as engine:
         engine.app.load_members(synthetic_facts(len(casters)), actor=OFFICER, reason="benchmark")
         consultation = _open(engine, rows)
         cid = consultation.id

@@ -44,7 +44,7 @@ def rebuild(directory: Path) -> dict[str, Any]:
     from adapters.bootstrap import build
     from adapters.settings import Settings
 
-    with build(Settings(directory)) as engine:
+    with build(Settings(directory, database_url=None)) as engine:
         before = _rss_kb()
         started = time.perf_counter()
         events = engine.rebuild()

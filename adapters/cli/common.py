@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 from uuid import UUID
 
+import psycopg
 import typer
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import TopicError
@@ -82,7 +83,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
                 "refused", code=e.code, reason=str(e)
             )
             raise fail(str(e), code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
-        except (PersistenceError, sqlite3.Error, SQLAlchemyError) as e:
+        except (PersistenceError, sqlite3.Error, SQLAlchemyError, psycopg.Error) as e:
             logs.logger(command=name).error("storage error", error=str(e))
             raise fail(
                 f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
@@ -128,15 +129,10 @@ def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
             yield built
     except BaseException:
         if new_store:  # a refused first command leaves no empty store behind
-            _remove_store(settings, new_dir)
+            settings.backend.remove_store()
+            if new_dir:
+                shutil.rmtree(settings.data_dir, ignore_errors=True)
         raise
-
-
-def _remove_store(settings: Settings, remove_dir: bool) -> None:
-    for path in settings.data_dir.glob("*.sqlite*"):
-        path.unlink(missing_ok=True)
-    if remove_dir:
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
 
 
 def actor_from(text: str | None) -> Actor:

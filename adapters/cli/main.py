@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Annotated
+
 import typer
 
 from adapters.cli import (
@@ -10,6 +13,7 @@ from adapters.cli import (
     audit,
     board,
     consultation,
+    db,
     members,
     projections,
     regions,
@@ -33,6 +37,7 @@ from adapters.cli.views import (
     status_command,
     timeline_command,
 )
+from adapters.settings import DATABASE_URL_ENV
 
 app = typer.Typer(
     name="akkoord",
@@ -42,6 +47,27 @@ app = typer.Typer(
     add_completion=False,
     cls=OneLineErrorsGroup,
 )
+
+
+@app.callback()
+def _options(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar=DATABASE_URL_ENV,
+            help="postgresql://USER:PASSWORD@HOST:PORT/DBNAME[?schema=NAME] to share one "
+            "PostgreSQL store between nodes (default: SQLite files in the data directory).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    if database_url:
+        # Every command (and every process it starts) reads the store's location from here.
+        os.environ[DATABASE_URL_ENV] = database_url
+
+
+app.add_typer(db.app, name="db")
 app.add_typer(members.app, name="members")
 app.add_typer(consultation.app, name="consultation")
 app.add_typer(agreement.app, name="agreement")

@@ -20,9 +20,6 @@ from workflows.clock import SimulatedClock
 app = typer.Typer(help="Scenario files: dated steps on a simulated clock.", no_args_is_help=True)
 
 
-STORE_FILES = ("events.sqlite", "views.sqlite")
-
-
 def play(
     settings: Settings,
     scenario: Scenario,
@@ -35,25 +32,25 @@ def play(
     step succeeded on the real one (a fresh store is simply moved into place). Without `commit`
     the scratch run is all there is: a check that writes nothing."""
     target = settings.data_dir
-    fresh = not settings.store_exists()
+    backend = settings.backend
+    fresh = not backend.store_exists()
     target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".akkoord-scenario-", dir=target.parent))
+    scratch = backend.scratch(
+        Path(tempfile.mkdtemp(prefix=".akkoord-scenario-", dir=target.parent))
+    )
     try:
         if not fresh:
-            for path in target.iterdir():
-                if path.name.startswith(STORE_FILES):
-                    shutil.copy2(path, scratch / path.name)
-        run = _play(Settings(scratch), scenario, show_progress, after if fresh else None)
+            backend.copy_store_to(scratch)
+        adopt = fresh and commit
+        run = _play(scratch, scenario, show_progress, after if adopt else None)
         if not commit:
             return run
-        if not fresh:
-            return _play(settings, scenario, False, after)
-        target.mkdir(exist_ok=True)
-        for item in scratch.iterdir():
-            item.replace(target / item.name)
-        return run
+        if adopt and backend.adopt(scratch):
+            return run
+        return _play(settings, scenario, False, after)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        backend.drop_scratch(scratch)
+        shutil.rmtree(scratch.data_dir, ignore_errors=True)
 
 
 def _play(

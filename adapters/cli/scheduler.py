@@ -9,7 +9,6 @@ import typer
 
 from adapters import logs
 from adapters.cli.common import DataDirOpt, JsonOpt, engine, guarded
-from adapters.leadership import FileLeadership
 from adapters.scheduler import DeadlineScheduler, run_forever
 from adapters.settings import Settings
 
@@ -32,7 +31,7 @@ def run_command(
     settings = Settings.resolve(data_dir)
     with engine(data_dir) as e:
         logs.configure(settings.log_path, console=True)
-        leadership = FileLeadership(settings.data_dir / "scheduler.lock")
+        leadership = settings.backend.leadership()
         scheduler = DeadlineScheduler(e, leadership, poll=poll)
         logs.logger(component="scheduler").info("started", data_dir=str(settings.data_dir))
         run_forever(scheduler, threading.Event())

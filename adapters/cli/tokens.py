@@ -19,7 +19,7 @@ app = typer.Typer(
 def _store(data_dir: Path | None) -> TokenStore:
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return TokenStore(settings.auth_path)
+    return TokenStore(settings)
 
 
 @app.command("issue")

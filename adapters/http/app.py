@@ -15,7 +15,6 @@ from adapters import logs
 from adapters.bootstrap import build
 from adapters.http import api, dashboard, errors
 from adapters.http.context import Server
-from adapters.leadership import FileLeadership
 from adapters.scheduler import DeadlineScheduler
 from adapters.settings import Settings
 from adapters.tokens import TokenStore
@@ -28,13 +27,13 @@ def create_app(settings: Settings, *, scheduler: bool = True) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = build(settings, create=True)
         logs.configure(settings.log_path)
-        tokens = TokenStore(settings.auth_path)
+        tokens = TokenStore(settings)
         app.state.server = Server(engine=engine, tokens=tokens)
         timer = None
         if scheduler:
             timer = DeadlineScheduler(
                 engine,
-                FileLeadership(settings.data_dir / "scheduler.lock"),
+                settings.backend.leadership(),
                 lock=app.state.server.write_lock,
             )
             timer.start()

@@ -39,7 +39,7 @@ ACTORS = {
 def issue_tokens(settings: Settings) -> dict[str, str]:
     """One token per role in ROLES, issued by an officer, on the store in `settings`."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = TokenStore(settings.auth_path)
+    store = TokenStore(settings)
     try:
         return {
             key: store.issue(role=role, name=name, issued_by=ISSUER, reason="tests").token

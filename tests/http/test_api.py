@@ -211,7 +211,7 @@ def test_a_bad_token_is_401(shared: tuple[Api, dict[str, str]], header: str) -> 
 
 def test_a_revoked_token_stops_working_at_once(shared: tuple[Api, dict[str, str]]) -> None:
     api, _ = shared
-    store = TokenStore(api.settings.auth_path)
+    store = TokenStore(api.settings)
     try:
         issued = store.issue(role="officer", name="tijdelijk", issued_by=ISSUER, reason="test")
         headers = bearer(issued.token)

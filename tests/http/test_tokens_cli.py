@@ -47,7 +47,7 @@ def issue(cli: Cli, role: str, name: str) -> tuple[str, str]:
 
 
 def authenticate(cli: Cli, token: str) -> str | None:
-    store = TokenStore(Settings(cli.data_dir).auth_path)
+    store = TokenStore(Settings(cli.data_dir))
     try:
         found = store.authenticate(token)
     finally:
