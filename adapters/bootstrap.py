@@ -90,7 +90,7 @@ def create_tables(backend: PostgresBackend) -> None:
     finally:
         app.close()
     read_models(backend)  # creates the read-model tables on first use
-    token_tables(backend.tokens_engine())
+    token_tables(backend.views_engines()[0])
 
 
 def build(settings: Settings, *, create: bool = False, clock: Clock | None = None) -> Engine:

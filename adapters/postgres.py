@@ -236,6 +236,12 @@ class PostgresBackend:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self.target.lock_key("views")})
 
     def tokens_engine(self) -> Engine:
+        # Tokens may be issued before the first event (as on SQLite, where they have a file of
+        # their own): the schema is made for them if need be.
+        with connect(self.target) as conn, init_lock(conn, self.target):
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.target.schema))
+            )
         return self._engine
 
     def leadership(self) -> Leadership:

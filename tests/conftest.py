@@ -1,8 +1,14 @@
-"""Shared fixtures: real SQLite stores in temp dirs, and a simulated clock."""
+"""Shared fixtures: real stores in temp dirs, and a simulated clock.
+
+The backend is picked by the environment, for the whole suite: without AKKOORD_DATABASE_URL every
+store is SQLite files; with a postgresql:// URL ending in `?schema=per-data-dir`, every data
+directory gets its own schema on that server (`.ci/run` runs the suite both ways).
+"""
 
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +22,7 @@ from adapters.settings import Settings
 from domain.actor import Actor, Role
 from workflows.clock import SimulatedClock
 
+BACKEND = "postgresql" if os.environ.get("AKKOORD_DATABASE_URL") else "sqlite"
 AMS = ZoneInfo("Europe/Amsterdam")
 OFFICER = Actor(Role.OFFICER, "test.officer")
 START = datetime(2025, 9, 1, 9, 0, tzinfo=AMS)
@@ -26,6 +33,21 @@ CLOSES = datetime(2025, 10, 22, 16, 0, tzinfo=AMS)
 def shipped_rows() -> list[dict[str, str]]:
     with shipped_members_path().open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def pytest_report_header() -> str:
+    where = os.environ.get("AKKOORD_DATABASE_URL", "SQLite files per data directory")
+    return f"akkoord store backend: {BACKEND} ({where})"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker in item.iter_markers("sqlite_only"):
+            if BACKEND != "sqlite":
+                item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        for marker in item.iter_markers("postgres_only"):
+            if BACKEND != "postgresql":
+                item.add_marker(pytest.mark.skip(reason=f"PostgreSQL only: {marker.args[0]}"))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from adapters import logs
+from adapters.bootstrap import NoStoreError, no_store_message
 from adapters.cli.common import DataDirOpt, guarded
 from adapters.http.app import create_app
 from adapters.settings import Settings
@@ -25,6 +26,8 @@ def serve_command(
     """Serve the dashboard and the API (OpenAPI docs at /docs) until Ctrl-C."""
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.database_url is not None and not settings.store_exists():
+        raise NoStoreError(no_store_message(settings))
     logs.configure(settings.log_path, console=True)
     app = create_app(settings, scheduler=not no_scheduler)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

@@ -25,7 +25,8 @@ def create_app(settings: Settings, *, scheduler: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = build(settings, create=True)
+        # On PostgreSQL a node never creates tables (`akkoord db init` does, once).
+        engine = build(settings, create=settings.database_url is None)
         logs.configure(settings.log_path)
         tokens = TokenStore(settings)
         app.state.server = Server(engine=engine, tokens=tokens)

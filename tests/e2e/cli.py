@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
+from tests.stores import log_fingerprint
 
 
 @dataclass
@@ -36,9 +35,4 @@ class Cli:
 
     def log_fingerprint(self) -> str:
         """A hash of every stored event row: equal before and after means nothing was written."""
-        path = self.data_dir / "events.sqlite"
-        if not path.exists():
-            return "no store"
-        with sqlite3.connect(path) as db:
-            rows = db.execute("SELECT rowid, * FROM stored_events ORDER BY rowid").fetchall()
-        return hashlib.sha256(repr(rows).encode()).hexdigest()
+        return log_fingerprint(self.data_dir)

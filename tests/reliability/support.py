@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -47,26 +45,6 @@ def akkoord(*args: str, home: Path, env: dict[str, str] | None = None, timeout: 
         [*AKKOORD, *args], capture_output=True, text=True, env=full, timeout=timeout, cwd=ROOT
     )
     return Run(done.returncode, done.stdout, done.stderr)
-
-
-def store_fingerprint(data_dir: Path) -> str:
-    """Every row of every table of the event store (events, chain, tracking): equal before and
-    after means nothing at all was written; "no store" when there is none."""
-    path = data_dir / "events.sqlite"
-    if not path.exists():
-        return "no store"
-    digest = hashlib.sha256()
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        tables = [
-            r[0]
-            for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            ).fetchall()
-        ]
-        for table in tables:
-            rows = sorted(repr(r) for r in db.execute(f'SELECT * FROM "{table}"'))
-            digest.update(f"{table}:{rows!r}".encode())
-    return digest.hexdigest()
 
 
 def loaded_cli(data_dir: Path) -> Cli:
