@@ -218,7 +218,7 @@ class PostgresBackend:
 
     def prepare(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self._created_schema = init_database(self)
+        init_database(self)
 
     @cached_property
     def _engine(self) -> Engine:
@@ -315,20 +315,31 @@ class PostgresBackend:
             self._engine.dispose()
 
 
-def init_database(backend: PostgresBackend) -> bool:
-    """Create the schema and every table, once; returns whether the schema was new. Safe to run
-    again and from several processes at once."""
+def init_database(backend: PostgresBackend) -> list[str]:
+    """Create the schema and every table, once; returns the tables this call created (none when
+    another process got there first). Safe to run again and from several processes at once."""
     from adapters.bootstrap import create_tables
 
     target = backend.target
     with connect(target) as conn, init_lock(conn, target):
-        created = not _schema_exists(conn, target)
+        backend._created_schema = not _schema_exists(conn, target)
+        before = _tables(conn, target)
         conn.execute(
             sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target.schema))
         )
         if not _store_exists(conn, target):
             create_tables(backend)
-    return created
+        return sorted(set(_tables(conn, target)) - set(before))
+
+
+def _tables(conn: psycopg.Connection[Any], target: Target) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
+            (target.schema,),
+        ).fetchall()
+    ]
 
 
 @dataclass(frozen=True)
@@ -345,13 +356,7 @@ def database_status(backend: PostgresBackend) -> DatabaseStatus:
     target = backend.target
     with connect(target) as conn:
         server = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
-                (target.schema,),
-            ).fetchall()
-        ]
+        tables = _tables(conn, target)
         initialised = _store_exists(conn, target)
         events = 0
         projections: dict[str, int] = {}

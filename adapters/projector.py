@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table
 
 from adapters.readmodels import ReadModels
 from workflows.base import GovernanceBase
@@ -37,8 +37,7 @@ class Projector:
 
     def reset(self, views: ReadModels) -> None:
         with views.writing() as conn:
-            for table in reversed(self.tables):
-                conn.execute(delete(table))
+            views.clear(conn, self.tables)
             views.set_position(conn, self.projection.name, 0)
 
 

@@ -256,6 +256,21 @@ class ReadModels:
         with self.reader.connect() as conn:
             yield conn
 
+    @staticmethod
+    def clear(conn: Connection, tables: tuple[Table, ...]) -> None:
+        """Empty tables for a rebuild, numbering their rows from 1 again (as SQLite does after a
+        DELETE), so that a rebuilt read model equals the live one row for row."""
+        if conn.dialect.name == "postgresql":
+            schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+            quote = conn.dialect.identifier_preparer.quote
+            names = ", ".join(
+                f"{quote(schema)}.{quote(t.name)}" if schema else quote(t.name) for t in tables
+            )
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY")
+            return
+        for table in reversed(tables):
+            conn.execute(delete(table))
+
     # Positions ------------------------------------------------------------------------------
 
     @staticmethod

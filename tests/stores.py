@@ -48,9 +48,11 @@ def _pg_rows(backend: PostgresBackend, tables: tuple[str, ...], order: str = "")
     return digest.hexdigest()
 
 
-def store_fingerprint(data_dir: Path) -> str:
-    """Every row of every table of the event store (events, chain, tracking, meta)."""
-    backend = Settings(data_dir).backend
+def store_fingerprint(data_dir: Path, database_url: str | None = None) -> str:
+    """Every row of every table of the event store (events, chain, tracking, meta); a URL given
+    here is used instead of the environment's."""
+    settings = Settings(data_dir) if database_url is None else Settings(data_dir, database_url)
+    backend = settings.backend
     if isinstance(backend, PostgresBackend):
         return _pg_rows(backend, PG_STORE_TABLES) or "no store"
     path = data_dir / "events.sqlite"
@@ -81,3 +83,153 @@ def log_fingerprint(data_dir: Path) -> str:
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT rowid, * FROM stored_events ORDER BY rowid").fetchall()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+class RawStore:
+    """Writing to a store behind akkoord's back, as an attacker with database access would: the
+    same operations on either backend, by log position."""
+
+    def __init__(self, data_dir: Path) -> None:
+        backend = Settings(data_dir).backend
+        self.pg = backend if isinstance(backend, PostgresBackend) else None
+        self.path = data_dir / "events.sqlite"
+
+    def _run(self, sqlite_sql: str, pg_sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+        if self.pg is None:
+            with sqlite3.connect(self.path) as db:
+                return [tuple(r) for r in db.execute(sqlite_sql, params).fetchall()]
+        schema = sql.Identifier(self.pg.target.schema)
+        statement = sql.SQL(pg_sql).format(
+            events=sql.SQL("{}.{}").format(schema, sql.Identifier(EVENTS_TABLE)),
+            hashes=sql.SQL("{}.event_hashes").format(schema),
+            tracking=sql.SQL("{}.governance_tracking").format(schema),
+        )
+        with psycopg.connect(self.pg.target.conninfo(), autocommit=True) as conn:
+            cur = conn.execute(statement, params)
+            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+
+    def query(self, sqlite_sql: str, pg_sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+        """The same question in each database's words ({events}, {hashes} and {tracking} name
+        the PostgreSQL tables)."""
+        return self._run(sqlite_sql, pg_sql, params)
+
+    def head(self) -> int:
+        return int(
+            self._run(
+                "SELECT max(rowid) FROM stored_events",
+                "SELECT max(notification_id) FROM {events}",
+            )[0][0]
+        )
+
+    def event(self, position: int) -> tuple[object, ...]:
+        """(originator_id, originator_version, topic, state) as stored."""
+        return self._run(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events "
+            "WHERE rowid = ?",
+            "SELECT originator_id, originator_version, topic, state FROM {events} "
+            "WHERE notification_id = %s",
+            (position,),
+        )[0]
+
+    def set_state(self, position: int, state: bytes) -> None:
+        self._run(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?",
+            "UPDATE {events} SET state = %s WHERE notification_id = %s",
+            (state, position),
+        )
+
+    def delete_event(self, position: int) -> None:
+        self._run(
+            "DELETE FROM stored_events WHERE rowid = ?",
+            "DELETE FROM {events} WHERE notification_id = %s",
+            (position,),
+        )
+
+    def delete_chain_entry(self, position: int) -> None:
+        self._run(
+            "DELETE FROM event_hashes WHERE position = ?",
+            "DELETE FROM {hashes} WHERE position = %s",
+            (position,),
+        )
+
+    def put_event(self, position: int, row: tuple[object, ...]) -> None:
+        self._run(
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO {events} (notification_id, originator_id, originator_version, topic, "
+            "state) VALUES (%s, %s, %s, %s, %s)",
+            (position, *row),
+        )
+
+    def a_ballot(self) -> tuple[object, ...]:
+        return self._run(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events "
+            "WHERE topic LIKE '%BallotCast' LIMIT 1",
+            "SELECT originator_id, originator_version, topic, state FROM {events} "
+            "WHERE topic LIKE '%%BallotCast' LIMIT 1",
+        )[0]
+
+    def forged_id(self) -> object:
+        return "0" * 32 if self.pg is None else "00000000-0000-0000-0000-000000000000"
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A store's copy in another data directory (on PostgreSQL: in that directory's schema)."""
+    target.mkdir(parents=True)
+    Settings(source).backend.copy_store_to(Settings(target))
+
+    def append_with_chain(self, aggregate_id: str, topic: str, state: bytes) -> int:
+        """Append the aggregate's next event with a valid chain entry, as a newer akkoord would
+        have written it; returns its position."""
+        from uuid import UUID
+
+        from adapters.audit_chain import GENESIS, chain_hash, digest
+
+        key: object = UUID(aggregate_id).hex if self.pg is None else aggregate_id
+        version = int(
+            self._run(
+                "SELECT max(originator_version) FROM stored_events WHERE originator_id = ?",
+                "SELECT max(originator_version) FROM {events} WHERE originator_id = %s",
+                (key,),
+            )[0][0]
+        )
+        position = self.head() + 1
+        self.put_event(position, (key, version + 1, topic, state))
+        if self.pg is not None:  # a newer akkoord takes positions from the sequence
+            self._run(
+                "",
+                "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), %s)",
+                (f'"{self.pg.target.schema}".{EVENTS_TABLE}', position),
+            )
+        tail = self._run(
+            "SELECT hash FROM event_hashes ORDER BY position DESC LIMIT 1",
+            "SELECT hash FROM {hashes} ORDER BY position DESC LIMIT 1",
+        )
+        d = digest(topic, UUID(aggregate_id), version + 1, state)
+        self._run(
+            "INSERT INTO event_hashes VALUES (?, ?, ?)",
+            "INSERT INTO {hashes} VALUES (%s, %s, %s)",
+            (position, d, chain_hash(tail[0][0] if tail else GENESIS, position, d)),
+        )
+        return position
+
+
+def initialised(settings: Settings) -> Settings:
+    """As an operator does before starting nodes on PostgreSQL (`akkoord db init`); a SQLite
+    store needs nothing."""
+    backend = settings.backend
+    if isinstance(backend, PostgresBackend):
+        from adapters.postgres import init_database
+
+        init_database(backend)
+    return settings
+
+
+def count_events(data_dir: Path, topic_like: str) -> int:
+    return int(
+        RawStore(data_dir)._run(
+            "SELECT count(*) FROM stored_events WHERE topic LIKE ?",
+            "SELECT count(*) FROM {events} WHERE topic LIKE %s",
+            (topic_like,),
+        )[0][0]
+    )

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import psycopg
 import typer
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 from eventsourcing.utils import TopicError
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
@@ -93,6 +93,15 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
                 "text contains bytes that are not valid UTF-8; nothing was written",
                 code="invalid_input",
                 exit_code=EXIT_CODES["invalid"],
+                as_json=as_json,
+            ) from None
+        except MapperDeserialisationError as e:
+            logs.logger(command=name).error("undecodable event", error=str(e))
+            raise fail(
+                f"a stored event cannot be read ({str(e).split(':')[0]}); the store is damaged: "
+                "run `akkoord audit verify` to find where",
+                code="damaged_store",
+                exit_code=EXIT_STORAGE,
                 as_json=as_json,
             ) from None
         except TopicError as e:

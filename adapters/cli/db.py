@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from adapters.cli.common import DataDirOpt, JsonOpt, emit, guarded, show
@@ -10,6 +12,16 @@ from adapters.settings import DATABASE_URL_ENV, Settings
 from domain.errors import InvalidInputError
 
 app = typer.Typer(help="The PostgreSQL store: create its tables, see what is there.")
+
+DatabaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar=DATABASE_URL_ENV,
+        help="postgresql://USER:PASSWORD@HOST:PORT/DBNAME[?schema=NAME]",
+        show_default=False,
+    ),
+]
 
 
 def _postgres(settings: Settings) -> PostgresBackend:
@@ -24,13 +36,13 @@ def _postgres(settings: Settings) -> PostgresBackend:
 
 @app.command("init")
 @guarded
-def init_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+def init_command(
+    database_url: DatabaseUrlOpt = None, json_output: JsonOpt = False, data_dir: DataDirOpt = None
+) -> None:
     """Create the schema, tables and functions; run once before starting nodes (safe to repeat)."""
-    backend = _postgres(Settings.resolve(data_dir))
-    before = database_status(backend)
-    init_database(backend)
+    backend = _postgres(Settings.resolve(data_dir, database_url))
+    made = init_database(backend)
     after = database_status(backend)
-    made = sorted(set(after.tables) - set(before.tables))
     emit(
         json_output,
         {"database": after.where, "created": made, "tables": after.tables},
@@ -41,9 +53,11 @@ def init_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> N
 
 @app.command("status")
 @guarded
-def status_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+def status_command(
+    database_url: DatabaseUrlOpt = None, json_output: JsonOpt = False, data_dir: DataDirOpt = None
+) -> None:
     """What is in the database: server, tables, events, and how far each read model is."""
-    found = database_status(_postgres(Settings.resolve(data_dir)))
+    found = database_status(_postgres(Settings.resolve(data_dir, database_url)))
     show(
         json_output,
         {

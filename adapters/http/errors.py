@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -32,6 +33,23 @@ def install(app: FastAPI) -> None:
         status = STATUS[exc.kind]
         _log_refusal(request, status, exc.code, str(exc))
         return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+
+    @app.exception_handler(PersistenceError)
+    async def storage_error(request: Request, exc: PersistenceError) -> JSONResponse:
+        # The database is away or refuses: the request may be retried, nothing was written.
+        logs.logger(method=request.method, path=request.url.path).error(
+            "storage error", error=str(exc)
+        )
+        message = "storage unavailable: " + " ".join(str(exc).split())
+        return JSONResponse(error_body("storage_unavailable", message), status_code=503)
+
+    @app.exception_handler(MapperDeserialisationError)
+    async def damaged(request: Request, exc: MapperDeserialisationError) -> JSONResponse:
+        logs.logger(method=request.method, path=request.url.path).error(
+            "undecodable event", error=str(exc)
+        )
+        message = "a stored event cannot be read; run `akkoord audit verify`"
+        return JSONResponse(error_body("damaged_store", message), status_code=500)
 
     @app.exception_handler(UnauthenticatedError)
     async def unauthenticated(request: Request, exc: UnauthenticatedError) -> JSONResponse:

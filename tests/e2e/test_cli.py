@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli import Cli, Run
+from tests.stores import RawStore, count_events
 
 OFFICER = "officer:j.devries"
 TALLY_KEYS = {
@@ -507,12 +507,20 @@ def test_reading_a_missing_store_is_refused_without_creating_it(cli: Cli) -> Non
     assert not cli.data_dir.exists()
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file; see the garbled-event test for both")
 def test_a_corrupted_store_gives_a_clear_error(loaded: Cli) -> None:
     path = loaded.data_dir / "events.sqlite"
     for extra in ("-wal", "-shm"):
         (loaded.data_dir / f"events.sqlite{extra}").unlink(missing_ok=True)
     path.write_bytes(b"this is not a database" * 100)
     refused(loaded("members", "list"), 1, "storage error")
+
+
+def test_a_garbled_event_gives_a_clear_error(loaded: Cli) -> None:
+    """Whichever database holds it, an event that no longer decodes is named, not a traceback."""
+    raw = RawStore(loaded.data_dir)
+    raw.set_state(raw.head(), b"\x00not json at all")
+    refused(loaded("members", "list"), 1, "cannot be read")
 
 
 def test_refusals_are_logged(loaded: Cli) -> None:
@@ -566,7 +574,4 @@ def test_a_ballot_after_the_deadline_is_refused_before_anyone_closes(loaded: Cli
     )
     assert loaded.log_fingerprint() == fingerprint
     assert loaded("consultation", "show", cid, "--json").json()["phase"] == "deadline passed"
-    with sqlite3.connect(loaded.data_dir / "events.sqlite") as db:
-        assert db.execute(
-            "SELECT count(*) FROM stored_events WHERE topic LIKE '%Closed'"
-        ).fetchone() == (0,)
+    assert count_events(loaded.data_dir, "%Closed") == 0

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from adapters.settings import Settings
 from adapters.tokens import TokenStore
 from domain.actor import Actor, Role
+from tests.stores import initialised
 
 ISSUER = Actor(Role.OFFICER, "beheer")
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -173,4 +174,4 @@ def seed_story(api: Api, *, cast: bool = True, close: bool = False) -> dict[str,
 def store_path(tmp: Path) -> Settings:
     settings = Settings(tmp / "store")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return settings
+    return initialised(settings)

@@ -1,10 +1,9 @@
-"""Tampering with a real SQLite store directly is detected at the right position, and how."""
+"""Tampering with a real store directly (SQLite file or PostgreSQL tables) is detected at the
+right position, and how."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from adapters.cli.scenario import play
 from adapters.scenario import default_scenario_path, load_scenario
 from adapters.settings import Settings
 from tests.e2e.cli import Cli
+from tests.stores import RawStore, copy_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -28,19 +28,13 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def cli(pristine: Path, tmp_path: Path) -> Iterator[Cli]:
     copy = tmp_path / "store"
-    shutil.copytree(pristine, copy)
+    copy_store(pristine, copy)
     yield Cli(copy)
 
 
 def verify(cli: Cli, *args: str) -> tuple[int, dict[str, object]]:
     run = cli("audit", "verify", "--json", *args)
     return run.exit_code, json.loads(run.stdout)
-
-
-def tamper(cli: Cli, *statements: tuple[str, tuple[object, ...]]) -> None:
-    with sqlite3.connect(cli.data_dir / "events.sqlite") as db:
-        for sql, params in statements:
-            db.execute(sql, params)
 
 
 def test_the_untouched_log_verifies(cli: Cli) -> None:
@@ -51,11 +45,10 @@ def test_the_untouched_log_verifies(cli: Cli) -> None:
 
 
 def test_one_changed_byte_is_found_as_modified(cli: Cli) -> None:
-    with sqlite3.connect(cli.data_dir / "events.sqlite") as db:
-        [state] = db.execute("SELECT state FROM stored_events WHERE rowid = 400").fetchone()
-    changed = bytearray(state)
+    raw = RawStore(cli.data_dir)
+    changed = bytearray(bytes(raw.event(400)[3]))  # type: ignore[arg-type]
     changed[len(changed) // 2] ^= 0x01
-    tamper(cli, ("UPDATE stored_events SET state = ? WHERE rowid = 400", (bytes(changed),)))
+    raw.set_state(400, bytes(changed))
     code, result = verify(cli)
     assert code == 6
     assert result["break"] == {
@@ -67,30 +60,26 @@ def test_one_changed_byte_is_found_as_modified(cli: Cli) -> None:
 
 
 def test_a_deleted_row_is_found_as_missing(cli: Cli) -> None:
-    tamper(cli, ("DELETE FROM stored_events WHERE rowid = 123", ()))
+    RawStore(cli.data_dir).delete_event(123)
     code, result = verify(cli)
     assert code == 6 and result["break"]["position"] == 123  # type: ignore[index]
     assert result["break"]["kind"] == "missing"  # type: ignore[index]
 
 
 def test_a_row_deleted_with_its_chain_entry_is_still_missing(cli: Cli) -> None:
-    tamper(
-        cli,
-        ("DELETE FROM stored_events WHERE rowid = 200", ()),
-        ("DELETE FROM event_hashes WHERE position = 200", ()),
-    )
+    raw = RawStore(cli.data_dir)
+    raw.delete_event(200)
+    raw.delete_chain_entry(200)
     code, result = verify(cli)
     assert code == 6 and result["break"]["position"] == 200  # type: ignore[index]
     assert result["break"]["kind"] == "missing"  # type: ignore[index]
 
 
 def test_a_forged_row_is_found_as_inserted(cli: Cli) -> None:
-    with sqlite3.connect(cli.data_dir / "events.sqlite") as db:
-        head = db.execute("SELECT max(rowid) FROM stored_events").fetchone()[0]
-        topic, state = db.execute(
-            "SELECT topic, state FROM stored_events WHERE topic LIKE '%BallotCast' LIMIT 1"
-        ).fetchone()
-        db.execute("INSERT INTO stored_events VALUES (?, ?, ?, ?)", ("0" * 32, 1, topic, state))
+    raw = RawStore(cli.data_dir)
+    head = raw.head()
+    _, _, topic, state = raw.a_ballot()
+    raw.put_event(head + 1, (raw.forged_id(), 1, topic, state))
     code, result = verify(cli)
     assert code == 6 and result["break"] == {  # type: ignore[comparison-overlap]
         "position": head + 1,
@@ -100,26 +89,12 @@ def test_a_forged_row_is_found_as_inserted(cli: Cli) -> None:
 
 
 def test_two_swapped_rows_are_found_as_reordered(cli: Cli) -> None:
-    with sqlite3.connect(cli.data_dir / "events.sqlite") as db:
-        a = db.execute(
-            "SELECT originator_id, originator_version, topic, state FROM stored_events "
-            "WHERE rowid = 300"
-        ).fetchone()
-        b = db.execute(
-            "SELECT originator_id, originator_version, topic, state FROM stored_events "
-            "WHERE rowid = 310"
-        ).fetchone()
-        db.execute("DELETE FROM stored_events WHERE rowid IN (300, 310)")
-        db.execute(
-            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, "
-            "state) VALUES (300, ?, ?, ?, ?)",
-            b,
-        )
-        db.execute(
-            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, "
-            "state) VALUES (310, ?, ?, ?, ?)",
-            a,
-        )
+    raw = RawStore(cli.data_dir)
+    a, b = raw.event(300), raw.event(310)
+    raw.delete_event(300)
+    raw.delete_event(310)
+    raw.put_event(300, b)
+    raw.put_event(310, a)
     code, result = verify(cli)
     assert code == 6 and result["break"]["position"] == 300  # type: ignore[index]
     assert result["break"]["kind"] == "reordered"  # type: ignore[index]

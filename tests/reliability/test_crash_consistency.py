@@ -47,8 +47,10 @@ import pytest
 from adapters.bootstrap import build
 from adapters.settings import Settings
 from domain.agreement import agreement_id
+from tests.conftest import BACKEND
 from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, ROOT, akkoord
+from tests.stores import RawStore
 from workflows.process_managers import TOPICS
 
 pytestmark = pytest.mark.slow
@@ -647,71 +649,76 @@ def test_acknowledged_commands_survive_sigkill_exactly_once(harness: Harness) ->
 # The checks --------------------------------------------------------------------------------
 
 
-def rows(db: sqlite3.Connection, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    return db.execute(sql, args).fetchall()
-
-
 def check_the_store(h: Harness, live_tallies: dict[str, dict[str, Any]]) -> int:
     """Everything the issue asks of the store after the last kill; returns commands checked."""
-    path = h.home / "events.sqlite"
-    with sqlite3.connect(path) as db:
-        assert rows(db, "PRAGMA integrity_check") == [("ok",)]
-        # no (aggregate, version) twice, and no gap in any aggregate's versions
-        assert (
-            rows(
-                db,
-                "SELECT originator_id, originator_version, count(*) FROM stored_events "
-                "GROUP BY originator_id, originator_version HAVING count(*) > 1",
-            )
-            == []
+    raw = RawStore(h.home)
+    if BACKEND == "sqlite":
+        with sqlite3.connect(h.home / "events.sqlite") as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    # no (aggregate, version) twice, and no gap in any aggregate's versions
+    assert (
+        raw.query(
+            "SELECT originator_id, originator_version, count(*) FROM stored_events "
+            "GROUP BY originator_id, originator_version HAVING count(*) > 1",
+            "SELECT originator_id, originator_version, count(*) FROM {events} "
+            "GROUP BY originator_id, originator_version HAVING count(*) > 1",
         )
-        assert (
-            rows(
-                db,
-                "SELECT originator_id FROM stored_events GROUP BY originator_id "
-                "HAVING min(originator_version) != 1 OR max(originator_version) != count(*)",
-            )
-            == []
+        == []
+    )
+    assert (
+        raw.query(
+            "SELECT originator_id FROM stored_events GROUP BY originator_id "
+            "HAVING min(originator_version) != 1 OR max(originator_version) != count(*)",
+            "SELECT originator_id FROM {events} GROUP BY originator_id "
+            "HAVING min(originator_version) != 1 OR max(originator_version) != count(*)",
         )
-        # every event has its chain entry at its own position, and every entry its event
-        assert (
-            rows(
-                db,
-                "SELECT rowid FROM stored_events "
-                "WHERE rowid NOT IN (SELECT position FROM event_hashes)",
-            )
-            == []
+        == []
+    )
+    # every event has its chain entry at its own position, and every entry its event
+    assert (
+        raw.query(
+            "SELECT rowid FROM stored_events "
+            "WHERE rowid NOT IN (SELECT position FROM event_hashes)",
+            "SELECT notification_id FROM {events} "
+            "WHERE notification_id NOT IN (SELECT position FROM {hashes})",
         )
-        assert (
-            rows(
-                db,
-                "SELECT position FROM event_hashes "
-                "WHERE position NOT IN (SELECT rowid FROM stored_events)",
-            )
-            == []
+        == []
+    )
+    assert (
+        raw.query(
+            "SELECT position FROM event_hashes "
+            "WHERE position NOT IN (SELECT rowid FROM stored_events)",
+            "SELECT position FROM {hashes} "
+            "WHERE position NOT IN (SELECT notification_id FROM {events})",
         )
-        head = rows(db, "SELECT max(rowid) FROM stored_events")[0][0]
-        # the workflows reacted to everything they follow
-        marks = ",".join("?" * len(TOPICS))
-        last_followed = rows(
-            db, f"SELECT max(rowid) FROM stored_events WHERE topic IN ({marks})", *TOPICS
-        )[0][0]
-        tracked = rows(
-            db, "SELECT notification_id FROM tracking WHERE application_name = 'Governance'"
-        )[0][0]
-        assert tracked is not None and tracked >= last_followed
-        ballot_rows = rows(
-            db,
-            "SELECT rowid, originator_id, topic, state FROM stored_events "
-            "WHERE topic IN (?, ?) ORDER BY rowid",
-            *BALLOT_TOPICS,
-        )
+        == []
+    )
+    # (PostgreSQL may skip positions a failed insert drew from its sequence: count, not max)
+    count = raw.query("SELECT count(*) FROM stored_events", "SELECT count(*) FROM {events}")[0][0]
+    # the workflows reacted to everything they follow
+    last_followed = raw.query(
+        f"SELECT max(rowid) FROM stored_events WHERE topic IN ({','.join('?' * len(TOPICS))})",
+        "SELECT max(notification_id) FROM {events} WHERE topic = ANY(%s)",
+        (*TOPICS,) if BACKEND == "sqlite" else (list(TOPICS),),
+    )[0][0]
+    tracked = raw.query(
+        "SELECT notification_id FROM tracking WHERE application_name = 'Governance'",
+        "SELECT notification_id FROM {tracking} WHERE application_name = 'Governance'",
+    )[0][0]
+    assert tracked is not None and tracked >= last_followed
+    ballot_rows = raw.query(
+        "SELECT rowid, originator_id, topic, state FROM stored_events "
+        "WHERE topic IN (?, ?) ORDER BY rowid",
+        "SELECT notification_id, originator_id::text, topic, state FROM {events} "
+        "WHERE topic = ANY(%s) ORDER BY notification_id",
+        (*BALLOT_TOPICS,) if BACKEND == "sqlite" else (list(BALLOT_TOPICS),),
+    )
 
     checked = check_ballots(h, ballot_rows)
     verified = akkoord("audit", "verify", "--json", home=h.home)
     assert verified.exit_code == 0, verified.stdout + verified.stderr
     report = json.loads(verified.stdout)
-    assert report["ok"] is True and report["checked"] == head, report
+    assert report["ok"] is True and report["checked"] == count, report
     rebuilt = akkoord("projections", "rebuild", "--json", home=h.home)
     assert rebuilt.exit_code == 0, rebuilt.stdout + rebuilt.stderr
     assert json.loads(rebuilt.stdout)["identical"] is True

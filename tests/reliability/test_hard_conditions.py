@@ -27,14 +27,15 @@ from uuid import UUID
 import pytest
 
 from adapters import logs
-from adapters.audit_chain import chain_hash, digest
 from adapters.bootstrap import Engine, build
 from adapters.settings import Settings
 from adapters.timeparse import parse_moment
 from domain.actor import Actor, Role
 from domain.errors import DomainError
+from tests.conftest import BACKEND
 from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, OFFICER, akkoord, refused, store_fingerprint
+from tests.stores import RawStore
 from workflows.base import GovernanceBase
 
 SECRETARY = "secretary:GM0363"
@@ -65,8 +66,9 @@ def cast_args(cid: str, explanation: str = "") -> list[str]:
 
 def healthy(cli: Cli, cid: str) -> None:
     """After the condition is gone: the chain verifies, SQLite is intact, and a command works."""
-    with sqlite3.connect(cli.data_dir / "events.sqlite") as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    if BACKEND == "sqlite":
+        with sqlite3.connect(cli.data_dir / "events.sqlite") as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     verified = cli("audit", "verify", "--json")
     assert verified.exit_code == 0 and verified.json()["ok"] is True, verified.stdout
     after = cli(*cast_args(cid, "na het herstel"))
@@ -151,6 +153,7 @@ def fill(disk: Path) -> Path:
 # Read-only ------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("the SQLite files live in the data directory")
 def test_a_read_only_data_directory_is_left_untouched(store: tuple[Cli, str]) -> None:
     cli, cid = store
     before = store_fingerprint(cli.data_dir)
@@ -161,6 +164,7 @@ def test_a_read_only_data_directory_is_left_untouched(store: tuple[Cli, str]) ->
     healthy(cli, cid)
 
 
+@pytest.mark.sqlite_only("the SQLite files live in the data directory")
 def test_a_read_only_data_directory_gives_a_clear_error(store: tuple[Cli, str]) -> None:
     cli, cid = store
     with read_only(cli.data_dir):
@@ -182,6 +186,7 @@ def on_a_tiny_disk(tmp_path: Path) -> Iterator[tuple[Cli, str, Path]]:
         yield cli, open_consultation(cli), disk
 
 
+@pytest.mark.sqlite_only("the SQLite files live in the data directory")
 def test_a_full_disk_leaves_nothing_half_written(on_a_tiny_disk: tuple[Cli, str, Path]) -> None:
     cli, cid, disk = on_a_tiny_disk
     before = store_fingerprint(cli.data_dir)
@@ -198,6 +203,7 @@ def test_a_full_disk_leaves_nothing_half_written(on_a_tiny_disk: tuple[Cli, str,
     healthy(cli, cid)
 
 
+@pytest.mark.sqlite_only("the SQLite files live in the data directory")
 def test_a_full_disk_gives_a_clear_error(on_a_tiny_disk: tuple[Cli, str, Path]) -> None:
     cli, cid, disk = on_a_tiny_disk
     fill(disk)
@@ -218,6 +224,7 @@ def exclusive_lock(path: Path) -> Iterator[None]:
         db.close()
 
 
+@pytest.mark.sqlite_only("SQLite's file lock; see the PostgreSQL table-lock test")
 def test_a_locked_event_store_refuses_writes_within_the_lock_timeout(
     store: tuple[Cli, str],
 ) -> None:
@@ -238,6 +245,7 @@ def test_a_locked_event_store_refuses_writes_within_the_lock_timeout(
     healthy(cli, cid)
 
 
+@pytest.mark.sqlite_only("SQLite's lock timeout setting")
 def test_the_lock_timeout_comes_from_the_environment(
     store: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -253,23 +261,7 @@ def test_the_lock_timeout_comes_from_the_environment(
 
 def append_foreign_event(data_dir: Path, cid: str, topic: str, state: dict[str, Any]) -> None:
     """Append an event as a newer akkoord would: the next version, with its chain entry."""
-    with sqlite3.connect(data_dir / "events.sqlite") as db:
-        key = UUID(cid).hex
-        (version,) = db.execute(
-            "SELECT max(originator_version) FROM stored_events WHERE originator_id = ?", (key,)
-        ).fetchone()
-        blob = json.dumps(state).encode()
-        position = db.execute(
-            "INSERT INTO stored_events VALUES (?, ?, ?, ?)", (key, version + 1, topic, blob)
-        ).lastrowid
-        (previous,) = db.execute(
-            "SELECT hash FROM event_hashes ORDER BY position DESC LIMIT 1"
-        ).fetchone()
-        d = digest(topic, UUID(cid), version + 1, blob)
-        db.execute(
-            "INSERT INTO event_hashes VALUES (?, ?, ?)",
-            (position, d, chain_hash(previous, position, d)),
-        )
+    RawStore(data_dir).append_with_chain(cid, topic, json.dumps(state).encode())
 
 
 def stamp(moment: str = "2030-01-01T10:00:00+00:00") -> dict[str, str]:
