@@ -43,6 +43,17 @@ class Schedulers:
         self.procs.append(proc)
         return proc
 
+    def leading(self, times: int, timeout: float = 30) -> None:
+        """Wait until schedulers have taken the lead `times` times in all (a process under load
+        can take seconds to start)."""
+        log = self.store / "akkoord.log"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if log.exists() and log.read_text(errors="replace").count("leading: ") >= times:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"no scheduler took the lead {times} time(s) in {timeout} s")
+
     def stop_all(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
@@ -209,11 +220,13 @@ def test_a_review_is_raised_once_per_period_across_restarts(
         reason="test",
     )
     proc = schedulers.start()
+    schedulers.leading(1)
     time.sleep(3.5)
     proc.kill()  # mid-cadence, perhaps mid-firing
     proc.wait()
     time.sleep(2.5)  # a period passes while no scheduler runs
     proc = schedulers.start()
+    schedulers.leading(2)
     time.sleep(3.0)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0

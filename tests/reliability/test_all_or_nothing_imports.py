@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from adapters.members_csv import shipped_members_path
 from tests.e2e.cli import Cli
-from tests.reliability.support import OFFICER, akkoord, refused, store_fingerprint
+from tests.reliability.support import OFFICER, akkoord, refused
+from tests.stores import store_fingerprint
 
 HEADER = ["code", "name", "province", "inhabitants", "year"]
 SHIPPED = list(csv.DictReader(io.StringIO(shipped_members_path().read_text(encoding="utf-8-sig"))))

@@ -34,8 +34,8 @@ from domain.actor import Actor, Role
 from domain.errors import DomainError
 from tests.conftest import BACKEND
 from tests.e2e.cli import Cli
-from tests.reliability.support import AKKOORD, OFFICER, akkoord, refused, store_fingerprint
-from tests.stores import RawStore
+from tests.reliability.support import AKKOORD, OFFICER, akkoord, refused
+from tests.stores import RawStore, store_fingerprint
 from workflows.base import GovernanceBase
 
 SECRETARY = "secretary:GM0363"

@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 
 from adapters.scenario import COMMANDS
 from tests.e2e.cli import Cli
-from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, refused, store_fingerprint
+from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, refused
+from tests.stores import store_fingerprint
 
 BOARD = "board:voorzitter"
 TRIED: Counter[str] = Counter()

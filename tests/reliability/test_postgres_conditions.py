@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from adapters.postgres import EVENTS_TABLE, PostgresBackend
 from adapters.settings import Settings
+from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, refused
 from tests.stores import store_fingerprint
 
@@ -76,11 +77,15 @@ def test_a_database_that_does_not_exist_gives_one_line(tmp_path: Path) -> None:
     ],
 )
 def test_a_wrong_database_url_is_refused_before_connecting(
-    tmp_path: Path, url: str, says: str
+    tmp_path: Path, url: str, says: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    refused(akkoord("db", "status", "--database-url", url, home=tmp_path), 2, says)
-    refused(akkoord("--database-url", url, "status", home=tmp_path), 2, says)
-    refused(akkoord("status", home=tmp_path, env={"AKKOORD_DATABASE_URL": url}), 2, says)
+    cli = Cli(tmp_path)  # in-process: the same code path as the real command, without its start-up
+    # `--database-url` sets the variable for the process: have it put back after this test
+    monkeypatch.setenv("AKKOORD_DATABASE_URL", os.environ["AKKOORD_DATABASE_URL"])
+    refused(cli("db", "status", "--database-url", url), 2, says)
+    refused(cli("--database-url", url, "status"), 2, says)
+    monkeypatch.setenv("AKKOORD_DATABASE_URL", url)
+    refused(cli("status"), 2, says)
 
 
 def test_a_node_does_not_start_on_a_database_without_tables(tmp_path: Path) -> None:
