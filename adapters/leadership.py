@@ -42,6 +42,18 @@ class FileLeadership:
             self._lock.release(force=True)
 
 
+# pg_locks shows a 64-bit advisory key as two 32-bit halves.
+ADVISORY_KEY_MATCH = (
+    "locktype = 'advisory' AND granted AND classid::bigint = %s AND objid::bigint = %s "
+    "AND objsubid = 1"
+)
+
+
+def advisory_key_parts(key: int) -> tuple[int, int]:
+    unsigned = key & 0xFFFF_FFFF_FFFF_FFFF
+    return unsigned >> 32, unsigned & 0xFFFF_FFFF
+
+
 class PostgresLeadership:
     """On PostgreSQL the lock is a session advisory lock, held by one connection kept open: the
     server releases it when that connection ends, however its process ended."""
@@ -66,8 +78,9 @@ class PostgresLeadership:
             return False
         try:
             row = self._conn.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                "AND pid = pg_backend_pid()"
+                f"SELECT count(*) FROM pg_locks WHERE {ADVISORY_KEY_MATCH} "
+                "AND pid = pg_backend_pid()",
+                advisory_key_parts(self._key),
             ).fetchone()
         except psycopg.Error:
             self._drop()

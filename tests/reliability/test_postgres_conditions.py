@@ -19,6 +19,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from adapters.leadership import ADVISORY_KEY_MATCH, advisory_key_parts
 from adapters.postgres import EVENTS_TABLE, PostgresBackend
 from adapters.settings import Settings
 from tests.e2e.cli import Cli
@@ -161,3 +162,26 @@ def test_a_locked_event_table_refuses_writes_and_writes_nothing(tmp_path: Path) 
         "--as", OFFICER, home=home, env=env,
     )  # fmt: skip
     assert again.exit_code == 0, again.stderr
+
+
+def test_a_leader_that_loses_its_session_stops_leading_and_another_takes_over(
+    tmp_path: Path,
+) -> None:
+    backend = Settings(tmp_path, database_url=own_schema()).backend
+    assert isinstance(backend, PostgresBackend)
+    first, second = backend.leadership(), backend.leadership()
+    try:
+        assert first.try_acquire() and first.holds()
+        assert not second.try_acquire()  # one leader at a time
+        with psycopg.connect(backend.target.conninfo(), autocommit=True) as admin:
+            # what the server does when the leader's host dies: its session ends
+            admin.execute(
+                f"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE {ADVISORY_KEY_MATCH}",
+                advisory_key_parts(backend.target.lock_key("scheduler")),
+            )
+        assert not first.holds()
+        assert second.try_acquire() and second.holds()
+        assert not first.try_acquire()
+    finally:
+        first.release()
+        second.release()
