@@ -172,12 +172,6 @@ class RawStore:
     def forged_id(self) -> object:
         return "0" * 32 if self.pg is None else "00000000-0000-0000-0000-000000000000"
 
-
-def copy_store(source: Path, target: Path) -> None:
-    """A store's copy in another data directory (on PostgreSQL: in that directory's schema)."""
-    target.mkdir(parents=True)
-    Settings(source).backend.copy_store_to(Settings(target))
-
     def append_with_chain(self, aggregate_id: str, topic: str, state: bytes) -> int:
         """Append the aggregate's next event with a valid chain entry, as a newer akkoord would
         have written it; returns its position."""
@@ -212,6 +206,12 @@ def copy_store(source: Path, target: Path) -> None:
             (position, d, chain_hash(tail[0][0] if tail else GENESIS, position, d)),
         )
         return position
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A store's copy in another data directory (on PostgreSQL: in that directory's schema)."""
+    target.mkdir(parents=True)
+    Settings(source).backend.copy_store_to(Settings(target))
 
 
 def initialised(settings: Settings) -> Settings:
