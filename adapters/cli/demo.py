@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from adapters.bootstrap import Engine
+from adapters.bootstrap import Engine, build
 from adapters.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
 from adapters.cli.consultation import load_tally, print_tally
 from adapters.cli.scenario import play
@@ -35,8 +35,11 @@ def demo_command(
     """Run the story of the letters (IZA 2022 to the ALV of November 2025) into a fresh store."""
     target = data_dir or Path(tempfile.mkdtemp(prefix="akkoord-demo-"))
     settings = Settings(data_dir=target)
-    if settings.store_exists():
-        raise StoreNotEmptyError(f"{target} already holds a store; the demo needs a fresh one")
+    if settings.store_exists() and _holds_events(settings):
+        # (an initialised but empty PostgreSQL database, right after `db init`, will do)
+        raise StoreNotEmptyError(
+            f"{settings.backend.describe()} already holds a store; the demo needs a fresh one"
+        )
     scenario = load_scenario(scenario_file or default_scenario_path())
     if not json_output:
         out.print(f"[bold]{scenario.title}[/bold]")
@@ -120,3 +123,8 @@ def demo_command(
         f"simulated clock). Try: akkoord status --as-of 2025-10-01 --party VNG "
         f"--data-dir {target}"
     )
+
+
+def _holds_events(settings: Settings) -> bool:
+    with build(settings) as e:
+        return e.app.head() > 0
