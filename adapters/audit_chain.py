@@ -82,32 +82,24 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
     # Reading the chain back, for verification and exports ---------------------------------
 
     def log_rows(self) -> Iterator[LogRow]:
-        position = 0
-        while True:
-            page = self._page(
+        for r in paged(
+            lambda after: self._page(
                 "SELECT rowid, topic, originator_id, originator_version, state "
                 "FROM stored_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                position,
+                after,
             )
-            for r in page:
-                yield LogRow(r[0], r[1], uuid_text(r[2]), r[3], bytes(r[4]))
-            if len(page) < PAGE:
-                return
-            position = page[-1][0]
+        ):
+            yield LogRow(r[0], r[1], uuid_text(r[2]), r[3], bytes(r[4]))
 
     def chain_entries(self) -> Iterator[ChainEntry]:
-        position = 0
-        while True:
-            page = self._page(
+        for r in paged(
+            lambda after: self._page(
                 "SELECT position, digest, hash FROM event_hashes WHERE position > ? "
                 "ORDER BY position LIMIT ?",
-                position,
+                after,
             )
-            for r in page:
-                yield ChainEntry(r[0], r[1], r[2])
-            if len(page) < PAGE:
-                return
-            position = page[-1][0]
+        ):
+            yield ChainEntry(r[0], r[1], r[2])
 
     def _page(self, statement: str, after: int) -> list[Any]:
         with self.datastore.transaction(commit=False) as c:
@@ -324,6 +316,18 @@ def verify_store(
         expected=expected,
         progress=progress,
     )
+
+
+def paged(fetch: Callable[[int], list[Any]]) -> Iterator[Any]:
+    """Rows from `fetch(after_position)`, a page of PAGE at a time; a row's first column is its
+    position."""
+    position = 0
+    while True:
+        page = fetch(position)
+        yield from page
+        if len(page) < PAGE:
+            return
+        position = int(page[-1][0])
 
 
 def uuid_text(value: object) -> str:

@@ -20,6 +20,7 @@ from adapters.audit_chain import (
     LogRow,
     chain_hash,
     digest,
+    paged,
     uuid_text,
 )
 
@@ -126,33 +127,15 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
     def _page(self, statement: Composed, after: int) -> list[Any]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, (after, PAGE), prepare=True)
-            return list(curs.fetchall())
+            return [tuple(r.values()) for r in curs.fetchall()]  # rows as tuples, as on SQLite
 
     def log_rows(self) -> Iterator[LogRow]:
-        position = 0
-        while True:
-            page = self._page(self._rows, position)
-            for r in page:
-                yield LogRow(
-                    int(r["position"]),
-                    r["topic"],
-                    uuid_text(r["originator_id"]),
-                    int(r["originator_version"]),
-                    bytes(r["state"]),
-                )
-            if len(page) < PAGE:
-                return
-            position = int(page[-1]["position"])
+        for r in paged(lambda after: self._page(self._rows, after)):
+            yield LogRow(r[0], r[1], uuid_text(r[2]), int(r[3]), bytes(r[4]))
 
     def chain_entries(self) -> Iterator[ChainEntry]:
-        position = 0
-        while True:
-            page = self._page(self._entries, position)
-            for r in page:
-                yield ChainEntry(int(r["position"]), r["digest"], r["hash"])
-            if len(page) < PAGE:
-                return
-            position = int(page[-1]["position"])
+        for r in paged(lambda after: self._page(self._entries, after)):
+            yield ChainEntry(int(r[0]), r[1], r[2])
 
     def digest_positions(self, d: str) -> list[int]:
         with self.datastore.transaction(commit=False) as curs:
