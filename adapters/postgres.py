@@ -202,7 +202,10 @@ class PostgresBackend:
             "POSTGRES_USER": t.user,
             "POSTGRES_PASSWORD": t.password,
             "POSTGRES_SCHEMA": t.schema,
-            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+            # The library retries a failed operation 10 times: with 2 s to connect, a node rides
+            # out a database restart of about 20 s before a request fails. The GOVERNANCE_-
+            # prefixed variables in the environment override these.
+            "POSTGRES_CONNECT_TIMEOUT": "2",
             "POSTGRES_POOL_SIZE": "2",
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
