@@ -133,17 +133,20 @@ def parse_database_url(url: str, data_dir: Path) -> Target:
 
 
 def _unavailable(target: Target, error: psycopg.Error) -> DatabaseUnavailableError:
-    reason = " ".join(str(error).split())
-    for known in (
-        "Connection refused",
-        "password authentication failed",
-        "does not exist",
-        "timeout expired",
-        "could not translate host name",
-    ):
-        if known in reason:
-            reason = known.lower()
-            break
+    """The server's own words when it refused us (`database "x" does not exist`), else what the
+    network said, in a few words rather than libpq's paragraph."""
+    text = str(error)
+    fatal = re.search(r"FATAL:\s*([^\n]+)", text)
+    if fatal:
+        reason = fatal.group(1).strip()
+    elif "Connection refused" in text:
+        reason = "connection refused (is the server running and listening there?)"
+    elif "timeout expired" in text:
+        reason = f"no answer within {CONNECT_TIMEOUT} s"
+    elif "could not translate host name" in text:
+        reason = "unknown host name"
+    else:
+        reason = " ".join(text.split())
     return DatabaseUnavailableError(f"cannot use PostgreSQL at {target.where()}: {reason}")
 
 

@@ -11,7 +11,9 @@ from adapters.postgres import PostgresBackend, database_status, init_database
 from adapters.settings import DATABASE_URL_ENV, Settings
 from domain.errors import InvalidInputError
 
-app = typer.Typer(help="The PostgreSQL store: create its tables, see what is there.")
+app = typer.Typer(
+    help="The PostgreSQL store: create its tables, see what is there.", no_args_is_help=True
+)
 
 DatabaseUrlOpt = Annotated[
     str | None,
