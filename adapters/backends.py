@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from adapters.leadership import FileLeadership, Leadership
+from adapters.tokens import token_tables
 
 if TYPE_CHECKING:
     from adapters.settings import Settings
@@ -40,7 +41,8 @@ class Backend(Protocol):
     def serialize_views(self, conn: Connection) -> None:
         """Called first in every read-model write transaction: one writer at a time."""
 
-    def tokens_engine(self) -> Engine: ...
+    def tokens_engine(self) -> Engine:
+        """The token store's engine, its table made if need be."""
 
     def leadership(self) -> Leadership: ...
 
@@ -117,7 +119,9 @@ class SqliteBackend:
         pass  # BEGIN IMMEDIATE already holds SQLite's one write lock
 
     def tokens_engine(self) -> Engine:
-        return create_engine(f"sqlite:///{self.settings.auth_path}", connect_args={"timeout": 30})
+        engine = create_engine(f"sqlite:///{self.settings.auth_path}", connect_args={"timeout": 30})
+        token_tables(engine)
+        return engine
 
     def leadership(self) -> Leadership:
         return FileLeadership(self.settings.data_dir / "scheduler.lock")

@@ -29,6 +29,7 @@ from sqlalchemy.exc import ArgumentError
 
 from adapters.backends import EVENT_STORE_COMMON
 from adapters.leadership import Leadership, PostgresLeadership
+from adapters.tokens import token_tables
 from domain.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -243,11 +244,18 @@ class PostgresBackend:
 
     def tokens_engine(self) -> Engine:
         # Tokens may be issued before the first event (as on SQLite, where they have a file of
-        # their own): the schema is made for them if need be.
-        with connect(self.target) as conn, init_lock(conn, self.target):
-            conn.execute(
-                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.target.schema))
-            )
+        # their own): their schema and table are made if need be, under the init lock.
+        with connect(self.target) as conn:
+            if conn.execute(
+                "SELECT to_regclass(%s) IS NULL", (f'"{self.target.schema}".tokens',)
+            ).fetchone() == (True,):
+                with init_lock(conn, self.target):
+                    conn.execute(
+                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                            sql.Identifier(self.target.schema)
+                        )
+                    )
+                    token_tables(self._engine)
         return self._engine
 
     def leadership(self) -> Leadership:

@@ -73,7 +73,6 @@ class TokenStore:
     def __init__(self, settings: Settings) -> None:
         self.engine = settings.backend.tokens_engine()
         self._own_engine = settings.database_url is None  # on PostgreSQL it is the store's
-        token_tables(self.engine)
 
     def close(self) -> None:
         if self._own_engine:
