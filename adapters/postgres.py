@@ -95,6 +95,8 @@ def parse_database_url(url: str, data_dir: Path) -> Target:
         raise InvalidInputError(
             "malformed database URL: expected postgresql://USER:PASSWORD@HOST:PORT/DBNAME"
         ) from None
+    except ValueError:  # the only number in a URL
+        raise InvalidInputError("the database URL's port is not a number") from None
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
         raise InvalidInputError(
             f"database URL must start with postgresql://, not {parsed.drivername}://"
@@ -119,13 +121,11 @@ def parse_database_url(url: str, data_dir: Path) -> Target:
         raise InvalidInputError(
             f"schema {schema!r} is not a plain lower-case name (letters, digits, underscore)"
         )
-    try:
-        port = int(parsed.port or 5432)
-    except ValueError:
-        raise InvalidInputError("the database URL's port is not a number") from None
+    if not 0 < (parsed.port or 5432) < 65536:
+        raise InvalidInputError(f"the database URL's port {parsed.port} is out of range")
     return Target(
         host=parsed.host or "localhost",
-        port=port,
+        port=parsed.port or 5432,
         dbname=parsed.database,
         user=parsed.username or "postgres",
         password=parsed.password if isinstance(parsed.password, str) else "",
