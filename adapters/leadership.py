@@ -42,11 +42,13 @@ class FileLeadership:
             self._lock.release(force=True)
 
 
-# pg_locks shows a 64-bit advisory key as two 32-bit halves.
-ADVISORY_KEY_MATCH = (
-    "locktype = 'advisory' AND granted AND classid::bigint = %s AND objid::bigint = %s "
-    "AND objsubid = 1"
-)
+def advisory_lock_held(table: str = "pg_locks") -> str:
+    """The condition on pg_locks (or its alias) for a granted advisory lock on the key given as
+    the two parameters of `advisory_key_parts`: pg_locks shows a 64-bit key as two halves."""
+    return (
+        f"{table}.locktype = 'advisory' AND {table}.granted AND {table}.classid::bigint = %s "
+        f"AND {table}.objid::bigint = %s AND {table}.objsubid = 1"
+    )
 
 
 def advisory_key_parts(key: int) -> tuple[int, int]:
@@ -78,7 +80,7 @@ class PostgresLeadership:
             return False
         try:
             row = self._conn.execute(
-                f"SELECT count(*) FROM pg_locks WHERE {ADVISORY_KEY_MATCH} "
+                f"SELECT count(*) FROM pg_locks WHERE {advisory_lock_held()} "
                 "AND pid = pg_backend_pid()",
                 advisory_key_parts(self._key),
             ).fetchone()

@@ -28,7 +28,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from adapters.backends import EVENT_STORE_COMMON
-from adapters.leadership import Leadership, PostgresLeadership
+from adapters.leadership import (
+    Leadership,
+    PostgresLeadership,
+    advisory_key_parts,
+    advisory_lock_held,
+)
 from adapters.tokens import token_tables
 from domain.errors import InvalidInputError
 
@@ -362,8 +367,10 @@ class DatabaseStatus:
     server: str
     initialised: bool
     events: int
+    head: int  # the last position (positions may skip numbers on PostgreSQL)
     tables: list[str]
     projections: dict[str, int]
+    leader: str | None  # which session holds the scheduler's lock, if any
 
 
 def database_status(backend: PostgresBackend) -> DatabaseStatus:
@@ -372,15 +379,15 @@ def database_status(backend: PostgresBackend) -> DatabaseStatus:
         server = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
         tables = _tables(conn, target)
         initialised = _store_exists(conn, target)
-        events = 0
+        events = head = 0
         projections: dict[str, int] = {}
         if initialised:
             row = conn.execute(
-                sql.SQL("SELECT COALESCE(MAX(notification_id), 0) FROM {}.{}").format(
+                sql.SQL("SELECT count(*), COALESCE(MAX(notification_id), 0) FROM {}.{}").format(
                     sql.Identifier(target.schema), sql.Identifier(EVENTS_TABLE)
                 )
             ).fetchone()
-            events = int(row[0]) if row else 0
+            events, head = (int(row[0]), int(row[1])) if row else (0, 0)
             if "projection_positions" in tables:
                 projections = {
                     str(name): int(position)
@@ -390,4 +397,16 @@ def database_status(backend: PostgresBackend) -> DatabaseStatus:
                         )
                     ).fetchall()
                 }
-    return DatabaseStatus(target.where(), server, initialised, events, tables, projections)
+        holder = conn.execute(
+            "SELECT coalesce(a.client_addr::text, 'local socket'), a.pid, a.backend_start "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            f"WHERE {advisory_lock_held('l')}",
+            advisory_key_parts(target.lock_key("scheduler")),
+        ).fetchone()
+        leader = None
+        if holder is not None:
+            address, pid, started = holder
+            leader = f"{address} (session {pid}, since {started.isoformat(timespec='seconds')})"
+    return DatabaseStatus(
+        target.where(), server, initialised, events, head, tables, projections, leader
+    )

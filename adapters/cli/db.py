@@ -67,8 +67,10 @@ def status_command(
             "server": found.server,
             "initialised": found.initialised,
             "events": found.events,
+            "head": found.head,
             "tables": len(found.tables),
             "read_models": found.projections,
+            "scheduler_leader": found.leader or "none",
         },
     )
     if not found.initialised:

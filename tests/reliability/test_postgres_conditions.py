@@ -19,8 +19,8 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from adapters.leadership import ADVISORY_KEY_MATCH, advisory_key_parts
-from adapters.postgres import EVENTS_TABLE, PostgresBackend
+from adapters.leadership import advisory_key_parts, advisory_lock_held
+from adapters.postgres import EVENTS_TABLE, PostgresBackend, database_status
 from adapters.settings import Settings
 from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, refused
@@ -171,17 +171,22 @@ def test_a_leader_that_loses_its_session_stops_leading_and_another_takes_over(
     assert isinstance(backend, PostgresBackend)
     first, second = backend.leadership(), backend.leadership()
     try:
+        assert database_status(backend).leader is None
         assert first.try_acquire() and first.holds()
         assert not second.try_acquire()  # one leader at a time
+        before = database_status(backend).leader
+        assert before is not None and "session" in before
         with psycopg.connect(backend.target.conninfo(), autocommit=True) as admin:
             # what the server does when the leader's host dies: its session ends
             admin.execute(
-                f"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE {ADVISORY_KEY_MATCH}",
+                f"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE {advisory_lock_held()}",
                 advisory_key_parts(backend.target.lock_key("scheduler")),
             )
         assert not first.holds()
         assert second.try_acquire() and second.holds()
         assert not first.try_acquire()
+        after = database_status(backend).leader
+        assert after is not None and after != before  # another session leads now
     finally:
         first.release()
         second.release()
