@@ -10,6 +10,7 @@ equals a recount from the acknowledged ballots with weights computed here from t
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -293,6 +294,11 @@ def test_three_nodes_all_members_casting_while_the_deadline_passes(
                 break
             assert time.monotonic() < deadline, shown
             time.sleep(0.2)
+    status = akkoord(
+        "db", "status", "--json", home=tmp_path / "ops", env={"AKKOORD_DATABASE_URL": shared_url}
+    )
+    assert status.exit_code == 0, status.stderr
+    assert json.loads(status.stdout)["scheduler_leader"] != "none"  # an operator sees who leads
     tallies = [
         httpx.get(
             f"{n.url}/api/consultations/{cid}/tally", headers=bearer(tokens["officer"]), timeout=30
