@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, Table
 
@@ -16,6 +16,13 @@ from adapters.readmodels import ReadModels
 from workflows.base import GovernanceBase
 
 BATCH = 1000
+
+
+@runtime_checkable
+class Buffered(Protocol):
+    """A view that gathers a batch's changes and writes them at its end."""
+
+    def flush(self) -> None: ...
 
 
 class Projection(Protocol):
@@ -66,6 +73,9 @@ def catch_up_all(
                     if notification.id > behind[name] and notification.topic in its_topics:
                         event = event or app.mapper.to_domain_event(notification)
                         projector.projection.process(event, view, notification.id)
+            for _, view, _ in targets:
+                if isinstance(view, Buffered):
+                    view.flush()  # in this transaction, before the position moves
             for projector in projectors:
                 if page[-1].id > behind[projector.projection.name]:
                     views.set_position(conn, projector.projection.name, page[-1].id)

@@ -365,10 +365,21 @@ def _tally(row: Any) -> Tally:
 
 
 class SqlTallyView:
-    """The tally port on an open write transaction."""
+    """The tally port on an open write transaction.
+
+    Ballots are gathered while a batch is applied and written by `flush`, in the same
+    transaction, before the batch's position: the standing ballots as one statement, and each
+    consultation's and province's counters as one sum, however many ballots moved them.
+    """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._voters: dict[tuple[str, str], StandingVoter] = {}
+        self._lookups: dict[str, int] = {}
+        self._whole: set[str] = set()
+        self._ballots: dict[tuple[str, str], dict[str, Any]] = {}
+        self._consultations: dict[str, list[int]] = {}
+        self._provinces: dict[tuple[str, str], list[int]] = {}
 
     def add_consultation(
         self, consultation_id: str, title: str, closes_at: str, voters: list[Voter]
@@ -424,27 +435,81 @@ class SqlTallyView:
     # The per-ballot statements are built once: constructing them per ballot was most of a
     # ballot's cost (the database work itself is a few microseconds).
     def voter(self, consultation_id: str, member: str) -> StandingVoter | None:
+        key = (consultation_id, member)
+        if key in self._voters or consultation_id in self._whole:
+            return self._voters.get(key)
+        looked = self._lookups[consultation_id] = self._lookups.get(consultation_id, 0) + 1
+        if self._read_whole(consultation_id, looked):
+            # A batch with many ballots in one consultation (a catch-up after a while, a
+            # rebuild): read its electorate once instead of a voter at a time.
+            for r in self.conn.execute(_VOTERS, {"c": consultation_id}):
+                self._voters.setdefault((consultation_id, r[0]), StandingVoter(r[1], r[2], r[3]))
+            self._whole.add(consultation_id)
+            return self._voters.get(key)
         row = self.conn.execute(_VOTER, {"c": consultation_id, "m": member}).first()
-        return None if row is None else StandingVoter(row[0], row[1], row[2])
+        found = None if row is None else StandingVoter(row[0], row[1], row[2])
+        if found is not None:
+            self._voters[key] = found
+        return found
+
+    def _read_whole(self, consultation_id: str, looked: int) -> bool:
+        """Whether reading the whole electorate is now cheaper than going on one by one: a
+        voter read alone costs about as much as 30 read together, so once the lookups so far
+        come to a thirtieth of the electorate (checked at 32, 64, 128, ... lookups)."""
+        if looked < 32 or looked & (looked - 1):
+            return False
+        size = self.conn.execute(_ELECTORATE_SIZE, {"c": consultation_id}).scalar() or 0
+        return looked * 30 >= size
 
     def set_ballot(
         self, consultation_id: str, member: str, choice: str, explanation: str, at: str
     ) -> None:
-        self.conn.execute(
-            _SET_BALLOT,
-            {
-                "c": consultation_id,
-                "m": member,
-                "choice": choice,
-                "explanation": explanation,
-                "cast_at": at,
-            },
-        )
+        key = (consultation_id, member)
+        standing = self.voter(consultation_id, member)
+        if standing is not None:
+            self._voters[key] = StandingVoter(standing.province, standing.weight, choice)
+        self._ballots[key] = {
+            "c": consultation_id,
+            "m": member,
+            "choice": choice,
+            "explanation": explanation,
+            "cast_at": at,
+        }
 
     def add(self, consultation_id: str, province: str, delta: Delta) -> None:
-        amounts = {f"d_{name}": getattr(delta, name) for name in _counts}
-        self.conn.execute(_ADD_CONSULTATION, {"c": consultation_id, **amounts})
-        self.conn.execute(_ADD_PROVINCE, {"c": consultation_id, "p": province, **amounts})
+        amounts = [getattr(delta, name) for name in _counts]
+        for sums in (
+            self._consultations.setdefault(consultation_id, [0] * len(_counts)),
+            self._provinces.setdefault((consultation_id, province), [0] * len(_counts)),
+        ):
+            for i, amount in enumerate(amounts):
+                sums[i] += amount
+
+    def flush(self) -> None:
+        if self._ballots:
+            self.conn.execute(_SET_BALLOT, list(self._ballots.values()))
+        if self._consultations:
+            self.conn.execute(
+                _ADD_CONSULTATION,
+                [
+                    {"c": c, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
+                    for c, sums in self._consultations.items()
+                ],
+            )
+        if self._provinces:
+            self.conn.execute(
+                _ADD_PROVINCE,
+                [
+                    {"c": c, "p": p, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
+                    for (c, p), sums in self._provinces.items()
+                ],
+            )
+        self._voters.clear()
+        self._lookups.clear()
+        self._whole.clear()
+        self._ballots.clear()
+        self._consultations.clear()
+        self._provinces.clear()
 
     def set_state(self, consultation_id: str, **fields: str) -> None:
         self.conn.execute(
@@ -462,6 +527,9 @@ class SqlRows:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Inserts wait to go out as one statement per run into the same table; an update or a
+        # delete (which may touch them) and the end of the batch send them first, in order.
+        self._inserts: list[tuple[Any, list[dict[str, Any]]]] = []
 
     @staticmethod
     def _where(table: Table, where: dict[str, Any]) -> Any:
@@ -497,19 +565,36 @@ class SqlRows:
         return found
 
     def insert(self, table: str, row: dict[str, Any]) -> None:
-        self.conn.execute(self._statement("insert", table, {}, row), self._params({}, row))
+        statement = self._statement("insert", table, {}, row)
+        if self._inserts and self._inserts[-1][0] is statement:
+            self._inserts[-1][1].append(self._params({}, row))
+        else:
+            self._inserts.append((statement, [self._params({}, row)]))
 
     def update(self, table: str, where: dict[str, Any], values: dict[str, Any]) -> None:
+        self.flush()
         self.conn.execute(
             self._statement("update", table, where, values), self._params(where, values)
         )
 
     def delete(self, table: str, where: dict[str, Any]) -> None:
+        self.flush()
         self.conn.execute(self._statement("delete", table, where, {}), self._params(where, {}))
+
+    def flush(self) -> None:
+        for statement, rows in self._inserts:
+            self.conn.execute(statement, rows)
+        self._inserts.clear()
 
 
 _VOTER = select(tally_voters.c.province, tally_voters.c.weight, tally_voters.c.choice).where(
     tally_voters.c.consultation_id == bindparam("c"), tally_voters.c.member == bindparam("m")
+)
+_VOTERS = select(
+    tally_voters.c.member, tally_voters.c.province, tally_voters.c.weight, tally_voters.c.choice
+).where(tally_voters.c.consultation_id == bindparam("c"))
+_ELECTORATE_SIZE = select(tally_consultations.c.electorate_members).where(
+    tally_consultations.c.consultation_id == bindparam("c")
 )
 _SET_BALLOT = (
     update(tally_voters)

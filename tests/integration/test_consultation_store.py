@@ -197,17 +197,18 @@ def test_two_processes_catching_up_at_once_count_every_ballot_once(
 
 
 SMALL = FACTS[:25]
+MANY = FACTS[:100]
 casts = st.lists(
     st.tuples(
         st.sampled_from([f.code for f in SMALL]),
         st.sampled_from(["yes", "no"]),
         st.integers(1, 600),
     ),
-    max_size=40,
+    max_size=80,  # past 32 ballots in a batch the tally reads the whole electorate at once
 )
 
 
-@given(items=casts, rebuild_batch=st.integers(1, 50))
+@given(items=casts, rebuild_batch=st.integers(1, 100))
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -228,3 +229,27 @@ def test_rebuild_from_the_log_equals_live_updates(tmp_path_factory, items, rebui
         assert tally is not None
         expected = independent_tally(e, cid)
         assert {k: tally.as_dict()[k] for k in expected} == expected
+
+
+def test_a_batch_of_many_recasts_counts_each_member_once(tmp_path: Path) -> None:
+    """Past 32 ballots in one batch the tally reads the whole electorate at once instead of a
+    voter at a time; both ways must count every re-cast against the member's previous choice."""
+    clock = SimulatedClock(START)
+    with build(Settings(tmp_path / "s"), create=True, clock=clock) as e:
+        cid = open_consultation(e, clock, MANY)
+        for i in range(300):  # every member casts, then changes its mind, twice
+            member = MANY[i % len(MANY)].code
+            clock.advance(timedelta(minutes=1))
+            choice = "yes" if (i // len(MANY)) % 2 == 0 else "no"
+            e.app.cast_ballot(UUID(cid), member=member, choice=choice, actor=secretary(member))
+            if i < 150:
+                e.catch_up()  # one ballot per batch: a voter at a time
+        e.catch_up()  # the last 150 in one batch: the whole electorate at once
+        live = e.views.dump()
+        e.rebuild()  # all 300 in one batch
+        assert e.views.dump() == live
+        tally = e.views.tally(cid)
+        assert tally is not None
+        expected = independent_tally(e, cid)
+        assert {k: tally.as_dict()[k] for k in expected} == expected
+        assert tally.voted_members == len(MANY)
