@@ -253,3 +253,29 @@ def test_a_batch_of_many_recasts_counts_each_member_once(tmp_path: Path) -> None
         expected = independent_tally(e, cid)
         assert {k: tally.as_dict()[k] for k in expected} == expected
         assert tally.voted_members == len(MANY)
+
+
+def test_a_batch_that_fails_halfway_is_redone_and_the_rebuild_still_equals_live(
+    engine: Engine, clock: SimulatedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catch-up that dies after writing its rows (a crash, a refused write) is rolled back and
+    redone; on PostgreSQL the row numbers it drew stay used, and that is all that differs."""
+    views = type(engine.views)
+    original = views.set_position
+    failures: list[str] = []
+
+    def fail_once_after_writing(conn, name, position):  # type: ignore[no-untyped-def]
+        if not failures and name == "actions":
+            failures.append(name)
+            raise RuntimeError("the process died here, every row of the batch written")
+        original(conn, name, position)
+
+    monkeypatch.setattr(views, "set_position", staticmethod(fail_once_after_writing))
+    with pytest.raises(RuntimeError):
+        open_consultation(engine, clock)
+    assert failures
+    engine.catch_up()  # the batch again, whole
+    live = engine.views.dump()
+    assert live["open_actions"], "opening a consultation gives the secretaries an action"
+    engine.rebuild()
+    assert engine.views.dump() == live
