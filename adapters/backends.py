@@ -20,12 +20,10 @@ from adapters.tokens import token_tables
 if TYPE_CHECKING:
     from adapters.settings import Settings
 
-SQLITE_FILES = ("events.sqlite", "views.sqlite", "auth.sqlite")
+STORE_FILES = ("events.sqlite", "views.sqlite")  # and their -wal/-shm companions
 
 
 class Backend(Protocol):
-    name: str
-
     def describe(self) -> str: ...
 
     def event_store_env(self) -> dict[str, str]: ...
@@ -57,7 +55,8 @@ class Backend(Protocol):
     def adopt(self, scratch: Settings) -> bool:
         """Make a scratch store the real one when the real one is new; False if it cannot."""
 
-    def drop_scratch(self, scratch: Settings) -> None: ...
+    def drop_scratch(self, scratch: Settings) -> None:
+        """Remove what `scratch` keeps outside its directory."""
 
 
 # Shared by every store: the events themselves are the library's; these are ours.
@@ -88,8 +87,6 @@ def sqlite_engine(path: Path, *, immediate: bool) -> Engine:
 
 
 class SqliteBackend:
-    name = "sqlite"
-
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
@@ -137,7 +134,7 @@ class SqliteBackend:
 
     def copy_store_to(self, scratch: Settings) -> None:
         for path in self.settings.data_dir.iterdir():
-            if path.name.startswith(SQLITE_FILES[:2]):
+            if path.name.startswith(STORE_FILES):
                 shutil.copy2(path, scratch.data_dir / path.name)
 
     def adopt(self, scratch: Settings) -> bool:
@@ -147,7 +144,7 @@ class SqliteBackend:
         return True
 
     def drop_scratch(self, scratch: Settings) -> None:
-        shutil.rmtree(scratch.data_dir, ignore_errors=True)
+        pass  # the scratch store is files in the scratch directory, which its maker removes
 
 
 def backend_for(settings: Settings) -> Backend:

@@ -176,12 +176,20 @@ def init_lock(conn: psycopg.Connection[Any], target: Target) -> Iterator[None]:
         conn.execute("SELECT pg_advisory_unlock(%s)", (target.lock_key("init"),))
 
 
+def _regclass(target: Target, table: str) -> str:
+    return f'"{target.schema}".{table}'
+
+
 def _store_exists(conn: psycopg.Connection[Any], target: Target) -> bool:
     row = conn.execute(
         "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
-        (f'"{target.schema}".{EVENTS_TABLE}', f'"{target.schema}".akkoord_meta'),
+        (_regclass(target, EVENTS_TABLE), _regclass(target, "akkoord_meta")),
     ).fetchone()
     return bool(row and row[0])
+
+
+def _create_schema(conn: psycopg.Connection[Any], target: Target) -> None:
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target.schema)))
 
 
 def _schema_exists(conn: psycopg.Connection[Any], target: Target) -> bool:
@@ -190,8 +198,6 @@ def _schema_exists(conn: psycopg.Connection[Any], target: Target) -> bool:
 
 
 class PostgresBackend:
-    name = "postgresql"
-
     def __init__(self, settings: Settings) -> None:
         assert settings.database_url is not None
         self.settings = settings
@@ -252,14 +258,10 @@ class PostgresBackend:
         # their own): their schema and table are made if need be, under the init lock.
         with connect(self.target) as conn:
             if conn.execute(
-                "SELECT to_regclass(%s) IS NULL", (f'"{self.target.schema}".tokens',)
+                "SELECT to_regclass(%s) IS NULL", (_regclass(self.target, "tokens"),)
             ).fetchone() == (True,):
                 with init_lock(conn, self.target):
-                    conn.execute(
-                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                            sql.Identifier(self.target.schema)
-                        )
-                    )
+                    _create_schema(conn, self.target)
                     token_tables(self._engine)
         return self._engine
 
@@ -267,8 +269,10 @@ class PostgresBackend:
         return PostgresLeadership(self.target.conninfo(), self.target.lock_key("scheduler"))
 
     def remove_store(self) -> None:
-        if not self._created_schema:
-            return  # tables in a schema we did not make stay; they are empty and harmless
+        if self._created_schema:  # tables in a schema we did not make stay: empty, harmless
+            self._drop_schema()
+
+    def _drop_schema(self) -> None:
         with connect(self.target) as conn, init_lock(conn, self.target):
             conn.execute(
                 sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
@@ -296,13 +300,7 @@ class PostgresBackend:
         other.prepare()
         source, target = self.target.schema, other.target.schema
         with connect(self.target) as conn, conn.transaction():
-            tables = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = %s", (target,)
-                ).fetchall()
-            ]
-            for table in tables:
+            for table in _tables(conn, other.target):
                 conn.execute(
                     sql.SQL("INSERT INTO {}.{} SELECT * FROM {}.{} ON CONFLICT DO NOTHING").format(
                         sql.Identifier(target),
@@ -316,7 +314,7 @@ class PostgresBackend:
                     "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), "
                     "COALESCE((SELECT MAX(notification_id) FROM {}.{}), 0) + 1, false)"
                 ).format(sql.Identifier(target), sql.Identifier(EVENTS_TABLE)),
-                (f'"{target}".{EVENTS_TABLE}',),
+                (_regclass(other.target, EVENTS_TABLE),),
             )
 
     def adopt(self, scratch: Settings) -> bool:
@@ -325,8 +323,7 @@ class PostgresBackend:
     def drop_scratch(self, scratch: Settings) -> None:
         other = scratch.backend
         assert isinstance(other, PostgresBackend)
-        other._created_schema = True
-        other.remove_store()
+        other._drop_schema()  # always ours: made for this run under a fresh name
         other.close()
 
     def close(self) -> None:
@@ -343,9 +340,7 @@ def init_database(backend: PostgresBackend) -> list[str]:
     with connect(target) as conn, init_lock(conn, target):
         backend._created_schema = not _schema_exists(conn, target)
         before = _tables(conn, target)
-        conn.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target.schema))
-        )
+        _create_schema(conn, target)
         if not _store_exists(conn, target):
             create_tables(backend)
         return sorted(set(_tables(conn, target)) - set(before))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, delete
 
 from adapters.readmodels import ReadModels
 from workflows.base import GovernanceBase
@@ -44,7 +44,8 @@ class Projector:
 
     def reset(self, views: ReadModels) -> None:
         with views.writing() as conn:
-            views.clear(conn, self.tables)
+            for table in reversed(self.tables):
+                conn.execute(delete(table))
             views.set_position(conn, self.projection.name, 0)
 
 

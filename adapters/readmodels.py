@@ -256,21 +256,6 @@ class ReadModels:
         with self.reader.connect() as conn:
             yield conn
 
-    @staticmethod
-    def clear(conn: Connection, tables: tuple[Table, ...]) -> None:
-        """Empty tables for a rebuild, numbering their rows from 1 again (as SQLite does after a
-        DELETE), so that a rebuilt read model equals the live one row for row."""
-        if conn.dialect.name == "postgresql":
-            schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
-            quote = conn.dialect.identifier_preparer.quote
-            names = ", ".join(
-                f"{quote(schema)}.{quote(t.name)}" if schema else quote(t.name) for t in tables
-            )
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY")
-            return
-        for table in reversed(tables):
-            conn.execute(delete(table))
-
     # Positions ------------------------------------------------------------------------------
 
     @staticmethod
@@ -348,8 +333,8 @@ class ReadModels:
         """Every row of every read-model table, sorted: rebuilt must equal live.
 
         Row numbers (the surrogate `id` keys) are left out: they only order rows, and on
-        PostgreSQL a rolled-back batch (a crash, a refused write) uses up the numbers it drew,
-        so a live table may skip some that its rebuild does not."""
+        PostgreSQL numbers are never handed out twice (a rolled-back batch uses up the ones it
+        drew; a rebuild numbers on from where the table was)."""
         with self.reading() as conn:
             return {
                 table.name: sorted(
