@@ -393,7 +393,7 @@ def database_status(backend: PostgresBackend) -> DatabaseStatus:
                     ).fetchall()
                 }
         holder = conn.execute(
-            "SELECT coalesce(a.client_addr::text, 'local socket'), a.pid, a.backend_start "
+            "SELECT coalesce(host(a.client_addr), 'local socket'), a.pid, a.backend_start "
             "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             f"WHERE {advisory_lock_held('l')}",
             advisory_key_parts(target.lock_key("scheduler")),
