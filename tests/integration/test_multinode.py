@@ -35,7 +35,8 @@ from adapters.tokens import TokenStore
 from domain.actor import Actor, Role
 from domain.consultation import Consultation
 from tests.conftest import shipped_rows
-from tests.reliability.support import AKKOORD, ROOT, akkoord
+from tests.http.support import bearer
+from tests.reliability.support import AKKOORD, ROOT, akkoord, free_port
 
 pytestmark = [
     pytest.mark.postgres_only("three engine processes share one PostgreSQL database"),
@@ -65,14 +66,6 @@ class Outcome:
     conflicts: int = 0
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -153,10 +146,6 @@ def wait_until_up(node: Node, token: str) -> None:
         assert r.status_code == 200, r.text
         return
     raise AssertionError(f"node did not come up: {node.log.read_text(errors='replace')}")
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def weights() -> dict[str, int]:

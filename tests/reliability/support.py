@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,10 @@ def loaded_cli(data_dir: Path) -> Cli:
     run = cli("members", "load", actor=OFFICER)
     assert run.exit_code == 0, run.stderr
     return cli
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -29,7 +29,6 @@ import logging
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -49,7 +48,7 @@ from adapters.settings import Settings
 from domain.agreement import agreement_id
 from tests.conftest import BACKEND
 from tests.e2e.cli import Cli
-from tests.reliability.support import AKKOORD, ROOT, akkoord
+from tests.reliability.support import AKKOORD, ROOT, akkoord, free_port
 from tests.stores import RawStore
 from workflows.process_managers import TOPICS
 
@@ -100,12 +99,6 @@ class Stats:
     def bump(self, name: str, n: int = 1) -> None:
         with self.lock:
             setattr(self, name, getattr(self, name) + n)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class EngineProcess:

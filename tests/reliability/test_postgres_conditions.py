@@ -7,7 +7,6 @@ What must hold: one clear line and a non-zero exit, never a traceback, and nothi
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import threading
 import time
@@ -23,7 +22,7 @@ from adapters.leadership import advisory_key_parts, advisory_lock_held
 from adapters.postgres import EVENTS_TABLE, PostgresBackend, database_status
 from adapters.settings import Settings
 from tests.e2e.cli import Cli
-from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, refused
+from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, free_port, refused
 from tests.stores import store_fingerprint
 
 pytestmark = pytest.mark.postgres_only("conditions of the PostgreSQL server itself")
@@ -36,12 +35,6 @@ def url_with(**parts: str | int) -> str:
     if query is not None:
         url = url.update_query_dict({"schema": str(query)})
     return url.render_as_string(hide_password=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def own_schema() -> str:
