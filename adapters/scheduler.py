@@ -160,8 +160,9 @@ class DeadlineScheduler:
         )
 
 
-def run_forever(scheduler: DeadlineScheduler, stop: threading.Event) -> None:
-    """Run until SIGINT or SIGTERM, then stop cleanly."""
+def run_forever(scheduler: DeadlineScheduler, stop: threading.Event, **context: str) -> None:
+    """Run until SIGINT or SIGTERM, then stop cleanly. "started" is logged once the signals are
+    handled, so a supervisor that waits for it can always stop the process cleanly."""
 
     def request_stop(signum: int, _frame: Any) -> None:
         logs.logger(component="scheduler").info("stopping", signal=signal.Signals(signum).name)
@@ -169,6 +170,7 @@ def run_forever(scheduler: DeadlineScheduler, stop: threading.Event) -> None:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    logs.logger(component="scheduler").info("started", **context)
     scheduler.start()
     try:
         while not stop.wait(0.2):

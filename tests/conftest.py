@@ -15,12 +15,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 
 from adapters.bootstrap import Engine, build
 from adapters.members_csv import shipped_members_path
 from adapters.settings import Settings
 from domain.actor import Actor, Role
 from workflows.clock import SimulatedClock
+
+# No per-example deadline anywhere: on a loaded machine an example is slow, not wrong. Speed is
+# measured by `akkoord bench`, never asserted in a test.
+settings.register_profile("akkoord", deadline=None)
+settings.load_profile("akkoord")
 
 BACKEND = "postgresql" if os.environ.get("AKKOORD_DATABASE_URL") else "sqlite"
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -33,6 +33,5 @@ def run_command(
         logs.configure(settings.log_path, console=True)
         leadership = settings.backend.leadership()
         scheduler = DeadlineScheduler(e, leadership, poll=poll)
-        logs.logger(component="scheduler").info("started", data_dir=str(settings.data_dir))
-        run_forever(scheduler, threading.Event())
+        run_forever(scheduler, threading.Event(), data_dir=str(settings.data_dir))
         logs.logger(component="scheduler").info("stopped", fired=len(scheduler.fired))

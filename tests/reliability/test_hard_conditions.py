@@ -235,7 +235,8 @@ def test_a_locked_event_store_refuses_writes_within_the_lock_timeout(
         cast = akkoord(*cast_args(cid, "op slot"), home=cli.data_dir, env=FAST_LOCK)
         took = time.monotonic() - started
         refused(cast, 1, "storage error: database is locked")
-        assert took < 20, took  # 1 s lock timeout plus the start of a Python process
+        # bounded, not a hang: the lock timeout is 1 s; a loaded machine starts Python slowly
+        assert took < 120, took
         # readers are not blocked by a writer in WAL mode
         shown = akkoord("consultation", "show", cid, "--json", home=cli.data_dir, env=FAST_LOCK)
         assert shown.exit_code == 0 and json.loads(shown.stdout)["ballots_standing"] == 0
