@@ -58,6 +58,7 @@ class DeadlineScheduler:
         self.leadership = leadership
         self.poll = poll
         self.leading = False
+        self._stopping = False
         self.fired: list[tuple[str, str, bool]] = []
         # One command at a time through the one engine (shared with the web server's writes).
         self._engine_lock = lock or threading.Lock()
@@ -76,6 +77,12 @@ class DeadlineScheduler:
         )
 
     def stop(self) -> None:
+        # APScheduler's shutdown(wait=True) holds its job-store lock while it waits for running
+        # jobs, and a sync job takes that lock to add or move jobs: a SIGTERM during a sync
+        # deadlocked (found by the suite on a loaded machine). So first wait for the job in
+        # flight under our own lock, and make later ones leave the timer alone.
+        with self._engine_lock:
+            self._stopping = True
         self._timer.shutdown(wait=True)
         if self.leading:
             self.leadership.release()
@@ -86,11 +93,16 @@ class DeadlineScheduler:
 
     def tick(self) -> None:
         log = logs.logger(component="scheduler")
+        if self._stopping:
+            return
         if self.leading and not self.leadership.holds():
             self.leading = False
-            for job in self._timer.get_jobs():
-                if job.id != SYNC_JOB:
-                    self._remove(job.id)
+            with self._engine_lock:  # the timer is touched only under it (see stop)
+                if self._stopping:
+                    return
+                for job in self._timer.get_jobs():
+                    if job.id != SYNC_JOB:
+                        self._remove(job.id)
             log.warning("leadership lost: this node stops firing until it leads again")
         if not self.leading:
             self.leading = self.leadership.try_acquire()
@@ -105,7 +117,8 @@ class DeadlineScheduler:
     def sync(self) -> None:
         """Make the timer's jobs equal the pending deadlines the scheduler may fire."""
         with self._engine_lock:
-            self._sync()
+            if not self._stopping:
+                self._sync()
 
     def _sync(self) -> None:
         self.engine.catch_up()

@@ -43,7 +43,7 @@ class Schedulers:
         self.procs.append(proc)
         return proc
 
-    def logged(self, text: str, times: int, timeout: float = 60) -> None:
+    def logged(self, text: str, times: int, timeout: float = 120) -> None:
         """Wait until the store's log holds `text` `times` times in all (a process under load
         can take seconds to start)."""
         log = self.store / "akkoord.log"
@@ -64,7 +64,7 @@ class Schedulers:
         been one, would be in the log by now)."""
         self.logged('"event": "started"', len(self.procs))
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=60) == 0
+        assert proc.wait(timeout=120) == 0
 
     def stop_all(self) -> None:
         for proc in self.procs:
@@ -111,7 +111,7 @@ def closes_of(e: Engine, cid: UUID) -> list[object]:
     ]
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
+def wait_for(condition: Callable[[], bool], timeout: float = 120) -> bool:
     """Poll until `condition` holds, at most `timeout` seconds (generous: a loaded machine can
     take seconds to start a Python process; nothing here asserts how fast)."""
     end = time.monotonic() + timeout
@@ -167,7 +167,7 @@ def test_killed_while_firing_then_restarted_closes_exactly_once(
 ) -> None:
     proc = schedulers.start(fault=f"{fault}:consultation closes")
     cid, _ = open_closing_in(store, 1.5)
-    assert proc.wait(timeout=60) == -signal.SIGKILL  # it died at the fault point
+    assert proc.wait(timeout=120) == -signal.SIGKILL  # it died at the fault point
     assert len(closes_of(store, cid)) == (1 if fault == "after-fire" else 0)
     restarted = schedulers.start()
     assert wait_for(lambda: len(closes_of(store, cid)) >= 1)

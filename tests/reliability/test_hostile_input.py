@@ -763,7 +763,7 @@ def real(
         capture_output=True,
         env=env,
         cwd=ROOT,
-        timeout=60,
+        timeout=300,  # generous: a loaded machine starts Python slowly
         preexec_fn=cap_memory if limit_memory else None,
     )
 
