@@ -30,6 +30,15 @@ def _whole_number(text: str, what: str, where: str) -> int:
     return int(cleaned)
 
 
+def _plain_text(text: str, what: str, where: str) -> str:
+    """A name as shown on every page and report. No municipality or province is called
+    anything with `<` or `>` in it, so such a file is refused rather than quietly escaped."""
+    cleaned = " ".join(text.split())
+    if "<" in cleaned or ">" in cleaned:
+        raise CsvError(f"{where}: {what} contains < or >, which no {what} has: {cleaned!r}")
+    return cleaned
+
+
 def read_limited(path: Path, limit: int, error: type[InvalidInputError]) -> str:
     """A regular UTF-8 text file of at most `limit` bytes, or `error` saying why not."""
     try:
@@ -84,8 +93,8 @@ def read_members_csv(path: Path) -> list[MemberFacts]:
             facts.append(
                 MemberFacts(
                     code=code,
-                    name=" ".join(row[index["name"]].split()),
-                    province=" ".join(row[index["province"]].split()),
+                    name=_plain_text(row[index["name"]], "name", where),
+                    province=_plain_text(row[index["province"]], "province", where),
                     inhabitants=_whole_number(row[index["inhabitants"]], "inhabitants", where),
                     year=_whole_number(row[index["year"]], "year", where),
                 )

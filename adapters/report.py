@@ -2,17 +2,24 @@
 
 The same log gives the same bytes: everything shown comes from the events and the tally, sorted,
 with no "generated at" stamp and a fixed PDF creation date (the consultation's closing time).
+
+Titles, questions, explanations and names are typed by people, so they are text, never markup:
+the HTML template escapes every value, and the Markdown template passes every value through
+`markdown_text`, so rendering the Markdown (with any common renderer) yields no live HTML, links
+or emphasis that the text did not ask for as text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from adapters.bootstrap import Engine
 from domain.errors import InvalidInputError, UnknownConsultationError
@@ -73,10 +80,29 @@ def gather(e: Engine, consultation_id: UUID) -> ReportData:
     )
 
 
-def _templates() -> Environment:
+# Backslash-escaped wherever they appear: they open links, images, code, emphasis and table
+# cells. `<`, `>` and `&` become entities instead (some renderers keep a backslash before `<`
+# and still pass the tag through). Line-start syntax (`#`, `-`, `1.`, `>`) needs no escape
+# because free text never starts a line: line breaks are folded into spaces.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def markdown_text(value: object) -> str:
+    """Any value as inert Markdown text: what it says is shown, nothing it spells is obeyed."""
+    text = " ".join(str(value).split())
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    return "".join(_HTML_ENTITIES.get(ch, ch) for ch in text)
+
+
+def _templates(fmt: str) -> Environment:
+    """HTML escapes every value (whatever the template is called); Markdown escapes every value
+    through `markdown_text` (Jinja's `finalize` applies it to each `{{ }}`, so a new field in the
+    template is safe without anyone remembering a filter)."""
     return Environment(
         loader=PackageLoader("adapters", "templates"),
-        autoescape=select_autoescape(["html", "j2.html"], default_for_string=False),
+        autoescape=fmt == "html",
+        finalize=markdown_text if fmt == "md" else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -84,7 +110,7 @@ def _templates() -> Environment:
     )
 
 
-def bar_chart_svg(provinces: list[tuple[str, dict[str, Any]]]) -> str:
+def bar_chart_svg(provinces: list[tuple[str, dict[str, Any]]]) -> Markup:
     """Yes and no weight per province as horizontal bars (inline SVG, no scripts, no fonts)."""
     widest = max((d["yes_weight"] + d["no_weight"] for _, d in provinces), default=0) or 1
     row, left, width = 22, 130, 360
@@ -97,7 +123,7 @@ def bar_chart_svg(provinces: list[tuple[str, dict[str, Any]]]) -> str:
         y = 5 + i * row
         yes = round(width * d["yes_weight"] / widest)
         no = round(width * d["no_weight"] / widest)
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{_escape(name)}</text>')
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(name)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{yes}" height="16" fill="#2e7d32"/>')
         parts.append(f'<rect x="{left + yes}" y="{y}" width="{no}" height="16" fill="#c62828"/>')
         parts.append(
@@ -105,11 +131,8 @@ def bar_chart_svg(provinces: list[tuple[str, dict[str, Any]]]) -> str:
             f"{d['yes_weight']} / {d['no_weight']}</text>"
         )
     parts.append("</svg>")
-    return "".join(parts)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Every piece above is a number of ours or an escaped name: the whole may go in as markup.
+    return Markup("".join(parts))
 
 
 def text_bar(yes: int, no: int, widest: int, width: int = 30) -> str:
@@ -124,7 +147,7 @@ def render(data: ReportData, fmt: str) -> bytes:
     context = data.as_context()
     if fmt == "html":
         html = (
-            _templates()
+            _templates(fmt)
             .get_template("report.html.j2")
             .render(**context, chart=bar_chart_svg(data.provinces))
         )
@@ -132,7 +155,7 @@ def render(data: ReportData, fmt: str) -> bytes:
     if fmt == "md":
         widest = max((d["yes_weight"] + d["no_weight"] for _, d in data.provinces), default=0)
         bars = {p: text_bar(d["yes_weight"], d["no_weight"], widest) for p, d in data.provinces}
-        return _templates().get_template("report.md.j2").render(**context, bars=bars).encode()
+        return _templates(fmt).get_template("report.md.j2").render(**context, bars=bars).encode()
     return _pdf(data)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from adapters.cli.common import DataDirOpt, JsonOpt, emit, engine, guarded, parse_id
+from adapters.cli.output_options import ForceOpt, OutputOpt, data_home
+from adapters.outputs import check_output, write_output
 from adapters.report import gather, render
+from domain.errors import InvalidInputError
 
 app = typer.Typer(help="Reports for the board.", no_args_is_help=True)
 
@@ -19,26 +21,28 @@ app = typer.Typer(help="Reports for the board.", no_args_is_help=True)
 def consultation_command(
     consultation_id: Annotated[str, typer.Argument(show_default=False)],
     fmt: Annotated[str, typer.Option("--format", help="html|md|pdf")] = "md",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="File (default: stdout; required for pdf on a terminal)."
-        ),
-    ] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Question, dates, weight rule, tally, turnout, provinces, a chart, and the explanations."""
+    """Question, dates, weight rule, tally, turnout, provinces, a chart, and the explanations
+    (a PDF on a terminal needs --output)."""
     cid = parse_id(consultation_id)
+    home = data_home(data_dir)
+    if output is not None:
+        check_output(output, data_dir=home, force=force)  # refuse before any work
+    elif fmt == "pdf" and sys.stdout.isatty():
+        raise InvalidInputError("a PDF on a terminal is unreadable: give --output FILE")
     with engine(data_dir) as e:
         content = render(gather(e, cid), fmt)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    output.write_bytes(content)
+    written = write_output(output, content, data_dir=home, force=force)
     emit(
         json_output,
-        {"file": str(output), "bytes": len(content)},
-        f"{len(content)} bytes written to {output}",
+        {"file": str(output), "bytes": written},
+        f"{written} bytes written to {output}",
     )
