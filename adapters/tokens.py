@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select, update
 
 from domain.actor import Actor, Role
 from domain.errors import InvalidInputError, NotFoundError
@@ -36,6 +36,18 @@ tokens = Table(
     Column("reason", String(400), nullable=False),
     Column("revoked_at", String(40)),
     Column("revoked_by", String(80)),
+)
+# Dashboard sessions (adapters/sessions.py): the cookie holds a random id, this table its hash.
+# The actor comes from the token the session was opened with, so revoking the token ends them.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("token_id", String(16), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_seen", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
 )
 
 
@@ -111,6 +123,8 @@ class TokenStore:
                 .where(tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None))
                 .values(revoked_at=datetime.now(UTC).isoformat(), revoked_by=str(revoked_by))
             )
+            if done.rowcount:
+                conn.execute(delete(sessions).where(sessions.c.token_id == token_id))
         if done.rowcount == 0:
             raise UnknownTokenError(f"no active token {token_id!r}")
 

@@ -8,8 +8,8 @@ import typer
 import uvicorn
 
 from adapters import logs
-from adapters.bootstrap import NoStoreError, no_store_message
 from adapters.cli.common import DataDirOpt, guarded
+from adapters.database_wait import DatabaseWaitOpt, wait_for_store
 from adapters.http.app import create_app
 from adapters.settings import Settings
 
@@ -21,13 +21,16 @@ def serve_command(
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="Do not fire deadlines here.")
     ] = False,
+    database_wait: DatabaseWaitOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Serve the dashboard and the API (OpenAPI docs at /docs) until Ctrl-C."""
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if settings.database_url is not None and not settings.store_exists():
-        raise NoStoreError(no_store_message(settings))
+    wait_for_store(settings, give_up_after=database_wait)
     logs.configure(settings.log_path, console=True)
     app = create_app(settings, scheduler=not no_scheduler)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    # X-Forwarded-For/-Proto (client address for the login limit, https for Secure cookies)
+    # only behind a proxy we are told of: AKKOORD_TRUST_PROXY=1.
+    proxied = settings.web.trust_proxy
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=proxied)

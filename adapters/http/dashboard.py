@@ -2,30 +2,98 @@
 
 Forms post to the same commands as the API and come back to the page they were sent from;
 a refusal is shown on that page, in one line. htmx (vendored) refreshes the live tally.
+
+A browser holds a session (adapters/sessions.py), never a token. Every state-changing request
+of a session passes `guard` first: it must come from our own origin and carry the session's
+CSRF token (a hidden field in every form that posts, or the X-CSRF-Token header htmx sends).
+The login form has a CSRF token of its own, in a cookie before there is a session.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from adapters import logs
-from adapters.http.context import COOKIE, Server, UnauthenticatedError, current_actor, server
-from adapters.queries import deadline_rows, deadline_state, log_entries, status_as_of, timeline_rows
+from adapters.http.context import (
+    COOKIE,
+    LOGIN_COOKIE,
+    Server,
+    dashboard_actor,
+    server,
+    session_of,
+)
+from adapters.http.security import (
+    UNSAFE_METHODS,
+    LoginLimiter,
+    RefusedError,
+    client_address,
+    require_same_origin,
+    secure_cookies,
+)
+from adapters.queries import (
+    BallotSecrecy,
+    deadline_rows,
+    deadline_state,
+    log_entries,
+    status_as_of,
+    timeline_rows,
+)
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, zone
 from domain.actor import Actor, Role
 from domain.board_ratification import Decision
 from domain.errors import DomainError
 from projections.rows import from_time_key
 
-router = APIRouter(include_in_schema=False)
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+async def guard(request: Request) -> None:
+    """Before every dashboard route: the origin and CSRF checks of state-changing requests."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    s = server(request)
+    if request.url.path == "/login":
+        limiter: LoginLimiter = request.app.state.login_limiter
+        limiter.attempt(client_address(request))
+        require_same_origin(request, s.web)  # login CSRF: no neighbour logs you in as someone
+        _require_token(request, request.cookies.get(LOGIN_COOKIE, ""), await _sent_token(request))
+        return
+    await run_in_threadpool(dashboard_actor, request)
+    session = session_of(request)
+    if session is None:
+        return  # a bearer token (sent by a program, never by a browser by itself) or no one
+    require_same_origin(request, s.web)
+    _require_token(request, session.csrf, await _sent_token(request))
+
+
+async def _sent_token(request: Request) -> str:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    sent = (await request.form()).get(CSRF_FIELD)
+    return sent if isinstance(sent, str) else ""
+
+
+def _require_token(request: Request, expected: str, sent: str) -> None:
+    if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise RefusedError(
+            403, "csrf", "the form's CSRF token is missing or stale: reload the page"
+        )
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
 templates = Jinja2Templates(
     env=Environment(
         loader=PackageLoader("adapters", "templates/dashboard"),
@@ -50,14 +118,16 @@ templates.env.filters["local"] = local
 def page(request: Request, name: str, **context: Any) -> HTMLResponse:
     context.setdefault("message", request.query_params.get("message", ""))
     context.setdefault("error", request.query_params.get("error", ""))
+    session = session_of(request)
+    context.setdefault("csrf_token", session.csrf if session else "")
     return templates.TemplateResponse(request, name, context)
 
 
 def who(request: Request) -> Actor | None:
-    try:
-        return current_actor(request)
-    except UnauthenticatedError:
-        return None
+    if hasattr(request.state, "session"):  # `guard` already looked
+        actor = getattr(request.state, "actor", None)
+        return Actor.parse(actor) if actor else None
+    return dashboard_actor(request)
 
 
 def refused(request: Request, error: DomainError | str, status: int = 0) -> None:
@@ -77,28 +147,57 @@ def login_first() -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
+def login_form(request: Request, *, error: str = "", status: int = 200) -> HTMLResponse:
+    """The login page, with the CSRF token of the form in a cookie of its own."""
+    login_token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+    response = page(request, "login.html", actor=None, error=error, login_csrf=login_token)
+    response.status_code = status
+    response.set_cookie(
+        LOGIN_COOKIE,
+        login_token,
+        path="/login",
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request, server(request).web),
+    )
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> HTMLResponse:
-    return page(request, "login.html", actor=None)
+    return login_form(request)
 
 
 @router.post("/login")
 def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
-    found = server(request).tokens.authenticate(token.strip())
-    if found is None:
+    s = server(request)
+    opened = s.sessions.open(token.strip())
+    if opened is None:
         refused(request, "unknown or revoked token", 401)
-        denied = page(request, "login.html", actor=None, error="onbekend of ingetrokken token")
-        denied.status_code = 401
-        return denied
+        return login_form(request, error="onbekend of ingetrokken token", status=401)
+    session_id, _ = opened
+    old = request.cookies.get(COOKIE)
+    if old:
+        s.sessions.close(old)
     welcome = RedirectResponse("/", status_code=303)
-    welcome.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict")
+    welcome.set_cookie(
+        COOKIE,
+        session_id,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request, s.web),
+    )
+    welcome.delete_cookie(LOGIN_COOKIE, path="/login")
     return welcome
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    session_id = request.cookies.get(COOKIE)
+    if session_id:
+        server(request).sessions.close(session_id)  # the old cookie is worth nothing now
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE)
+    response.delete_cookie(COOKIE, httponly=True, samesite="strict")
     return response
 
 
@@ -152,19 +251,24 @@ def consultations_page(request: Request) -> Response:
     )
 
 
-def _consultation_context(s: Server, cid: UUID) -> dict[str, Any]:
+def _consultation_context(s: Server, cid: UUID, viewer: Actor | None = None) -> dict[str, Any]:
     e = s.read()
     info = e.app.get_consultation(cid)
-    tally = e.views.tally(str(cid))
+    # Ballot secrecy while open (see api.get_tally): a secretary may lack the interim tally.
+    sealed = viewer is not None and viewer.role is Role.SECRETARY and e.app.tally_sealed(cid)
+    tally = None if sealed else e.views.tally(str(cid))
     closes = datetime.fromisoformat(info["closes_at"])
     left = closes - datetime.now(UTC)
     return {
         "c": info,
         "t": tally.as_dict() if tally else None,
         "provinces": sorted(
-            (p, t.as_dict()) for p, t in e.views.tally_by_province(str(cid)).items()
+            (p, t.as_dict())
+            for p, t in ({} if sealed else e.views.tally_by_province(str(cid))).items()
         ),
-        "explanations": e.views.explanations(str(cid)),
+        "explanations": BallotSecrecy(e.app, viewer).explanations(
+            str(cid), e.views.explanations(str(cid))
+        ),
         "time_left": _duration(left) if left.total_seconds() > 0 else "",
     }
 
@@ -183,7 +287,7 @@ def consultation_page(request: Request, cid: UUID) -> Response:
     if actor is None:
         return login_first()
     try:
-        context = _consultation_context(server(request), cid)
+        context = _consultation_context(server(request), cid, actor)
     except DomainError as e:
         refused(request, e, 404)
         response = page(request, "error.html", actor=actor, error=str(e))
@@ -197,7 +301,9 @@ def tally_fragment(request: Request, cid: UUID) -> Response:
     actor = who(request)
     if actor is None:
         return Response(status_code=401)
-    return page(request, "_tally.html", actor=actor, **_consultation_context(server(request), cid))
+    return page(
+        request, "_tally.html", actor=actor, **_consultation_context(server(request), cid, actor)
+    )
 
 
 @router.post("/consultations/{cid}/ballot")
@@ -277,7 +383,13 @@ def log_page(
     if actor is None:
         return login_first()
     found, more = log_entries(
-        server(request).read().app, start, 100, aggregate=aggregate, event=event, actor=who_acted
+        server(request).read().app,
+        start,
+        100,
+        aggregate=aggregate,
+        event=event,
+        actor=who_acted,
+        viewer=actor,
     )
     entries = [
         {**entry.as_dict(), "data": {k: v for k, v in entry.data.items() if k != "electorate"}}

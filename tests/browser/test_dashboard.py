@@ -64,9 +64,9 @@ class Server:
         assert response.status_code < 300, (path, response.status_code, response.text)
         return response.json()
 
-    def open_consultation(self, title: str) -> str:
+    def open_consultation(self, title: str, **extra: Any) -> str:
         cid: str = self.api(
-            "officer", "POST", "/api/consultations", consultation_body(title=title)
+            "officer", "POST", "/api/consultations", consultation_body(title=title, **extra)
         )["id"]
         return cid
 
@@ -91,7 +91,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"akkoord serve exited: {(home / 'serve.log').read_text()}")
@@ -140,9 +140,16 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     context.route("**/*", only_ours)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Anything the Content-Security-Policy blocks (an inline script or style) shows up here.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
     assert outside == [], f"the dashboard reached outside: {outside}"
+    assert blocked == [], f"the CSP blocked: {blocked}"
 
 
 def shot(page: Page, name: str) -> None:
@@ -178,7 +185,8 @@ def unlabelled_fields(page: Page) -> list[str]:
 def test_a_secretary_logs_in_casts_a_ballot_with_the_keyboard_and_sees_the_tally_change(
     page: Page, server: Server
 ) -> None:
-    cid = server.open_consultation("Ledenraadpleging stemtest")
+    # The interim tally is the officers' unless the consultation shows it to everyone.
+    cid = server.open_consultation("Ledenraadpleging stemtest", tally_visibility="everyone")
     log_in(page, server, "amsterdam")
     expect(page.locator("header .who")).to_have_text("secretary:GM0363")
     page.get_by_role("link", name="Ledenraadplegingen").click()
@@ -326,3 +334,18 @@ def test_the_log_page_filters(page: Page, server: Server) -> None:
     page.get_by_label("Actor bevat").press("Enter")
     expect(rows).to_have_count(1)
     expect(rows.first).to_have_text("Geen gebeurtenissen.")
+
+
+def test_the_api_docs_work_under_their_content_security_policy(page: Page) -> None:
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("akkoord")
+    expect(page.locator(".opblock").first).to_be_visible()
+    shot(page, "api-docs")
+
+
+def test_a_session_ends_at_logout(page: Page, server: Server) -> None:
+    log_in(page, server, "auditor")
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page).to_have_url(server.base + "/login")
+    page.goto("/")
+    expect(page).to_have_url(server.base + "/login")

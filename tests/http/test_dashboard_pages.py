@@ -18,6 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adapters.http.app import create_app
+from adapters.settings import WebSettings
+from tests.http.dashboard_client import SAME_ORIGIN, SESSION_COOKIE, Sessions, hidden
 from tests.http.support import UNKNOWN, Api, issue_tokens, seed_story, store_path
 
 PAGES = ["/", "/consultations", "/consultations/{cid}", "/board", "/timeline", "/log"]
@@ -68,15 +70,19 @@ def page_of(response: Any) -> Page:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Api, dict[str, str]]]:
     settings = store_path(Path(tmp_path_factory.mktemp("pages")))
     tokens = issue_tokens(settings)
-    app = create_app(settings, scheduler=False)
+    # logins are rate-limited per client address, and every test here comes from one
+    app = create_app(settings, scheduler=False, web=WebSettings(login_attempts_per_minute=1000))
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
         api = Api(client, tokens, settings)
+        _SESSIONS[id(client)] = Sessions(client, tokens)
         yield api, seed_story(api)
 
 
+_SESSIONS: dict[int, Sessions] = {}
+
+
 def signed_in(api: Api, role: str) -> None:
-    api.client.cookies.clear()
-    api.client.cookies.set("akkoord_token", api.tokens[role])
+    _SESSIONS[id(api.client)].use(role)
 
 
 def get(api: Api, role: str, path: str) -> Any:
@@ -85,8 +91,7 @@ def get(api: Api, role: str, path: str) -> Any:
 
 
 def post(api: Api, role: str, path: str, data: dict[str, str]) -> Any:
-    signed_in(api, role)
-    return api.client.post(path, data=data)
+    return _SESSIONS[id(api.client)].post(role, path, data)
 
 
 def fill(path: str, ids: dict[str, str]) -> str:
@@ -125,28 +130,39 @@ def test_without_a_token_no_form_does_anything(
     assert api.ok("auditor", "GET", "/api/audit/checkpoint")["position"] == before
 
 
-def test_logging_in_sets_a_strict_http_only_cookie_and_out_clears_it(
+def test_logging_in_sets_a_strict_http_only_session_cookie_and_out_clears_it(
     site: tuple[Api, dict[str, str]],
 ) -> None:
     api, _ = site
     api.client.cookies.clear()
-    login = page_of(api.client.get("/login"))
+    form = api.client.get("/login")
+    login = page_of(form)
     assert [f["id"] for f in login.fields] == ["token"] and "token" in login.label_for
     assert login.fields[0]["type"] == "password"
+    login_csrf = hidden(form.text)
 
-    refused = api.client.post("/login", data={"token": "akk_wrong"})
+    refused = api.client.post(
+        "/login", data={"token": "akk_wrong", "csrf_token": login_csrf}, headers=SAME_ORIGIN
+    )
     assert "onbekend of ingetrokken token" in refused.text
-    assert "set-cookie" not in refused.headers
+    assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
 
-    accepted = api.client.post("/login", data={"token": api.tokens["amsterdam"]})
+    accepted = api.client.post(
+        "/login",
+        data={"token": api.tokens["amsterdam"], "csrf_token": login_csrf},
+        headers=SAME_ORIGIN,
+    )
     assert (accepted.status_code, accepted.headers["location"]) == (303, "/")
-    cookie = accepted.headers["set-cookie"].lower()
-    assert "akkoord_token=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
-    assert "secretary:GM0363" in api.client.get("/").text
+    cookies = accepted.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith(SESSION_COOKIE + "="))
+    assert "httponly" in session.lower() and "samesite=strict" in session.lower()
+    assert api.tokens["amsterdam"] not in accepted.headers["set-cookie"]  # an id, not the token
+    home = api.client.get("/")
+    assert "secretary:GM0363" in home.text
 
-    out = api.client.post("/logout")
+    out = api.client.post("/logout", data={"csrf_token": hidden(home.text)}, headers=SAME_ORIGIN)
     assert (out.status_code, out.headers["location"]) == (303, "/login")
-    assert 'akkoord_token=""' in out.headers["set-cookie"] or "max-age=0" in (
+    assert f'{SESSION_COOKIE}=""' in out.headers["set-cookie"] or "max-age=0" in (
         out.headers["set-cookie"].lower()
     )
     api.client.cookies.clear()
@@ -278,7 +294,12 @@ def test_a_refused_login_is_logged(site: tuple[Api, dict[str, str]]) -> None:
     before = api.settings.log_path.read_text(encoding="utf-8")
     api.client.cookies.clear()
     api.client.get("/api/me")  # an API refusal, logged: the control
-    api.client.post("/login", data={"token": "akk_guessing"})
+    form = api.client.get("/login")
+    api.client.post(
+        "/login",
+        data={"token": "akk_guessing", "csrf_token": hidden(form.text)},
+        headers=SAME_ORIGIN,
+    )
     added = refused_paths(api, since=len(before))
     assert "/api/me" in added, added
     assert "/login" in added, added
