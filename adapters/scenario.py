@@ -6,19 +6,29 @@ or a date earlier than the step before refuses the file, with the step's line.
 
 Between steps the clock moves forward and every deadline that falls due fires through the same
 command the scheduler issues, at the moment it falls due.
+
+A run can be killed at any step and run again: each step's first write carries a mark
+(`ScenarioStep`, id from the file's digest and the step number) in the same transaction, so a
+rerun skips every marked step and applies the rest. Steps that write more than once (loading
+members, casting the synthetic ballots) are repeatable by nature — they write only what is
+missing — and are re-run when marked; deadlines fire idempotently; workflows track what they did.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from adapters.bootstrap import Engine
 from adapters.members_csv import read_limited, read_members_csv, shipped_members_path
@@ -29,12 +39,14 @@ from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.board_ratification import Decision
 from domain.commitment import Finding
+from domain.consultation import Consultation
 from domain.deadlines import FIRED_BY_SCHEDULER
 from domain.errors import DomainError, InvalidInputError
 from domain.funding import RuleKind, parse_euros
 from domain.general_assembly import ItemKind
 from domain.resolution import ResolutionKind
 from domain.rules import WeightedResult
+from domain.scenario_step import ScenarioStep, scenario_step_id
 from domain.weights import WeightRule
 from projections.rows import from_time_key, time_key
 from workflows.clock import SimulatedClock
@@ -70,6 +82,7 @@ class Scenario:
     steps: list[Step]
     key_dates: list[datetime] = field(default_factory=list)
     path: Path | None = None
+    digest: str = ""  # of the file's text: which marks in a store belong to this scenario
 
 
 @dataclass
@@ -82,6 +95,7 @@ class Run:
     ids: dict[str, str] = field(default_factory=dict)
     progress: Callable[[str, int, int], None] = lambda what, done, total: None
     fired: int = 0
+    resumed: int = 0  # steps found applied by an earlier, interrupted run
 
     def ref(self, value: Any) -> Any:
         if isinstance(value, str) and value.startswith("@"):
@@ -189,6 +203,23 @@ def _members_load(run: Run, step: Step, a: dict[str, Any]) -> Any:
     )
 
 
+def _ballots_in_log(run: Run, cid: UUID) -> list[tuple[str, datetime]]:
+    ballot_events = (Consultation.BallotCast, Consultation.BallotRecast)
+    return [
+        (e.member, e.at)
+        for e in run.engine.app.repository.event_store.get(cid)
+        if isinstance(e, ballot_events)
+    ]
+
+
+def _applied_prefix(logged: list[tuple[str, datetime]], planned: list[tuple[str, datetime]]) -> int:
+    """How many of the planned ballots end the log's ballots (0 when none were cast yet)."""
+    for k in range(min(len(logged), len(planned)), 0, -1):
+        if logged[-k:] == planned[:k]:
+            return k
+    return 0
+
+
 def _ballots(run: Run, step: Step, a: dict[str, Any]) -> int:
     app = run.engine.app
     cid = run.uuid(a["consultation"])
@@ -201,7 +232,12 @@ def _ballots(run: Run, step: Step, a: dict[str, Any]) -> int:
     ballots = synthetic_ballots(
         members, int(a.get("seed", 2025)), turnout, in_favour, opens=run.clock.now(), closes=closes
     )
-    for done, ballot in enumerate(ballots, start=1):
+    # Resuming a killed run: the ballots already in the log are not cast again (a re-cast of
+    # an earlier choice would be a change, not a repeat).
+    applied = _applied_prefix(_ballots_in_log(run, cid), [(b.member, b.at) for b in ballots])
+    if applied:
+        run.clock.set(max(ballots[applied - 1].at, run.clock.now()))
+    for done, ballot in enumerate(ballots[applied:], start=applied + 1):
         run.clock.set(ballot.at)
         app.cast_ballot(
             cid,
@@ -576,6 +612,7 @@ def load_scenario(path: Path) -> Scenario:
         steps=steps,
         key_dates=key_dates,
         path=path,
+        digest=hashlib.sha256(text.encode()).hexdigest(),
     )
 
 
@@ -641,15 +678,86 @@ def fire_due(run: Run, until: datetime) -> None:
         run.fired += 1
 
 
+# Steps that write more than once; each write is idempotent (the same facts, the same seeded
+# ballots at the same moments write nothing twice), so a marked one is simply run again.
+REPEATABLE = frozenset({"members.load", "consultation.synthetic_ballots"})
+
+
+@contextmanager
+def marking(run: Run, scenario: Scenario, step: Step) -> Iterator[None]:
+    """Save the step's mark with its first write, atomically; a conflict's retry carries a new
+    mark (the library took the pending event of the refused one)."""
+    app = run.engine.app
+    original = app.save
+    marked = False
+
+    def save(*objs: Any, **kwargs: Any) -> Any:
+        nonlocal marked
+        if marked:
+            return original(*objs, **kwargs)
+        created = [
+            str(o.id)
+            for o in objs
+            if isinstance(o, Aggregate)
+            and o.pending_events
+            and o.pending_events[0].originator_version == 1
+        ]
+        mark = ScenarioStep(
+            digest=scenario.digest,
+            number=step.number,
+            command=step.do,
+            created=created,
+            actor=str(step.actor),
+            at=run.clock.now(),
+        )
+        recordings = original(*objs, mark, **kwargs)
+        marked = True
+        return recordings
+
+    app.save = save  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del app.save
+
+
+def applied_mark(run: Run, scenario: Scenario, step: Step) -> ScenarioStep | None:
+    return run.engine.app._find(ScenarioStep, scenario_step_id(scenario.digest, step.number))
+
+
+def started_here(engine: Engine, scenario: Scenario) -> bool:
+    """Whether a run of this very scenario has applied steps to the store."""
+    return any(
+        engine.app._find(ScenarioStep, scenario_step_id(scenario.digest, step.number))
+        for step in scenario.steps
+    )
+
+
 def run_scenario(run: Run, scenario: Scenario) -> None:
     for step in scenario.steps:
         fire_due(run, step.at)
         run.clock.set(max(step.at, run.clock.now()))
+        mark = applied_mark(run, scenario, step)
+        if mark is not None:
+            run.resumed += 1
+            if step.name:
+                if len(mark.created) != 1:
+                    raise ScenarioError(
+                        f"{scenario.path}:{step.line}: step {step.number}: cannot resume: the "
+                        "step's mark does not name what it created"
+                    )
+                run.ids[step.name] = mark.created[0]
+            if step.do not in REPEATABLE:
+                run.progress(step.do, step.number, len(scenario.steps))
+                continue
         _, _, handler = COMMANDS[step.do]
+        args = {k: run.ref(v) if k != "suspends" else v for k, v in step.args.items()}
         try:
-            result = handler(
-                run, step, {k: run.ref(v) if k != "suspends" else v for k, v in step.args.items()}
-            )
+            if mark is None:
+                with marking(run, scenario, step):
+                    result = handler(run, step, args)
+            else:
+                result = handler(run, step, args)
         except DomainError as e:
             raise type(e)(
                 f"{scenario.path}:{step.line}: step {step.number}: {step.do}: {e}"

@@ -14,7 +14,7 @@ from adapters.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
 from adapters.cli.consultation import load_tally, print_tally
 from adapters.cli.scenario import play
 from adapters.queries import entitlement, status_as_of
-from adapters.scenario import Run, default_scenario_path, load_scenario
+from adapters.scenario import Run, Scenario, default_scenario_path, load_scenario, started_here
 from adapters.settings import Settings
 from domain.errors import ConflictError
 from domain.funding import euros
@@ -35,12 +35,13 @@ def demo_command(
     """Run the story of the letters (IZA 2022 to the ALV of November 2025) into a fresh store."""
     target = data_dir or Path(tempfile.mkdtemp(prefix="akkoord-demo-"))
     settings = Settings(data_dir=target)
-    if settings.store_exists() and _holds_events(settings):
-        # (an initialised but empty PostgreSQL database, right after `db init`, will do)
+    scenario = load_scenario(scenario_file or default_scenario_path())
+    if settings.store_exists() and not _fresh_or_interrupted(settings, scenario):
+        # (an initialised but empty PostgreSQL database, right after `db init`, will do; so
+        # will a store holding a killed demo of the same story, which is finished)
         raise StoreNotEmptyError(
             f"{settings.backend.describe()} already holds a store; the demo needs a fresh one"
         )
-    scenario = load_scenario(scenario_file or default_scenario_path())
     if not json_output:
         out.print(f"[bold]{scenario.title}[/bold]")
         out.print(
@@ -125,6 +126,6 @@ def demo_command(
     )
 
 
-def _holds_events(settings: Settings) -> bool:
+def _fresh_or_interrupted(settings: Settings, scenario: Scenario) -> bool:
     with build(settings) as e:
-        return e.app.head() > 0
+        return e.app.head() == 0 or started_here(e, scenario)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from adapters.bootstrap import Engine, build
 from adapters.cli.common import DataDirOpt, JsonOpt, emit, guarded, out
 from adapters.scenario import Run, Scenario, default_scenario_path, load_scenario, run_scenario
+from adapters.scratch_dirs import scratch_dir
 from adapters.settings import Settings
 from workflows.clock import SimulatedClock
 
@@ -30,27 +29,29 @@ def play(
 ) -> Run:
     """Run a scenario all or nothing: first on a scratch copy of the store, and only when every
     step succeeded on the real one (a fresh store is simply moved into place). Without `commit`
-    the scratch run is all there is: a check that writes nothing."""
+    the scratch run is all there is: a check that writes nothing.
+
+    The real run resumes a run of the same file that was killed: the steps it marked are
+    skipped (see adapters.scenario). The scratch copy is removed whatever happens, and copies
+    left by killed runs are removed at the next start."""
     target = settings.data_dir
     backend = settings.backend
     fresh = not backend.store_exists()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = backend.scratch(
-        Path(tempfile.mkdtemp(prefix=".akkoord-scenario-", dir=target.parent))
-    )
-    try:
-        if not fresh:
-            backend.copy_store_to(scratch)
-        adopt = fresh and commit
-        run = _play(scratch, scenario, show_progress, after if adopt else None)
-        if not commit:
-            return run
-        if adopt and backend.adopt(scratch):
-            return run
-        return _play(settings, scenario, False, after)
-    finally:
-        backend.drop_scratch(scratch)
-        shutil.rmtree(scratch.data_dir, ignore_errors=True)
+    with scratch_dir(target.parent) as directory:
+        scratch = backend.scratch(directory / "store")
+        scratch.data_dir.mkdir()
+        try:
+            if not fresh:
+                backend.copy_store_to(scratch)
+            adopt = fresh and commit
+            run = _play(scratch, scenario, show_progress, after if adopt else None)
+            if not commit:
+                return run
+            if adopt and backend.adopt(scratch):
+                return run
+            return _play(settings, scenario, False, after)
+        finally:
+            backend.drop_scratch(scratch)
 
 
 def _play(
@@ -98,8 +99,18 @@ def run_command(
     run = play(Settings.resolve(data_dir), scenario, show_progress=not json_output)
     emit(
         json_output,
-        {"steps": len(scenario.steps), "deadlines_fired": run.fired, "ids": run.ids},
-        f"{len(scenario.steps)} steps run, {run.fired} deadlines fired ({scenario.title})",
+        {
+            "steps": len(scenario.steps),
+            "resumed": run.resumed,
+            "deadlines_fired": run.fired,
+            "ids": run.ids,
+        },
+        f"{len(scenario.steps)} steps run, {run.fired} deadlines fired ({scenario.title})"
+        + (
+            f"; {run.resumed} steps were applied already by an interrupted run"
+            if run.resumed
+            else ""
+        ),
     )
 
 

@@ -9,6 +9,7 @@ import typer
 
 from adapters import logs
 from adapters.cli.common import DataDirOpt, JsonOpt, engine, guarded
+from adapters.database_wait import DatabaseWaitOpt, wait_for_store
 from adapters.scheduler import DeadlineScheduler, run_forever
 from adapters.settings import Settings
 
@@ -22,6 +23,7 @@ def run_command(
         float, typer.Option("--poll", min=0.05, max=60, help="Seconds between looks at the store.")
     ] = 0.5,
     json_output: JsonOpt = False,
+    database_wait: DatabaseWaitOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Fire deadlines as they fall due (also those missed while down); stop with Ctrl-C or SIGTERM.
@@ -29,6 +31,7 @@ def run_command(
     With several schedulers on one store, exactly one fires: the one holding the lock.
     """
     settings = Settings.resolve(data_dir)
+    wait_for_store(settings, give_up_after=database_wait)
     with engine(data_dir) as e:
         logs.configure(settings.log_path, console=True)
         leadership = settings.backend.leadership()

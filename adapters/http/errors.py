@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from adapters import logs
@@ -15,6 +18,17 @@ from adapters.http.context import UnauthenticatedError
 from domain.errors import DomainError
 
 STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403}
+RETRY_AFTER_SECONDS = 5
+
+# Every way the database says "not now": the event store (the library's PersistenceError), the
+# read models and tokens (SQLAlchemy's DBAPIError wrapping psycopg's or sqlite3's), and the
+# drivers' own errors where something talks to them directly.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (
+    PersistenceError,
+    DBAPIError,
+    psycopg.OperationalError,
+    sqlite3.OperationalError,
+)
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -34,14 +48,23 @@ def install(app: FastAPI) -> None:
         _log_refusal(request, status, exc.code, str(exc))
         return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
 
-    @app.exception_handler(PersistenceError)
-    async def storage_error(request: Request, exc: PersistenceError) -> JSONResponse:
-        # The database is away or refuses: the request may be retried, nothing was written.
+    async def storage_error(request: Request, exc: Exception) -> JSONResponse:
+        # The database is away, restarting or locked: the request may be retried, and nothing
+        # was written (a write is one transaction).
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        if isinstance(exc, DBAPIError) and exc.orig is not None:
+            reason = " ".join(str(exc.orig).split()) or reason  # not SQLAlchemy's SQL dump
         logs.logger(method=request.method, path=request.url.path).error(
-            "storage error", error=str(exc)
+            "storage error", error=reason
         )
-        message = "storage unavailable: " + " ".join(str(exc).split())
-        return JSONResponse(error_body("storage_unavailable", message), status_code=503)
+        return JSONResponse(
+            error_body("storage_unavailable", f"storage unavailable: {reason}"),
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    for kind in STORAGE_ERRORS:
+        app.add_exception_handler(kind, storage_error)
 
     @app.exception_handler(MapperDeserialisationError)
     async def damaged(request: Request, exc: MapperDeserialisationError) -> JSONResponse:
@@ -80,4 +103,17 @@ def install(app: FastAPI) -> None:
             error_body(code, str(exc.detail)),
             status_code=status,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Never a plain-text 500: a client always gets the JSON error shape.
+        if isinstance(exc, STORAGE_ERRORS):  # wrapped where the specific handler did not see it
+            return await storage_error(request, exc)
+        logs.logger(method=request.method, path=request.url.path).exception(
+            "unexpected error", error=type(exc).__name__
+        )
+        return JSONResponse(
+            error_body("internal_error", "an unexpected error; it is in the server's log"),
+            status_code=500,
         )

@@ -47,7 +47,9 @@ def test_a_server_that_is_not_there_gives_one_line(tmp_path: Path) -> None:
         ["members", "load", "--as", OFFICER],
         ["db", "status"],
         ["db", "init"],
-        ["serve", "--port", str(free_port())],
+        # a node waits for its database (test_postgres_outage_under_load.py); told not to wait,
+        # it gives up at once
+        ["serve", "--database-wait", "0", "--port", str(free_port())],
     ):
         line = refused(akkoord(*args, home=tmp_path / "h", env=env), 1, "cannot use PostgreSQL")
         assert "connection refused" in line
