@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import and_, or_, select
 
@@ -18,6 +20,7 @@ from adapters.readmodels import (
     tally_voters,
     timeline,
 )
+from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.funding import RuleKind, YearRule, euros
 from domain.region import region_id
@@ -130,16 +133,20 @@ def log_entries(
     aggregate: str = "",
     event: str = "",
     actor: str = "",
+    viewer: Actor | None = None,
 ) -> tuple[list[LogEntry], int | None]:
     """A page of the event log filtered by aggregate id (or its start), event and actor; and
-    where the next page starts, if there is one."""
+    where the next page starts, if there is one. For a secretary `viewer`, other members'
+    ballots in consultations not yet closed are sealed (before filtering: a filter must not
+    tell what the entry hides)."""
     entries: list[LogEntry] = []
     last = start - 1
+    secrecy = BallotSecrecy(app, viewer)
     for n in app.notifications(start=start):
         last = n.id
         if aggregate and not str(n.originator_id).startswith(aggregate.strip()):
             continue
-        entry = describe(n.id, app.mapper.to_domain_event(n))
+        entry = secrecy.entry(describe(n.id, app.mapper.to_domain_event(n)))
         if (event and event.lower() not in entry.event.lower()) or (
             actor and actor.lower() not in entry.actor.lower()
         ):
@@ -148,6 +155,67 @@ def log_entries(
         if len(entries) >= limit:
             return entries, last + 1
     return entries, None
+
+
+BALLOT_EVENTS = ("Consultation.BallotCast", "Consultation.BallotRecast")
+SEALED_EVENT = "Consultation.Ballot"
+SEALED = "another member's ballot: secret until the consultation closes"
+
+
+class BallotSecrecy:
+    """What a viewer may see of ballots: a secretary sees only its own member's ballots while
+    a consultation is not closed; officers, the board and auditors see everything."""
+
+    def __init__(self, app: GovernanceBase, viewer: Actor | None) -> None:
+        self.app = app
+        self.member = (
+            viewer.identity if viewer is not None and viewer.role is Role.SECRETARY else None
+        )
+        self._sealed: dict[str, bool] = {}
+
+    @property
+    def applies(self) -> bool:
+        return self.member is not None
+
+    def sealed(self, consultation_id: str) -> bool:
+        if self.member is None:
+            return False
+        if consultation_id not in self._sealed:
+            found: object = self.app.repository.get(UUID(consultation_id))
+            self._sealed[consultation_id] = not getattr(found, "closed", True)
+        return self._sealed[consultation_id]
+
+    def hides(self, member: str, consultation_id: str) -> bool:
+        return self.member is not None and member != self.member and self.sealed(consultation_id)
+
+    def entry(self, entry: LogEntry) -> LogEntry:
+        if entry.event not in BALLOT_EVENTS or not self.hides(
+            str(entry.data.get("member", "")), entry.aggregate_id
+        ):
+            return entry
+        return dataclasses.replace(entry, event=SEALED_EVENT, actor="", data={"sealed": SEALED})
+
+    def explanations(
+        self, consultation_id: str, rows: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        return [r for r in rows if not self.hides(str(r["member"]), consultation_id)]
+
+    def history(self, found: dict[str, Any]) -> dict[str, Any]:
+        """An aggregate's history (`HistoryService.history`) as this viewer may see it."""
+        if found.get("type") != "Consultation" or not self.sealed(str(found["id"])):
+            return found
+        state = dict(found["state"])
+        ballots = state.get("ballots")
+        if isinstance(ballots, dict):
+            state["ballots"] = {m: b for m, b in ballots.items() if m == self.member}
+        own = f"{Role.SECRETARY.value}:{self.member}"
+        events = [
+            {**e, "event": SEALED_EVENT, "actor": ""}
+            if e.get("event") in BALLOT_EVENTS and e.get("actor") != own
+            else e
+            for e in found["events"]
+        ]
+        return {**found, "state": state, "events": events}
 
 
 def _iso(key: str) -> str:

@@ -32,6 +32,9 @@ from domain.weights import WeightRule, vote_weight
 MAX_EXPLANATION = 4000
 MAX_TITLE = 200
 MAX_QUESTION = 2000
+# Who sees the interim tally while ballots may still be cast (officers, the board and auditors
+# always do; after the close everyone does).
+TALLY_VISIBILITY = ("officers", "everyone")
 
 
 class Choice(StrEnum):
@@ -117,6 +120,8 @@ class Consultation(GovernanceAggregate):
         actor: str
         reason: str
         at: datetime
+        # Added later: events recorded before it load with the default.
+        tally_visibility: str = "officers"
 
     class BallotCast(Aggregate.Event):
         member: str
@@ -170,6 +175,7 @@ class Consultation(GovernanceAggregate):
     closed: bool
     cancelled: bool
     reminded_for: datetime | None
+    tally_visibility: str = "officers"  # the default also for snapshots taken before it existed
 
     @classmethod
     def open(
@@ -187,8 +193,13 @@ class Consultation(GovernanceAggregate):
         actor: str,
         reason: str,
         at: datetime,
+        tally_visibility: str = "officers",
     ) -> Consultation:
         title, question = title.strip(), question.strip()
+        if tally_visibility not in TALLY_VISIBILITY:
+            raise InvalidInputError(
+                f"the interim tally is visible to officers or everyone, not {tally_visibility!r}"
+            )
         if not title or len(title) > MAX_TITLE:
             raise InvalidInputError(f"a consultation needs a title of 1..{MAX_TITLE} characters")
         if not question or len(question) > MAX_QUESTION:
@@ -225,6 +236,7 @@ class Consultation(GovernanceAggregate):
             actor=actor,
             reason=require_reason(reason, "open a consultation"),
             at=at,
+            tally_visibility=tally_visibility,
         )
 
     @event(Opened)
@@ -242,8 +254,10 @@ class Consultation(GovernanceAggregate):
         actor: str,
         reason: str,
         at: datetime,
+        tally_visibility: str = "officers",
     ) -> None:
         self.title = title
+        self.tally_visibility = tally_visibility
         self.question = question
         self.agreements = agreements
         self.opens_at = opens_at

@@ -37,6 +37,7 @@ class ConsultationService(MemberService):
         opens_at: datetime | None = None,
         weight_rule: WeightRule = WeightRule.CEIL,
         population_year: int = 2024,
+        tally_visibility: str = "officers",
     ) -> UUID:
         actor.require(Role.OFFICER, doing="open a consultation")
         try:
@@ -58,6 +59,7 @@ class ConsultationService(MemberService):
             actor=str(actor),
             reason=reason,
             at=now,
+            tally_visibility=tally_visibility,
         )
         self.save(consultation)
         return consultation.id
@@ -137,6 +139,7 @@ class ConsultationService(MemberService):
             "timezone": c.timezone,
             "weight_rule": c.weight_rule,
             "population_year": c.population_year,
+            "tally_visibility": c.tally_visibility,
             "phase": c.phase(self.clock.now()).value,
             "electorate_members": len(c.electorate),
             "electorate_weight": c.electorate_weight,
@@ -149,6 +152,16 @@ class ConsultationService(MemberService):
             self.get_consultation(c.id)
             for c in self.aggregates_of(Consultation, CONSULTATION_OPENED)
         ]
+
+    def ballots_sealed(self, consultation_id: UUID) -> bool:
+        """Whether ballots are still secret from other members: until the consultation closed."""
+        c = self._load(Consultation, consultation_id, _unknown(consultation_id))
+        return not c.closed
+
+    def tally_sealed(self, consultation_id: UUID) -> bool:
+        """Whether a secretary may not see the interim tally yet (the rule set at opening)."""
+        c = self._load(Consultation, consultation_id, _unknown(consultation_id))
+        return not c.closed and c.tally_visibility != "everyone"
 
     def standing_ballots(self, consultation_id: UUID) -> dict[str, tuple[str, int]]:
         """member -> (choice, weight) of every standing ballot, straight from the aggregate."""

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from adapters.cli.common import (
     ActorOpt,
     DataDirOpt,
+    IdempotencyKeyOpt,
     JsonOpt,
     act,
     actor_from,
     emit,
     engine,
     guarded,
+    once,
     parse_id,
     show,
     split_list,
@@ -83,6 +85,7 @@ def decide_command(
     ] = None,
     reason: ReasonOpt = "",
     actor: ActorOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -91,17 +94,22 @@ def decide_command(
     rid = parse_id(ratification_id, "ratification")
     parsed = Decision.parse(decision)
     assembly_id = parse_id(assembly, "ALV") if assembly else None
-    act(
-        data_dir,
-        lambda e: e.app.decide_ratification(
-            rid,
-            decision=parsed,
-            rationale=rationale,
-            actor=who,
-            reason=reason,
-            assembly_id=assembly_id,
-        ),
-    )
+    request = {"command": "board decide", "id": str(rid), "decision": parsed.value}
+    request |= {"rationale": rationale, "assembly": str(assembly_id), "reason": reason}
+    with engine(data_dir) as e:
+
+        def decide() -> dict[str, Any]:
+            e.app.decide_ratification(
+                rid,
+                decision=parsed,
+                rationale=rationale,
+                actor=who,
+                reason=reason,
+                assembly_id=assembly_id,
+            )
+            return {"decision": parsed.value}
+
+        once(e, idempotency_key, {**request, "actor": str(who)}, decide)
     emit(json_output, {"decision": parsed.value}, f"decided: {parsed.value}")
 
 

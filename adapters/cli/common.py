@@ -23,6 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters import logs
 from adapters.bootstrap import Engine, build
+from adapters.idempotency import (
+    PENDING,
+    KeyStore,
+    Pending,
+    check_key,
+    dumps,
+    replay,
+    request_hash,
+)
 from adapters.settings import Settings
 from domain.actor import Actor, Role
 from domain.errors import DomainError, InvalidInputError, NotAllowedError
@@ -46,6 +55,15 @@ ActorOpt = Annotated[
         "--as",
         envvar="AKKOORD_ACTOR",
         help="Who acts: ROLE[:ID], e.g. officer:j.devries or secretary:GM0090.",
+        show_default=False,
+    ),
+]
+IdempotencyKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--idempotency-key",
+        help="Run at most once per key: a retry with the same key prints the first answer and "
+        "writes nothing (8..128 of A-Z a-z 0-9 . _ : -).",
         show_default=False,
     ),
 ]
@@ -171,6 +189,35 @@ def act(data_dir: Path | None, command: Callable[[Engine], R], *, create: bool =
         result = command(e)
         e.catch_up()
         return result
+
+
+def once(
+    e: Engine, key: str | None, request: dict[str, Any], command: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run `command` (returning its JSON answer) and let workflows follow; with a `key`, at most
+    once: the key is stored with the events the command writes, and a retry gets the stored
+    answer. The same key for another `request` (command, arguments, actor) is refused."""
+    if key is None:
+        answer = command()
+        e.catch_up()
+        return answer
+    check_key(key)
+    digest = request_hash("cli", json.dumps(request, sort_keys=True, default=str))
+    store = KeyStore(e.app.recorder)
+    stored = store.lookup(key)
+    if stored is not None:
+        _, response = replay(stored, digest, key)
+        replayed: dict[str, Any] = json.loads(response)
+        return replayed
+    pending = Pending(key, digest)
+    reset = PENDING.set(pending)
+    try:
+        answer = command()
+    finally:
+        PENDING.reset(reset)
+    store.finish(pending, 200, dumps(answer))
+    e.catch_up()
+    return answer
 
 
 def emit(as_json: bool, data: Any, human: str) -> None:

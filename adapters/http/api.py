@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from adapters.audit_chain import (
@@ -14,8 +14,11 @@ from adapters.audit_chain import (
     verify_store,
 )
 from adapters.http.context import Server, current_actor, server
+from adapters.http.documented import refusals
+from adapters.http.idempotent import IdempotentRoute
 from adapters.members_csv import read_members_csv, shipped_members_path
 from adapters.queries import (
+    BallotSecrecy,
     actions_for,
     deadline_rows,
     deadline_state,
@@ -23,21 +26,51 @@ from adapters.queries import (
     status_as_of,
     timeline_rows,
 )
+from adapters.receipts import cast_receipt
 from adapters.results import result_dict, result_from
 from adapters.timeparse import DEFAULT_TZ, parse_as_of, parse_moment
 from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.board_ratification import Decision
-from domain.errors import UnknownConsultationError
+from domain.errors import NotAllowedError, UnknownConsultationError
 from domain.general_assembly import ItemKind
 from domain.resolution import ResolutionKind
 from domain.weights import WeightRule
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", route_class=IdempotentRoute)
 ActorDep = Annotated[Actor, Depends(current_actor)]
 ServerDep = Annotated[Server, Depends(server)]
 Reason = Annotated[str, Field(min_length=1, max_length=2000, description="Why (recorded).")]
 Text = Annotated[str, Field(max_length=2000)]
+MEMBER_PATTERN = r"^[Gg][Mm][0-9]{4}$"  # any case: the server upper-cases it
+# ISO 8601 date and time (minutes at least), optionally with an offset; parse_moment then
+# refuses a time the zone does not have.
+MOMENT_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+AS_OF_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
+ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+/-]{0,63}$"
+Moment = Annotated[
+    str, Field(pattern=MOMENT_PATTERN, max_length=40, description="e.g. 2025-10-22T16:00")
+]
+Zone = Annotated[
+    str, Field(pattern=ZONE_PATTERN, max_length=64, description="IANA zone, e.g. Europe/Amsterdam")
+]
+MemberCode = Annotated[
+    str,
+    Field(
+        pattern=MEMBER_PATTERN,
+        max_length=6,
+        description="CBS municipality code, e.g. GM0363",
+    ),
+]
+MemberPath = Annotated[
+    str, Path(pattern=MEMBER_PATTERN, max_length=6, description="CBS code, e.g. GM0363")
+]
 
 
 class Created(BaseModel):
@@ -65,9 +98,7 @@ def list_members(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
 
 
 @router.get("/members/{code}", tags=["members"])
-def get_member(
-    code: Annotated[str, Field(max_length=10)], s: ServerDep, _: ActorDep
-) -> dict[str, Any]:
+def get_member(code: MemberPath, s: ServerDep, _: ActorDep) -> dict[str, Any]:
     return s.read().app.get_member(code.upper())
 
 
@@ -83,19 +114,24 @@ def load_members(body: MembersLoadIn, s: ServerDep, actor: ActorDep) -> dict[str
 class ConsultationIn(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     question: Annotated[str, Field(min_length=1, max_length=2000)]
-    closes: Annotated[str, Field(max_length=40, description="e.g. 2025-10-22T16:00")]
-    opens: Annotated[str | None, Field(max_length=40)] = None
-    tz: Annotated[str, Field(max_length=64)] = DEFAULT_TZ
+    closes: Moment
+    opens: Moment | None = None
+    tz: Zone = DEFAULT_TZ
     agreements: list[Annotated[str, Field(max_length=16)]] = Field(
         default_factory=list, max_length=20
     )
     weight_rule: Literal["ceil", "floor", "nearest"] = "ceil"
     population_year: Annotated[int, Field(ge=1800, le=2200)] = 2024
+    tally_visibility: Literal["officers", "everyone"] = Field(
+        "officers",
+        description="Who sees the interim tally while the consultation is open: officers (with "
+        "the board and auditors) or every member's secretary too. After the close everyone does.",
+    )
     reason: Reason
 
 
 class BallotIn(BaseModel):
-    member: Annotated[str, Field(max_length=10)]
+    member: MemberCode
     choice: Literal["yes", "no"]
     explanation: Annotated[str, Field(max_length=4000)] = ""
 
@@ -105,8 +141,8 @@ class CloseIn(BaseModel):
 
 
 class ExtendIn(BaseModel):
-    closes: Annotated[str, Field(max_length=40)]
-    tz: Annotated[str, Field(max_length=64)] = DEFAULT_TZ
+    closes: Moment
+    tz: Zone = DEFAULT_TZ
     reason: Reason
 
 
@@ -133,6 +169,7 @@ def open_consultation(body: ConsultationIn, s: ServerDep, actor: ActorDep) -> Cr
             timezone=body.tz,
             weight_rule=WeightRule(body.weight_rule),
             population_year=body.population_year,
+            tally_visibility=body.tally_visibility,
             actor=actor,
             reason=body.reason,
         )
@@ -149,21 +186,58 @@ def get_consultation(consultation_id: UUID, s: ServerDep, _: ActorDep) -> dict[s
 def cast_ballot(
     consultation_id: UUID, body: BallotIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
+    """Cast or re-cast; the answer carries the standing ballot's receipt (its leaf in the signed
+    Merkle tree over the log, with the inclusion proof once a signed head covers it)."""
+    member = body.member.upper()
     recorded = s.act(
         lambda e: e.app.cast_ballot(
             consultation_id,
-            member=body.member.upper(),
+            member=member,
             choice=body.choice,
             explanation=body.explanation,
             actor=actor,
         )
     )
-    return {"recorded": recorded}
+    return {"recorded": recorded, "receipt": cast_receipt(s.read(), consultation_id, member)}
 
 
-@router.get("/consultations/{consultation_id}/tally", tags=["consultations"])
-def get_tally(consultation_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
+@router.get(
+    "/consultations/{consultation_id}/receipts/{member}",
+    tags=["consultations"],
+    responses=refusals(403),
+)
+def get_receipt(
+    consultation_id: UUID, member: MemberPath, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    """The receipt of a member's standing ballot: for that member's secretary, officers and
+    auditors (`akkoord audit check-receipt` checks it offline with the public key)."""
+    code = member.upper()
+    if actor.role is Role.SECRETARY:
+        if actor.identity != code:
+            raise NotAllowedError(f"{actor} may read the receipts of {actor.identity} only")
+    else:
+        actor.require(Role.OFFICER, Role.AUDITOR, doing="read another member's ballot receipt")
     e = s.read()
+    e.app.get_consultation(consultation_id)
+    return cast_receipt(e, consultation_id, code)
+
+
+class TallySealedError(NotAllowedError):
+    code = "tally_sealed"
+
+
+@router.get(
+    "/consultations/{consultation_id}/tally", tags=["consultations"], responses=refusals(403)
+)
+def get_tally(consultation_id: UUID, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
+    """The tally; while open, for a secretary only if the consultation was opened with
+    `tally_visibility: everyone`."""
+    e = s.read()
+    if actor.role is Role.SECRETARY and e.app.tally_sealed(consultation_id):
+        raise TallySealedError(
+            "the interim tally is for officers until the consultation closes "
+            "(it was opened with tally_visibility: officers)"
+        )
     tally = e.views.tally(str(consultation_id))
     if tally is None:
         raise UnknownConsultationError(f"unknown consultation {consultation_id}")
@@ -176,10 +250,12 @@ def get_tally(consultation_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any
 
 
 @router.get("/consultations/{consultation_id}/explanations", tags=["consultations"])
-def get_explanations(consultation_id: UUID, s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
+def get_explanations(consultation_id: UUID, s: ServerDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """Explanations of the ballots; while open, a secretary sees only its own member's."""
     e = s.read()
     e.app.get_consultation(consultation_id)
-    return e.views.explanations(str(consultation_id))
+    rows = e.views.explanations(str(consultation_id))
+    return BallotSecrecy(e.app, actor).explanations(str(consultation_id), rows)
 
 
 @router.post("/consultations/{consultation_id}/close", tags=["consultations"])
@@ -382,7 +458,7 @@ class UdoIn(BaseModel):
 
 
 class ParticipantsIn(BaseModel):
-    members: list[Annotated[str, Field(max_length=10)]] = Field(min_length=1, max_length=400)
+    members: list[MemberCode] = Field(min_length=1, max_length=400)
     reason: Reason
 
 
@@ -505,8 +581,8 @@ class SigningIn(BaseModel):
 
 class RatificationIn(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=300)]
-    date: Annotated[str, Field(max_length=40)]
-    tz: Annotated[str, Field(max_length=64)] = DEFAULT_TZ
+    date: Moment
+    tz: Zone = DEFAULT_TZ
     consultation: UUID
     agreements: list[Annotated[str, Field(max_length=16)]] = Field(min_length=1, max_length=20)
     signings: list[UUID] = Field(default_factory=list, max_length=20)
@@ -531,8 +607,8 @@ class CommunicateIn(BaseModel):
 
 class AssemblyIn(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=300)]
-    date: Annotated[str, Field(max_length=40)]
-    tz: Annotated[str, Field(max_length=64)] = DEFAULT_TZ
+    date: Moment
+    tz: Zone = DEFAULT_TZ
     reason: Reason
 
 
@@ -694,14 +770,18 @@ def close_assembly(
 
 # Views for everyone ----------------------------------------------------------------------
 
-Tz = Annotated[str, Query(max_length=64)]
+Tz = Annotated[str, Query(pattern=ZONE_PATTERN, max_length=64)]
+AsOf = Annotated[
+    str | None,
+    Query(pattern=AS_OF_PATTERN, max_length=40, description="a date (its end) or a moment"),
+]
 
 
 @router.get("/status", tags=["views"])
 def get_status(
     s: ServerDep,
     _: ActorDep,
-    as_of: Annotated[str | None, Query(max_length=40)] = None,
+    as_of: AsOf = None,
     agreement: Annotated[str | None, Query(max_length=16)] = None,
     party: Annotated[str | None, Query(max_length=80)] = None,
     tz: Tz = DEFAULT_TZ,
@@ -711,7 +791,7 @@ def get_status(
     return {"as_of": moment.isoformat(), "status": [r.as_dict() for r in rows]}
 
 
-@router.get("/timeline", tags=["views"])
+@router.get("/timeline", tags=["views"], responses=refusals(404))
 def get_timeline(s: ServerDep, _: ActorDep, aggregate: UUID | None = None) -> list[dict[str, Any]]:
     e = s.read()
     rows = timeline_rows(e.views, str(aggregate) if aggregate else None)
@@ -724,26 +804,32 @@ def get_timeline(s: ServerDep, _: ActorDep, aggregate: UUID | None = None) -> li
 def get_history(
     aggregate_id: UUID,
     s: ServerDep,
-    _: ActorDep,
-    as_of: Annotated[str | None, Query(max_length=40)] = None,
+    actor: ActorDep,
+    as_of: AsOf = None,
     version: Annotated[int | None, Query(ge=1, le=10**9)] = None,
     tz: Tz = DEFAULT_TZ,
 ) -> dict[str, Any]:
+    """An aggregate as it was; other members' ballots stay sealed for a secretary until the
+    consultation closes."""
     moment = parse_as_of(as_of, tz) if as_of else None
-    return s.read().app.history(aggregate_id, version=version, as_of=moment)
+    app = s.read().app
+    return BallotSecrecy(app, actor).history(
+        app.history(aggregate_id, version=version, as_of=moment)
+    )
 
 
 @router.get("/log", tags=["views"])
 def get_log(
     s: ServerDep,
-    _: ActorDep,
+    viewer: ActorDep,
     start: Annotated[int, Query(alias="from", ge=1, le=10**12)] = 1,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     aggregate: UUID | None = None,
     event: Annotated[str | None, Query(max_length=80)] = None,
     actor: Annotated[str | None, Query(max_length=80)] = None,
 ) -> dict[str, Any]:
-    """The event log for auditors, a page at a time, filtered by aggregate, event or actor."""
+    """The event log for auditors, a page at a time, filtered by aggregate, event or actor.
+    For a secretary, other members' ballots in consultations not yet closed are sealed."""
     entries, following = log_entries(
         s.read().app,
         start,
@@ -751,6 +837,7 @@ def get_log(
         aggregate=str(aggregate) if aggregate else "",
         event=event or "",
         actor=actor or "",
+        viewer=viewer,
     )
     return {"entries": [entry.as_dict() for entry in entries], "next": following}
 
@@ -777,7 +864,7 @@ def get_actions(s: ServerDep, actor: ActorDep) -> list[dict[str, Any]]:
     return actions_for(s.read().views, role)
 
 
-@router.get("/audit/verify", tags=["audit"])
+@router.get("/audit/verify", tags=["audit"], responses=refusals(403))
 def audit_verify(
     s: ServerDep, actor: ActorDep, expect: Annotated[str | None, Query(max_length=64)] = None
 ) -> dict[str, Any]:
