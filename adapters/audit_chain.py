@@ -20,6 +20,9 @@ from uuid import UUID
 from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 
+from adapters.idempotency import SQLITE_TABLE as IDEMPOTENCY_TABLE
+from adapters.idempotency import claim_sqlite
+
 GENESIS = hashlib.sha256(b"akkoord event log").hexdigest()
 CHECKPOINT_EVERY = 1000
 PAGE = 1000
@@ -55,12 +58,13 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
     """The library's SQLite process recorder, extending each insert with the chain."""
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *CHAIN_TABLES]
+        return [*super().construct_create_table_statements(), *CHAIN_TABLES, IDEMPOTENCY_TABLE]
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
+        claim_sqlite(c, positions, kwargs)  # a request's idempotency key, with its events
         if stored_events and positions:
             # The insert above holds SQLite's write lock, so the tail cannot move under us.
             c.execute("SELECT hash FROM event_hashes ORDER BY position DESC LIMIT 1")
@@ -170,6 +174,10 @@ class Verification:
     first_break: Break | None = None
     expected: str | None = None
     expected_at: int | None = None  # where the published hash was found in the chain
+    heads_verified: int = 0  # signed tree heads the log reproduces
+    tree_size: int = 0
+    heads_foreign: int = 0  # of those, signed by a key this verifier does not hold
+    tree_root: str = ""
 
     @property
     def ok(self) -> bool:
@@ -189,6 +197,9 @@ class Verification:
             },
             "expected": self.expected,
             "expected_found_at": self.expected_at,
+            "signed_heads_verified": self.heads_verified,
+            "signed_heads_by_other_keys": self.heads_foreign,
+            "tree": {"size": self.tree_size, "root": self.tree_root},
         }
 
 
@@ -217,11 +228,14 @@ def verify_chain(
     digest_positions: Callable[[str], list[int]] | None = None,
     expected: str | None = None,
     progress: Callable[[int], None] | None = None,
+    observe: Callable[[int, str, str], Break | None] | None = None,
 ) -> Verification:
     """Walk stored events and chain entries side by side; stop at the first break.
 
     `digest_positions(digest)` finds where a digest is recorded, to tell a reordering from an
-    edit; `progress(n)` is told how many events were checked so far.
+    edit; `progress(n)` is told how many events were checked so far; `observe(position, digest,
+    chain hash)` sees each event that passed, and may report a break of its own (the Merkle
+    tree's signed heads).
     """
     result = Verification(expected=expected)
     previous, last = start, 0
@@ -232,6 +246,11 @@ def verify_chain(
         if isinstance(found, Break):
             result.first_break = found
             break
+        if observe is not None and entry is not None:
+            seen = observe(position, entry.digest, found)
+            if seen is not None:
+                result.first_break = seen
+                break
         previous, last = found, position
         result.checked += 1
         result.head_position, result.head_hash = position, found
@@ -309,6 +328,10 @@ def verify_store(
     expected: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Verification:
+    from adapters.transparency import TransparentRecorder, verify_log
+
+    if isinstance(recorder, TransparentRecorder):  # and the tree's signed heads with it
+        return verify_log(recorder, expected=expected, progress=progress)
     return verify_chain(
         recorder.log_rows(),
         recorder.chain_entries(),

@@ -98,7 +98,9 @@ class SqliteBackend:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(self.settings.events_path),
             "SQLITE_LOCK_TIMEOUT": "30",
-            "PROCESS_RECORDER_TOPIC": "adapters.audit_chain:ChainedSQLiteProcessRecorder",
+            "PROCESS_RECORDER_TOPIC": (
+                "adapters.transparency_sqlite:TransparentSQLiteProcessRecorder"
+            ),
             **EVENT_STORE_COMMON,
         }
 
@@ -136,6 +138,7 @@ class SqliteBackend:
         for path in self.settings.data_dir.iterdir():
             if path.name.startswith(STORE_FILES):
                 shutil.copy2(path, scratch.data_dir / path.name)
+        copy_audit_key(self.settings, scratch)
 
     def adopt(self, scratch: Settings) -> bool:
         self.settings.data_dir.mkdir(exist_ok=True)
@@ -145,6 +148,13 @@ class SqliteBackend:
 
     def drop_scratch(self, scratch: Settings) -> None:
         pass  # the scratch store is files in the scratch directory, which its maker removes
+
+
+def copy_audit_key(settings: Settings, scratch: Settings) -> None:
+    """A copy of a store signs with the store's key (unless both name one key file)."""
+    key = settings.audit_key_path
+    if key.is_file() and scratch.audit_key_path != key and not scratch.audit_key_path.exists():
+        shutil.copy2(key, scratch.audit_key_path)
 
 
 def backend_for(settings: Settings) -> Backend:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from adapters.audit_chain import NewerStoreError, chained, check_store_version
+from adapters.audit_keys import Signer
 from adapters.projector import Projector, catch_up_all
 from adapters.readmodels import (
     ROW_TABLES,
@@ -16,6 +17,7 @@ from adapters.readmodels import (
 )
 from adapters.settings import Settings
 from adapters.tokens import token_tables
+from adapters.transparency import transparent
 from domain.errors import NotFoundError
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
@@ -86,6 +88,8 @@ def create_tables(backend: PostgresBackend) -> None:
     """Every table of a new PostgreSQL store (called by `db init`, under its lock)."""
     app = Governance(env=backend.event_store_env(create_tables=True))
     try:
+        # The tree's state row is left to the first `build`: a store copied into these tables
+        # (a scratch copy) brings its own.
         check_store_version(chained(app.recorder))
     finally:
         app.close()
@@ -103,6 +107,9 @@ def build(settings: Settings, *, create: bool = False, clock: Clock | None = Non
     app = Governance(env=backend.event_store_env(), clock=clock)
     try:
         check_store_version(chained(app.recorder))
+        # The key signs the tree's heads; a store from before the tree gets its leaves now.
+        transparent(app.recorder).use_signer(Signer(settings.audit_key_path))
+        transparent(app.recorder).ensure_tree()
     except NewerStoreError:
         app.close()
         raise

@@ -1,7 +1,10 @@
 """The log and the status taken away in open formats (JSON lines, CSV), and read back to verify.
 
 Each exported event carries its position, what was stored (topic, aggregate id, version, state),
-its digest and chain hash, and the chain hash before it, so an export verifies on its own.
+its digest and chain hash, and the chain hash before it, so an export verifies on its own. The
+last record (position `signed-head`) carries the signed tree head the export ends at, and the
+compact range of the events before its first one: an export with its start or its end cut off
+no longer gives that head's root.
 """
 
 from __future__ import annotations
@@ -9,12 +12,19 @@ from __future__ import annotations
 import base64
 import csv
 import json
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from adapters.audit_chain import GENESIS, ChainEntry, LogRow
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from adapters.audit_chain import GENESIS, Break, ChainEntry, LogRow, Verification, verify_chain
+from adapters.audit_keys import SignedHead
+from adapters.merkle import decode_frontier, encode_frontier
+from adapters.transparency import HeadCheck, Tree, conclude, hash_bytes
 from domain.errors import InvalidInputError
 
 LOG_FIELDS = [
@@ -81,6 +91,47 @@ def export_records(
         }
 
 
+SEAL = "signed-head"
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What an export ends with: the head it is checked against, and where in the tree it
+    starts (the compact range of the events before its first)."""
+
+    head: SignedHead
+    start: Tree
+
+
+def sealed(
+    records: Iterator[dict[str, Any]],
+    entries: dict[int, ChainEntry],
+    sign: Callable[[int], SignedHead],
+) -> Iterator[dict[str, Any]]:
+    """The records, then the seal: `entries` are every event's chain entry, and `sign(size)`
+    gives a signed head over the first `size` events."""
+    positions = sorted(entries)
+    first: int | None = None
+    last = 0
+    for record in records:
+        if first is None:
+            first = bisect_left(positions, int(record["position"]))
+        last = int(record["position"])
+        yield record
+    start = Tree()
+    for position in positions[: first or 0]:
+        start.append(position, entries[position].digest)
+    head = sign(bisect_right(positions, last) if first is not None else 0)
+    seal = {"signed_head": head.as_dict(), "first_leaf": start.size}
+    seal["start_frontier"] = encode_frontier(start.frontier)
+    yield {
+        **dict.fromkeys(LOG_FIELDS, ""),
+        "position": SEAL,
+        "state": json.dumps(seal, sort_keys=True),
+        "state_encoding": "json",
+    }
+
+
 def write_records(records: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
     count = 0
     if fmt == "csv":
@@ -98,6 +149,14 @@ def write_records(records: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> i
 
 def read_export(path: Path) -> tuple[Iterator[LogRow], Iterator[ChainEntry], str]:
     """Rows and chain entries of an exported log, and the hash the export starts from."""
+    rows, entries, start, _ = read_sealed_export(path)
+    return rows, entries, start
+
+
+def read_sealed_export(
+    path: Path,
+) -> tuple[Iterator[LogRow], Iterator[ChainEntry], str, Seal | None]:
+    """As `read_export`, and the seal the export ends with (None if it has none)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -112,6 +171,9 @@ def read_export(path: Path) -> tuple[Iterator[LogRow], Iterator[ChainEntry], str
                     records.append(json.loads(line))
                 except ValueError:
                     raise ExportFileError(f"{path}:{number}: not a JSON object") from None
+    seal = None
+    if records and str(records[-1].get("position")) == SEAL:
+        seal = _read_seal(path, records.pop())
     if not records:
         raise ExportFileError(f"{path}: no events in the export")
     rows: list[LogRow] = []
@@ -137,4 +199,59 @@ def read_export(path: Path) -> tuple[Iterator[LogRow], Iterator[ChainEntry], str
         except (KeyError, ValueError, TypeError) as e:
             raise ExportFileError(f"{path}: record {number} is malformed ({e})") from None
     start = str(records[0].get("prev_hash") or GENESIS)
-    return iter(rows), iter(entries), start
+    return iter(rows), iter(entries), start, seal
+
+
+def _read_seal(path: Path, record: dict[str, Any]) -> Seal:
+    try:
+        data = json.loads(str(record["state"]))
+        frontier = decode_frontier(str(data["start_frontier"]))
+        start = Tree(int(data["first_leaf"]), frontier)
+    except (KeyError, ValueError, TypeError) as e:
+        raise ExportFileError(f"{path}: the signed head at the end is malformed ({e})") from None
+    if len(frontier) != start.size.bit_count():
+        raise ExportFileError(f"{path}: the signed head's start does not fit its first leaf")
+    return Seal(SignedHead.from_dict(data.get("signed_head")), start)
+
+
+def verify_export(
+    path: Path, expected: str | SignedHead | None, key: Ed25519PublicKey | None
+) -> Verification:
+    """An exported log checked on its own: its chain, and its leaves against the signed head it
+    ends with (and a published hash or head, if given)."""
+    rows, entries, start, seal = read_sealed_export(path)
+    entry_list = list(entries)
+    by_digest: dict[str, list[int]] = {}
+    for entry in entry_list:
+        by_digest.setdefault(entry.digest, []).append(entry.position)
+    published = expected if isinstance(expected, SignedHead) else None
+    wanted = expected.strip().lower() if isinstance(expected, str) else None
+    heads = ([seal.head] if seal else []) + ([published] if published else [])
+    check = HeadCheck(
+        heads,
+        key,
+        start=Tree(seal.start.size, list(seal.start.frontier)) if seal else Tree(),
+        expected_root=hash_bytes(wanted),
+        strict=True,  # an export stands alone: only a signature vouches for its head
+    )
+    result = verify_chain(
+        rows,
+        iter(entry_list),
+        start=start,
+        expected=wanted,
+        digest_positions=lambda d: by_digest.get(d, []),
+        observe=check,
+    )
+    result = conclude(result, check, published)
+    if result.first_break is None:
+        if seal is None:
+            result.first_break = Break(
+                0, "unsealed", "the export ends without its signed head (was its end cut off?)"
+            )
+        elif check.tree.size > seal.head.tree_size:
+            result.first_break = Break(
+                check.position,
+                "inserted",
+                f"the export goes on after the {seal.head.tree_size} events its head covers",
+            )
+    return result

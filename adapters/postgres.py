@@ -27,7 +27,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from adapters.backends import EVENT_STORE_COMMON
+from adapters.backends import EVENT_STORE_COMMON, copy_audit_key
 from adapters.leadership import (
     Leadership,
     PostgresLeadership,
@@ -226,7 +226,9 @@ class PostgresBackend:
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
             # Nodes never create tables; `db init` does, once, under a lock.
             "CREATE_TABLE": "y" if create_tables else "n",
-            "PROCESS_RECORDER_TOPIC": "adapters.postgres_chain:ChainedPostgresProcessRecorder",
+            "PROCESS_RECORDER_TOPIC": (
+                "adapters.transparency_postgres:TransparentPostgresProcessRecorder"
+            ),
             **EVENT_STORE_COMMON,
         }
 
@@ -258,7 +260,9 @@ class PostgresBackend:
         # their own): their schema and table are made if need be, under the init lock.
         with connect(self.target) as conn:
             if conn.execute(
-                "SELECT to_regclass(%s) IS NULL", (_regclass(self.target, "tokens"),)
+                # sessions came after tokens: a store from before gets it here
+                "SELECT to_regclass(%s) IS NULL",
+                (_regclass(self.target, "sessions"),),
             ).fetchone() == (True,):
                 with init_lock(conn, self.target):
                     _create_schema(conn, self.target)
@@ -298,6 +302,7 @@ class PostgresBackend:
         other = scratch.backend
         assert isinstance(other, PostgresBackend)
         other.prepare()
+        copy_audit_key(self.settings, scratch)
         source, target = self.target.schema, other.target.schema
         with connect(self.target) as conn, conn.transaction():
             for table in _tables(conn, other.target):
@@ -309,13 +314,21 @@ class PostgresBackend:
                         sql.Identifier(table),
                     )
                 )
-            conn.execute(
-                sql.SQL(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), "
-                    "COALESCE((SELECT MAX(notification_id) FROM {}.{}), 0) + 1, false)"
-                ).format(sql.Identifier(target), sql.Identifier(EVENTS_TABLE)),
-                (_regclass(other.target, EVENTS_TABLE),),
-            )
+            # Every counter goes on from the copied rows (the log's positions, and the read
+            # models' row ids: a resumed scenario's copy already holds some).
+            for table, column in conn.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = %s AND (column_default LIKE 'nextval%%' "
+                "OR is_identity = 'YES')",
+                (target,),
+            ).fetchall():
+                conn.execute(
+                    sql.SQL(
+                        "SELECT setval(pg_get_serial_sequence(%s, %s), "
+                        "COALESCE((SELECT MAX({}) FROM {}.{}), 0) + 1, false)"
+                    ).format(sql.Identifier(column), sql.Identifier(target), sql.Identifier(table)),
+                    (_regclass(other.target, table), column),
+                )
 
     def adopt(self, scratch: Settings) -> bool:
         return False  # a schema is not moved into place: the real run follows the scratch run

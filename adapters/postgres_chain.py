@@ -23,6 +23,8 @@ from adapters.audit_chain import (
     paged,
     uuid_text,
 )
+from adapters.idempotency import POSTGRES_TABLE as IDEMPOTENCY_TABLE
+from adapters.idempotency import claim_postgres
 
 CHAIN_TABLES = [
     "CREATE TABLE IF NOT EXISTS {schema}.akkoord_meta (key text PRIMARY KEY, value text NOT NULL)",
@@ -50,6 +52,7 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
         schema = Identifier(datastore.schema)
         events = Identifier(events_table_name)
         self.sql_create_statements.extend(SQL(s).format(schema=schema) for s in CHAIN_TABLES)
+        self.sql_create_statements.append(SQL(IDEMPOTENCY_TABLE).format(schema=schema))
 
         def q(statement: str) -> Composed:
             return SQL(statement).format(schema=schema, events=events)
@@ -94,6 +97,7 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
             if not stored_events:
                 return []
             positions = self._insert(curs, stored_events)
+            claim_postgres(curs, self.datastore.schema, positions, kwargs)
             curs.execute(self._tail, prepare=True)
             tail = curs.fetchone()
             previous = tail["hash"] if tail else GENESIS
@@ -109,7 +113,14 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
             curs.executemany(self._add_hash, hashes)
             if checkpoints:
                 curs.executemany(self._add_checkpoint, checkpoints)
+            self._after_chain(curs, hashes, stored_events)
         return positions
+
+    def _after_chain(
+        self, curs: Any, hashes: list[tuple[int, str, str]], stored_events: Sequence[StoredEvent]
+    ) -> None:
+        """Called in the insert's transaction with (position, digest, hash) of each new event:
+        where the transparency log (`transparency_postgres`) extends its tree."""
 
     def _insert(self, curs: Any, stored_events: Sequence[StoredEvent]) -> list[int]:
         rows = [

@@ -20,6 +20,8 @@ PG_STORE_TABLES = (
     "event_hashes",
     "audit_checkpoints",
     "akkoord_meta",
+    "merkle_state",
+    "signed_heads",
 )
 
 
@@ -103,14 +105,17 @@ class RawStore:
             events=sql.SQL("{}.{}").format(schema, sql.Identifier(EVENTS_TABLE)),
             hashes=sql.SQL("{}.event_hashes").format(schema),
             tracking=sql.SQL("{}.governance_tracking").format(schema),
+            tree=sql.SQL("{}.merkle_state").format(schema),
+            heads=sql.SQL("{}.signed_heads").format(schema),
+            checkpoints=sql.SQL("{}.audit_checkpoints").format(schema),
         )
         with psycopg.connect(self.pg.target.conninfo(), autocommit=True) as conn:
             cur = conn.execute(statement, params)
             return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
     def query(self, sqlite_sql: str, pg_sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
-        """The same question in each database's words ({events}, {hashes} and {tracking} name
-        the PostgreSQL tables)."""
+        """The same question in each database's words ({events}, {hashes}, {tracking}, {tree},
+        {heads} and {checkpoints} name the PostgreSQL tables)."""
         return self._run(sqlite_sql, pg_sql, params)
 
     def head(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -11,16 +11,20 @@ from adapters.bootstrap import Engine
 from adapters.cli.common import (
     ActorOpt,
     DataDirOpt,
+    IdempotencyKeyOpt,
     JsonOpt,
     actor_from,
     engine,
     guarded,
+    once,
     out,
     parse_id,
     print_json,
 )
+from adapters.receipts import cast_receipt
 from adapters.timeparse import DEFAULT_TZ, parse_moment, zone
-from domain.errors import UnknownConsultationError
+from domain.consultation import TALLY_VISIBILITY
+from domain.errors import InvalidInputError, UnknownConsultationError
 from domain.weights import WeightRule
 from projections.tally import Tally
 
@@ -45,7 +49,16 @@ def open_command(
     tz: TzOpt = DEFAULT_TZ,
     weight_rule: Annotated[str, typer.Option("--weight-rule", help="ceil|floor|nearest")] = "ceil",
     population_year: Annotated[int, typer.Option("--population-year")] = 2024,
+    tally_visible_to: Annotated[
+        str,
+        typer.Option(
+            "--tally-visible-to",
+            help="Who sees the interim tally while open: officers|everyone (after the close, "
+            "everyone does).",
+        ),
+    ] = "officers",
     actor: ActorOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -55,24 +68,52 @@ def open_command(
     closes_at = parse_moment(closes, tz, what="--closes")
     opens_at = parse_moment(opens, tz, what="--opens") if opens else None
     rule = WeightRule.parse(weight_rule)
-    with engine(data_dir) as e:
-        cid = e.app.open_consultation(
-            title=title,
-            question=question,
-            agreements=agreement or [],
-            opens_at=opens_at,
-            closes_at=closes_at,
-            timezone=tz,
-            weight_rule=rule,
-            population_year=population_year,
-            actor=who,
-            reason=reason,
+    visibility = tally_visible_to.strip().lower()
+    if visibility not in TALLY_VISIBILITY:
+        raise InvalidInputError(
+            f"--tally-visible-to is officers or everyone, not {tally_visible_to!r}"
         )
-        e.catch_up()
+    request = {
+        "command": "consultation open",
+        "title": title,
+        "question": question,
+        "agreements": agreement or [],
+        "opens": opens_at,
+        "closes": closes_at,
+        "tz": tz,
+        "rule": rule.value,
+        "year": population_year,
+        "tally": visibility,
+        "reason": reason,
+        "actor": str(who),
+    }
+    with engine(data_dir) as e:
+        answer = once(
+            e,
+            idempotency_key,
+            request,
+            lambda: {
+                "id": str(
+                    e.app.open_consultation(
+                        title=title,
+                        question=question,
+                        agreements=agreement or [],
+                        opens_at=opens_at,
+                        closes_at=closes_at,
+                        timezone=tz,
+                        weight_rule=rule,
+                        population_year=population_year,
+                        tally_visibility=visibility,
+                        actor=who,
+                        reason=reason,
+                    )
+                )
+            },
+        )
     if json_output:
-        print_json({"id": str(cid)})
+        print_json(answer)
     else:
-        out.print(str(cid))
+        out.print(answer["id"])
 
 
 @app.command("cast")
@@ -85,19 +126,31 @@ def cast_command(
     choice: Annotated[str, typer.Option("--choice", help="yes|no", show_default=False)],
     explanation: Annotated[str, typer.Option("--explanation")] = "",
     actor: ActorOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Cast (or re-cast) a municipality's ballot; the last one before the deadline counts."""
     who = actor_from(actor)
     cid = parse_id(consultation_id)
+    code = member.strip().upper()
+    request = {"command": "consultation cast", "id": str(cid), "member": code, "choice": choice}
+    request |= {"explanation": explanation, "actor": str(who)}
     with engine(data_dir) as e:
-        recorded = e.app.cast_ballot(
-            cid, member=member.strip().upper(), choice=choice, explanation=explanation, actor=who
-        )
-        e.catch_up()
+        recorded = once(
+            e,
+            idempotency_key,
+            request,
+            lambda: {
+                "recorded": e.app.cast_ballot(
+                    cid, member=code, choice=choice, explanation=explanation, actor=who
+                )
+            },
+        )["recorded"]
+        # The standing ballot's receipt: its leaf in the signed Merkle tree over the log.
+        receipt = cast_receipt(e, cid, code) if json_output else None
     if json_output:
-        print_json({"recorded": recorded})
+        print_json({"recorded": recorded, "receipt": receipt})
     else:
         out.print("ballot recorded" if recorded else "the same ballot was already standing")
 
@@ -108,15 +161,21 @@ def close_command(
     consultation_id: IdArg,
     reason: ReasonOpt = "",
     actor: ActorOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Close a consultation (a second close changes nothing). Early closing needs a reason."""
     who = actor_from(actor)
     cid = parse_id(consultation_id)
+    request = {"command": "consultation close", "id": str(cid), "reason": reason}
     with engine(data_dir) as e:
-        closed = e.app.close_consultation(cid, actor=who, reason=reason)
-        e.catch_up()
+        closed = once(
+            e,
+            idempotency_key,
+            {**request, "actor": str(who)},
+            lambda: {"closed": e.app.close_consultation(cid, actor=who, reason=reason)},
+        )["closed"]
     if json_output:
         print_json({"closed": closed})
     else:
@@ -131,6 +190,7 @@ def extend_command(
     reason: ReasonOpt = "",
     tz: TzOpt = DEFAULT_TZ,
     actor: ActorOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -138,9 +198,14 @@ def extend_command(
     who = actor_from(actor)
     cid = parse_id(consultation_id)
     closes_at = parse_moment(closes, tz, what="--closes")
+    request = {"command": "consultation extend", "id": str(cid), "closes": closes_at, "tz": tz}
     with engine(data_dir) as e:
-        e.app.extend_consultation(cid, closes_at=closes_at, actor=who, reason=reason)
-        e.catch_up()
+
+        def extend() -> dict[str, Any]:
+            e.app.extend_consultation(cid, closes_at=closes_at, actor=who, reason=reason)
+            return {"closes_at": closes_at.isoformat()}
+
+        once(e, idempotency_key, {**request, "reason": reason, "actor": str(who)}, extend)
     if json_output:
         print_json({"closes_at": closes_at.isoformat()})
     else:
@@ -153,15 +218,21 @@ def cancel_command(
     consultation_id: IdArg,
     reason: ReasonOpt = "",
     actor: ActorOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Cancel a consultation before its deadline; no result will stand."""
     who = actor_from(actor)
     cid = parse_id(consultation_id)
+    request = {"command": "consultation cancel", "id": str(cid), "reason": reason}
     with engine(data_dir) as e:
-        e.app.cancel_consultation(cid, actor=who, reason=reason)
-        e.catch_up()
+
+        def cancel() -> dict[str, Any]:
+            e.app.cancel_consultation(cid, actor=who, reason=reason)
+            return {"cancelled": True}
+
+        once(e, idempotency_key, {**request, "actor": str(who)}, cancel)
     if json_output:
         print_json({"cancelled": True})
     else:
