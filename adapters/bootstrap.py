@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from adapters.audit_chain import NewerStoreError, chained, check_store_version
-from adapters.audit_keys import Signer
-from adapters.projector import Projector, catch_up_all
-from adapters.readmodels import (
+from adapters.audit.chain import NewerStoreError, chained, check_store_version
+from adapters.audit.keys import Signer
+from adapters.audit.transparency import transparent
+from adapters.auth.tokens import token_tables
+from adapters.config.settings import Settings
+from adapters.readmodels.projector import Projector, catch_up_all
+from adapters.readmodels.tables import (
     ROW_TABLES,
     TALLY_TABLES,
     ReadModels,
     SqlRows,
     SqlTallyView,
 )
-from adapters.settings import Settings
-from adapters.tokens import token_tables
-from adapters.transparency import transparent
 from domain.errors import NotFoundError
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
@@ -29,8 +29,8 @@ from workflows.clock import Clock
 from workflows.governance import Governance
 
 if TYPE_CHECKING:
-    from adapters.backends import Backend
-    from adapters.postgres import PostgresBackend
+    from adapters.store.backends import Backend
+    from adapters.store.postgres import PostgresBackend
 
 
 class NoStoreError(NotFoundError):

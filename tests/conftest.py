@@ -18,8 +18,8 @@ import pytest
 from hypothesis import settings
 
 from adapters.bootstrap import Engine, build
-from adapters.members_csv import shipped_members_path
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import shipped_members_path
 from domain.actor import Actor, Role
 from workflows.clock import SimulatedClock
 

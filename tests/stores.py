@@ -10,8 +10,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from adapters.postgres import EVENTS_TABLE, PostgresBackend
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.store.postgres import EVENTS_TABLE, PostgresBackend
 
 # The event store's own tables on PostgreSQL (the read models and tokens live beside them).
 PG_STORE_TABLES = (
@@ -182,7 +182,7 @@ class RawStore:
         have written it; returns its position."""
         from uuid import UUID
 
-        from adapters.audit_chain import GENESIS, chain_hash, digest
+        from adapters.audit.chain import GENESIS, chain_hash, digest
 
         key: object = UUID(aggregate_id).hex if self.pg is None else aggregate_id
         version = int(
@@ -224,7 +224,7 @@ def initialised(settings: Settings) -> Settings:
     store needs nothing."""
     backend = settings.backend
     if isinstance(backend, PostgresBackend):
-        from adapters.postgres import init_database
+        from adapters.store.postgres import init_database
 
         init_database(backend)
     return settings

@@ -1,7 +1,8 @@
 """As-of: latency of "the status of every agreement for every party as of T" on two log sizes.
 
-The query is `adapters.queries.status_as_of`, what `akkoord status --as-of T` runs, on the read
-models the rebuild left behind, at moments drawn uniformly from the whole history of the log.
+The query is `adapters.readmodels.queries.status_as_of`, what `akkoord status --as-of T` runs,
+on the read models the rebuild left behind, at moments drawn uniformly from the whole history
+of the log.
 Both logs have the same 4 agreements x 10 parties; only the history behind them grows (about
 6% of the log are status changes), so a lookup that does not grow with the log costs the same on
 both. The baseline is the floor under any query: raw `sqlite3` reading one row of the same table
@@ -20,8 +21,8 @@ from adapters.benchmarks.figures import Figure, Target, figure, percentile
 from adapters.benchmarks.logs import AGREEMENTS, STEP, LogInfo
 from adapters.benchmarks.rebuild import size_label
 from adapters.bootstrap import read_models
-from adapters.queries import status_as_of
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.readmodels.queries import status_as_of
 
 P99_TARGET = Target.below(5, "ms")
 GROWTH_TARGET = Target.at_most(1.5, "x")

@@ -17,9 +17,9 @@ from adapters.benchmarks.commands import OFFICER
 from adapters.benchmarks.figures import Config, Figure, Stopwatch, figure, per_second
 from adapters.benchmarks.logs import synthetic_facts
 from adapters.bootstrap import build
-from adapters.members_csv import read_members_csv
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv
 from adapters.scenario import Run, default_scenario_path, load_scenario, run_scenario
-from adapters.settings import Settings
 from workflows.clock import SimulatedClock
 
 BATCH_BASELINE = "bare library: batched save of as many events (new small aggregates)"

@@ -17,8 +17,8 @@ from uuid import UUID
 from adapters.benchmarks.baselines import BareCommands, RawCommits
 from adapters.benchmarks.figures import Config, Figure, Stopwatch, Target, figure, per_second
 from adapters.bootstrap import Engine, build
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from domain.actor import Actor, Role
 from domain.consultation import Choice, Consultation
 

@@ -23,8 +23,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from domain.agreement import Agreement, PartyStatus
 from domain.consultation import Choice, Consultation, build_electorate
 from domain.member import Member, MemberFacts

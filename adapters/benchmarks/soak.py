@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from adapters.audit_chain import (
+from adapters.audit.chain import (
     chained,
     verify_store,
 )
 from adapters.bootstrap import build
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from domain.actor import Actor, Role
 
 OFFICER = Actor(Role.OFFICER, "soak")

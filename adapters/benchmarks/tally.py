@@ -28,7 +28,7 @@ from adapters.benchmarks.figures import (
 )
 from adapters.benchmarks.logs import synthetic_facts
 from adapters.bootstrap import Engine, build
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from domain.actor import Actor, Role
 from domain.consultation import Choice, Consultation, build_electorate
 from domain.weights import WeightRule

@@ -42,7 +42,7 @@ def _peak_kb() -> int:
 
 def rebuild(directory: Path) -> dict[str, Any]:
     from adapters.bootstrap import build
-    from adapters.settings import Settings
+    from adapters.config.settings import Settings
 
     with build(Settings(directory, database_url=None)) as engine:
         before = _rss_kb()
@@ -54,7 +54,7 @@ def rebuild(directory: Path) -> dict[str, Any]:
 
 def read(directory: Path) -> dict[str, Any]:
     from adapters.benchmarks.baselines import bare_read_decode
-    from adapters.settings import EVENTS_FILE
+    from adapters.config.settings import EVENTS_FILE
 
     before = _rss_kb()
     events, seconds = bare_read_decode(directory / EVENTS_FILE)

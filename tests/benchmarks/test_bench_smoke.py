@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from adapters.benchmarks import figures as figures_module
 from adapters.benchmarks.figures import Config, Figure, Target, figure, percentile
-from adapters.cli.main import app
+from adapters.entrypoints.cli.main import app
 
 KEYS = {"name", "value", "unit", "baseline", "ratio", "target", "met"}
 GROUPS = ("commands.", "bulk.", "rebuild.", "as_of.", "tally.", "memory.")

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.http.app import create_app
+from adapters.entrypoints.http.app import create_app
 from tests.http.support import Api, bearer, consultation_body, issue_tokens, seed_story, store_path
 from tests.reliability.support import free_port
 
@@ -83,7 +83,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {**os.environ, "AKKOORD_HOME": str(settings.data_dir)}
     output = (home / "serve.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "serve", "--port", str(port), "--no-scheduler"],
+        [
+            sys.executable,
+            "-m",
+            "adapters.entrypoints.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--no-scheduler",
+        ],
         cwd=ROOT,
         env=env,
         stdout=output,

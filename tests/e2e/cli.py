@@ -9,7 +9,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from adapters.cli.main import app
+from adapters.entrypoints.cli.main import app
 from tests.stores import log_fingerprint
 
 

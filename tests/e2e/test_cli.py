@@ -90,7 +90,7 @@ def test_members_load_is_idempotent_and_listed(cli: Cli) -> None:
 
 
 def test_a_changed_population_adds_one_event(loaded: Cli, tmp_path: Path) -> None:
-    from adapters.members_csv import shipped_members_path
+    from adapters.inputs.members_csv import shipped_members_path
 
     text = shipped_members_path().read_text(encoding="utf-8")
     changed = tmp_path / "changed.csv"

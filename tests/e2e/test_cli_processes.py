@@ -18,7 +18,7 @@ import pytest
 import typer.main
 import typer.testing
 
-from adapters.cli.main import app
+from adapters.entrypoints.cli.main import app
 from tests.e2e.cli import Cli, Run
 
 OFFICER = "officer:j.devries"

@@ -14,7 +14,7 @@ import pytest
 import typer.main
 import typer.testing
 
-from adapters.cli.main import app
+from adapters.entrypoints.cli.main import app
 from adapters.scenario import default_scenario_path
 from tests.e2e.cli import Cli, Run
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-AKKOORD = [sys.executable, "-m", "adapters.cli"]
+AKKOORD = [sys.executable, "-m", "adapters.entrypoints.cli"]
 
 
 def akkoord(*args: str, home: Path) -> subprocess.CompletedProcess[str]:

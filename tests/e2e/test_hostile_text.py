@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markdown_it import MarkdownIt
 
-from adapters.http.app import create_app
+from adapters.entrypoints.http.app import create_app
 from tests.e2e.cli import Cli
 from tests.http.support import AZWA, IZA, Api, issue_tokens, store_path
 from tests.stores import store_fingerprint
@@ -304,7 +304,7 @@ def _get(api: Api, role: str, path: str, **params: Any) -> str:
 
 
 def test_the_dashboard_autoescapes_every_template() -> None:
-    from adapters.http.dashboard import templates
+    from adapters.entrypoints.http.dashboard import templates
 
     policy = templates.env.autoescape
     names = templates.env.list_templates()

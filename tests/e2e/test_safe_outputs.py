@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.outputs import OutputError, open_output, write_output
+from adapters.reports.outputs import OutputError, open_output, write_output
 from tests.e2e.cli import Cli, Run
 from tests.reliability.test_hard_conditions import fill, read_only, tiny_disk
 from tests.stores import store_fingerprint

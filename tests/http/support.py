@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from adapters.settings import Settings
-from adapters.tokens import TokenStore
+from adapters.auth.tokens import TokenStore
+from adapters.config.settings import Settings
 from domain.actor import Actor, Role
 from tests.stores import initialised
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.http.app import create_app
-from adapters.settings import Settings
-from adapters.tokens import TokenStore
+from adapters.auth.tokens import TokenStore
+from adapters.config.settings import Settings
+from adapters.entrypoints.http.app import create_app
 from tests.http.support import (
     ACTORS,
     AZWA,

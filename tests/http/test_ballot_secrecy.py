@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.http.app import create_app
+from adapters.entrypoints.http.app import create_app
 from tests.http.support import Api, consultation_body, issue_tokens, seed_story, store_path
 
 SECRETARIES = {"amsterdam": "GM0363", "utrecht": "GM0344", "smallingerland": "GM0090"}

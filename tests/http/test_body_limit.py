@@ -21,8 +21,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.http.app import create_app
-from adapters.settings import WebSettings
+from adapters.config.settings import WebSettings
+from adapters.entrypoints.http.app import create_app
 from tests.http.dashboard_client import Sessions
 from tests.http.support import Api, bearer, consultation_body, issue_tokens, store_path
 from tests.reliability.support import free_port
@@ -106,7 +106,15 @@ def served(tmp_path: Path) -> Iterator[tuple[int, int]]:
     env.pop("AKKOORD_MAX_BODY_BYTES", None)
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "serve", "--port", str(port), "--no-scheduler"],
+        [
+            sys.executable,
+            "-m",
+            "adapters.entrypoints.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--no-scheduler",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

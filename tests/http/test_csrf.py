@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.http.app import create_app
-from adapters.settings import WebSettings
+from adapters.config.settings import WebSettings
+from adapters.entrypoints.http.app import create_app
 from tests.http.dashboard_client import (
     ORIGIN,
     SAME_ORIGIN,

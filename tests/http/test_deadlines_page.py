@@ -8,8 +8,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from adapters.bootstrap import build
-from adapters.http.app import create_app
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.entrypoints.http.app import create_app
 from tests.conftest import OFFICER
 from tests.http.support import bearer, issue_tokens
 

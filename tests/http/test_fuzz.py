@@ -28,8 +28,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from adapters.http.app import create_app
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.entrypoints.http.app import create_app
 from tests.http.support import Api, bearer, issue_tokens, seed_story, store_path
 
 MAX_EXAMPLES = 15

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.http.app import create_app
-from adapters.idempotency import KeyStore
-from adapters.settings import Settings
+from adapters.audit.idempotency import KeyStore
+from adapters.config.settings import Settings
+from adapters.entrypoints.http.app import create_app
 from tests.http.support import (
     Api,
     bearer,

@@ -34,7 +34,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 
-from adapters.http.app import create_app
+from adapters.entrypoints.http.app import create_app
 from tests.http.support import Api, bearer, issue_tokens, seed_story, store_path
 from tests.http.test_fuzz import plausible_fields, real_ids
 from tests.reliability.support import AKKOORD, ROOT, free_port

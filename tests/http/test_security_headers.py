@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.http.app import create_app
+from adapters.entrypoints.http.app import create_app
 from tests.http.dashboard_client import Sessions
 from tests.http.support import Api, bearer, issue_tokens, seed_story, store_path
 

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from adapters.http.app import create_app
-from adapters.settings import WebSettings
-from adapters.tokens import TokenStore, sessions
+from adapters.auth.tokens import TokenStore, sessions
+from adapters.config.settings import WebSettings
+from adapters.entrypoints.http.app import create_app
 from tests.http.dashboard_client import SAME_ORIGIN, SESSION_COOKIE, hidden, log_in
 from tests.http.support import ISSUER, Api, bearer, issue_tokens, seed_story, store_path
 

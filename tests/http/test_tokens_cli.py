@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from adapters.http.app import create_app
-from adapters.settings import Settings
-from adapters.tokens import TokenStore, tokens
+from adapters.auth.tokens import TokenStore, tokens
+from adapters.config.settings import Settings
+from adapters.entrypoints.http.app import create_app
 from tests.conftest import BACKEND
 from tests.e2e.cli import Cli, Run
 from tests.stores import initialised

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.bootstrap import Engine, build
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from domain.actor import SCHEDULER, Actor, Role
 from domain.errors import (
     BallotTooLateError,

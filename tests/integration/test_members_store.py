@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from adapters.bootstrap import Engine
-from adapters.members_csv import read_members_csv, shipped_members_path
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from domain.actor import Actor, Role
 from domain.errors import InvalidInputError, NotAllowedError
 from domain.member import MemberFacts

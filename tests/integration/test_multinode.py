@@ -28,10 +28,10 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from adapters.audit_chain import chained, verify_store
+from adapters.audit.chain import chained, verify_store
+from adapters.auth.tokens import TokenStore
 from adapters.bootstrap import build
-from adapters.settings import Settings
-from adapters.tokens import TokenStore
+from adapters.config.settings import Settings
 from domain.actor import Actor, Role
 from domain.consultation import Consultation
 from tests.conftest import shipped_rows

@@ -11,9 +11,9 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 
-from adapters.audit_chain import chained, verify_store
+from adapters.audit.chain import chained, verify_store
 from adapters.bootstrap import Engine, build
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 
 pytestmark = pytest.mark.postgres_only("the PostgreSQL recorder")
 

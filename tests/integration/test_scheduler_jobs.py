@@ -7,8 +7,8 @@ from pathlib import Path
 from uuid import UUID
 
 from adapters.bootstrap import Engine
-from adapters.leadership import FileLeadership
-from adapters.scheduler import DeadlineScheduler
+from adapters.entrypoints.scheduler import DeadlineScheduler
+from adapters.store.leadership import FileLeadership
 from tests.conftest import OFFICER, OPENS
 from tests.integration.test_consultation_store import open_consultation
 from workflows.clock import SimulatedClock

@@ -15,8 +15,8 @@ from uuid import UUID
 import pytest
 
 from adapters.bootstrap import Engine, build
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from domain.errors import BallotTooLateError
 from tests.conftest import OFFICER, secretary
 
@@ -34,7 +34,7 @@ class Schedulers:
         if fault:
             env["AKKOORD_FAULT_POINT"] = fault
         proc = subprocess.Popen(
-            [sys.executable, "-m", "adapters.cli", "scheduler", "run", "--poll", "0.2"],
+            [sys.executable, "-m", "adapters.entrypoints.cli", "scheduler", "run", "--poll", "0.2"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.bootstrap import Engine, build
-from adapters.queries import deadline_rows, status_as_of, timeline_rows
+from adapters.config.settings import Settings
+from adapters.readmodels.queries import deadline_rows, status_as_of, timeline_rows
 from adapters.scenario import Run, default_scenario_path, load_scenario, run_scenario
-from adapters.settings import Settings
 from domain.agreement import agreement_id
 from tests.conftest import AMS
 from workflows.clock import SimulatedClock

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli.scenario import play
+from adapters.config.settings import Settings
+from adapters.entrypoints.cli.scenario import play
 from adapters.scenario import default_scenario_path, load_scenario
-from adapters.settings import Settings
 from tests.e2e.cli import Cli
 from tests.stores import RawStore, copy_store
 

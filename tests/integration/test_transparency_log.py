@@ -13,10 +13,10 @@ from uuid import UUID
 
 import pytest
 
-from adapters.audit_chain import GENESIS, chain_hash, digest
-from adapters.cli.scenario import play
+from adapters.audit.chain import GENESIS, chain_hash, digest
+from adapters.config.settings import Settings
+from adapters.entrypoints.cli.scenario import play
 from adapters.scenario import default_scenario_path, load_scenario
-from adapters.settings import Settings
 from tests.e2e.cli import Cli
 from tests.stores import RawStore, copy_store
 

@@ -8,7 +8,7 @@ import pytest
 import typer.main
 import typer.testing
 
-from adapters.cli.main import app
+from adapters.entrypoints.cli.main import app
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.e2e.cli import Cli, Run
 
 ROOT = Path(__file__).resolve().parents[2]
-AKKOORD = [sys.executable, "-m", "adapters.cli"]
+AKKOORD = [sys.executable, "-m", "adapters.entrypoints.cli"]
 OFFICER = "officer:j.devries"
 EXIT_CODES = {1, 2, 3, 4, 5}
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.members_csv import shipped_members_path
+from adapters.inputs.members_csv import shipped_members_path
 from tests.e2e.cli import Cli
 from tests.reliability.support import OFFICER, akkoord, refused
 from tests.stores import store_fingerprint

@@ -44,7 +44,7 @@ import httpx
 import pytest
 
 from adapters.bootstrap import build
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from domain.agreement import agreement_id
 from tests.conftest import BACKEND
 from tests.e2e.cli import Cli

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.database_wait import wait_for_store
-from adapters.postgres import DatabaseUnavailableError
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.store.database_wait import wait_for_store
+from adapters.store.postgres import DatabaseUnavailableError
 from tests.reliability.support import free_port
 
 

@@ -26,10 +26,10 @@ from uuid import UUID
 
 import pytest
 
-from adapters import logs
 from adapters.bootstrap import Engine, build
-from adapters.settings import Settings
-from adapters.timeparse import parse_moment
+from adapters.config import logs
+from adapters.config.settings import Settings
+from adapters.inputs.timeparse import parse_moment
 from domain.actor import Actor, Role
 from domain.errors import DomainError
 from tests.conftest import BACKEND

@@ -18,9 +18,9 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from adapters.leadership import advisory_key_parts, advisory_lock_held
-from adapters.postgres import EVENTS_TABLE, PostgresBackend, database_status
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.store.leadership import advisory_key_parts, advisory_lock_held
+from adapters.store.postgres import EVENTS_TABLE, PostgresBackend, database_status
 from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, free_port, refused
 from tests.stores import store_fingerprint

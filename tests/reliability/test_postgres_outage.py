@@ -20,10 +20,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from adapters.bootstrap import build
-from adapters.http.app import create_app
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.postgres import PostgresBackend, init_database
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.entrypoints.http.app import create_app
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
+from adapters.store.postgres import PostgresBackend, init_database
 from domain.actor import Actor, Role
 from tests.http.support import bearer, consultation_body, issue_tokens
 from tests.stores import store_fingerprint

@@ -26,11 +26,11 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from adapters.auth.tokens import TokenStore
 from adapters.bootstrap import build
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.postgres import PostgresBackend, init_database
-from adapters.settings import Settings
-from adapters.tokens import TokenStore
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
+from adapters.store.postgres import PostgresBackend, init_database
 from domain.actor import Actor, Role
 from tests.http.support import bearer, consultation_body
 from tests.reliability.support import AKKOORD, ROOT, free_port

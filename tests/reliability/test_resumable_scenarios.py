@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.scratch_dirs import OWNER, PREFIX
+from adapters.store.scratch_dirs import OWNER, PREFIX
 from tests.conftest import BACKEND
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord
 from tests.stores import RawStore
@@ -182,7 +182,7 @@ def test_a_demo_killed_halfway_is_finished_by_running_it_again(
 
 
 def test_stale_scratch_copies_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
-    from adapters.scratch_dirs import remove_stale
+    from adapters.store.scratch_dirs import remove_stale
 
     dead = tmp_path / f"{PREFIX}dead"
     dead.mkdir()

@@ -19,10 +19,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from adapters.bootstrap import build
-from adapters.http.app import create_app
-from adapters.http.errors import install
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.entrypoints.http.app import create_app
+from adapters.entrypoints.http.errors import install
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from domain.actor import Actor, Role
 from tests.http.support import bearer, issue_tokens
 

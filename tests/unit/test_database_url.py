@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import URL
 
-from adapters.postgres import parse_database_url
+from adapters.store.postgres import parse_database_url
 from domain.errors import InvalidInputError
 
 HERE = Path("/srv/akkoord")

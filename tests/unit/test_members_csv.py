@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.members_csv import CsvError, read_members_csv, shipped_members_path
+from adapters.inputs.members_csv import CsvError, read_members_csv, shipped_members_path
 
 HEADER = "code,name,province,inhabitants,year\n"
 

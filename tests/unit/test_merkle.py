@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.merkle import (
+from adapters.audit.merkle import (
     EMPTY_ROOT,
     ProofError,
     consistency_proof,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.timeparse import TimeInputError, parse_as_of, parse_moment
+from adapters.inputs.timeparse import TimeInputError, parse_as_of, parse_moment
 
 
 def test_amsterdam_summer_and_winter_time() -> None:

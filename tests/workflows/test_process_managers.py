@@ -10,9 +10,9 @@ from uuid import UUID
 import pytest
 
 from adapters.bootstrap import Engine, build
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.queries import status_as_of
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
+from adapters.readmodels.queries import status_as_of
 from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.board_ratification import Decision, RatificationStateError

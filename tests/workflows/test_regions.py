@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from adapters.bootstrap import Engine
-from adapters.members_csv import read_members_csv, shipped_members_path
-from adapters.queries import actions_for, entitlement
+from adapters.inputs.members_csv import read_members_csv, shipped_members_path
+from adapters.readmodels.queries import actions_for, entitlement
 from domain.agreement import PartyStatus
 from domain.funding import RuleKind
 from tests.conftest import OFFICER

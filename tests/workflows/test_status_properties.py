@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.bootstrap import build
-from adapters.queries import status_as_of
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from adapters.readmodels.queries import status_as_of
 from domain.agreement import TRANSITIONS, PartyStatus, agreement_id
 from domain.errors import DomainError
 from tests.conftest import AMS, OFFICER

@@ -1,0 +1,385 @@
+"""Tamper evidence: a hash chain over the whole event log, written with the events themselves.
+
+Every stored event gets a digest of what was stored (topic, aggregate id, version, state) and a
+chain hash over the previous hash, its position and that digest, inserted in the same
+transaction as the event. Checkpoints (position, hash) are recorded every CHECKPOINT_EVERY
+events. Verification recomputes the chain from the stored events and reports the first position
+where it breaks: an event changed (modified), an event gone (missing), an event without a chain
+entry (inserted), or an event whose content belongs to another position (reordered).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+from uuid import UUID
+
+from eventsourcing.persistence import PersistenceError, StoredEvent
+from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
+
+from adapters.audit.idempotency import SQLITE_TABLE as IDEMPOTENCY_TABLE
+from adapters.audit.idempotency import claim_sqlite
+
+GENESIS = hashlib.sha256(b"akkoord event log").hexdigest()
+CHECKPOINT_EVERY = 1000
+PAGE = 1000
+
+
+def digest(topic: str, originator_id: UUID | str, version: int, state: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (topic, str(originator_id), str(version)):
+        h.update(part.encode())
+        h.update(b"\x00")
+    h.update(state)
+    return h.hexdigest()
+
+
+def chain_hash(previous: str, position: int, event_digest: str) -> str:
+    return hashlib.sha256(f"{previous}|{position}|{event_digest}".encode()).hexdigest()
+
+
+# The shape of the store this code writes; a store marked higher was written by a newer akkoord.
+STORE_VERSION = 1
+
+CHAIN_TABLES = [
+    "CREATE TABLE IF NOT EXISTS akkoord_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS event_hashes ("
+    "position INTEGER PRIMARY KEY, digest TEXT NOT NULL, hash TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS event_hashes_digest ON event_hashes (digest)",
+    "CREATE TABLE IF NOT EXISTS audit_checkpoints ("
+    "position INTEGER PRIMARY KEY, hash TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+]
+
+
+class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
+    """The library's SQLite process recorder, extending each insert with the chain."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *CHAIN_TABLES, IDEMPOTENCY_TABLE]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        claim_sqlite(c, positions, kwargs)  # a request's idempotency key, with its events
+        if stored_events and positions:
+            # The insert above holds SQLite's write lock, so the tail cannot move under us.
+            c.execute("SELECT hash FROM event_hashes ORDER BY position DESC LIMIT 1")
+            row = c.fetchone()
+            previous = row[0] if row else GENESIS
+            for position, stored in zip(positions, stored_events, strict=True):
+                d = digest(
+                    stored.topic, stored.originator_id, stored.originator_version, stored.state
+                )
+                previous = chain_hash(previous, position, d)
+                c.execute("INSERT INTO event_hashes VALUES (?, ?, ?)", (position, d, previous))
+                if position % CHECKPOINT_EVERY == 0:
+                    c.execute(
+                        "INSERT INTO audit_checkpoints VALUES (?, ?, ?)",
+                        (position, previous, datetime.now(UTC).isoformat()),
+                    )
+        return positions
+
+    # Reading the chain back, for verification and exports ---------------------------------
+
+    def log_rows(self) -> Iterator[LogRow]:
+        for r in paged(
+            lambda after: self._page(
+                "SELECT rowid, topic, originator_id, originator_version, state "
+                "FROM stored_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                after,
+            )
+        ):
+            yield LogRow(r[0], r[1], uuid_text(r[2]), r[3], bytes(r[4]))
+
+    def chain_entries(self) -> Iterator[ChainEntry]:
+        for r in paged(
+            lambda after: self._page(
+                "SELECT position, digest, hash FROM event_hashes WHERE position > ? "
+                "ORDER BY position LIMIT ?",
+                after,
+            )
+        ):
+            yield ChainEntry(r[0], r[1], r[2])
+
+    def _page(self, statement: str, after: int) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, (after, PAGE))
+            return list(c.fetchall())
+
+    def digest_positions(self, d: str) -> list[int]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position FROM event_hashes WHERE digest = ?", (d,))
+            return [r[0] for r in c.fetchall()]
+
+    def chain_head(self) -> tuple[int, str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position, hash FROM event_hashes ORDER BY position DESC LIMIT 1")
+            row = c.fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def record_checkpoint(self) -> tuple[int, str]:
+        position, head = self.chain_head()
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT OR IGNORE INTO audit_checkpoints VALUES (?, ?, ?)",
+                (position, head, datetime.now(UTC).isoformat()),
+            )
+        return position, head
+
+    def store_version(self) -> int | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT value FROM akkoord_meta WHERE key = 'store_version'")
+            row = c.fetchone()
+        return None if row is None else int(row[0])
+
+    def mark_store_version(self, version: int) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT OR IGNORE INTO akkoord_meta VALUES ('store_version', ?)", (str(version),)
+            )
+
+
+@dataclass(frozen=True)
+class LogRow:
+    position: int
+    topic: str
+    originator_id: str
+    version: int
+    state: bytes
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    position: int
+    digest: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class Break:
+    position: int
+    kind: str  # modified, missing, inserted, reordered
+    detail: str
+
+
+@dataclass
+class Verification:
+    checked: int = 0
+    head_position: int = 0
+    head_hash: str = GENESIS
+    first_break: Break | None = None
+    expected: str | None = None
+    expected_at: int | None = None  # where the published hash was found in the chain
+    heads_verified: int = 0  # signed tree heads the log reproduces
+    tree_size: int = 0
+    heads_foreign: int = 0  # of those, signed by a key this verifier does not hold
+    tree_root: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None and (self.expected is None or self.expected_at is not None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "head": {"position": self.head_position, "hash": self.head_hash},
+            "break": None
+            if self.first_break is None
+            else {
+                "position": self.first_break.position,
+                "kind": self.first_break.kind,
+                "detail": self.first_break.detail,
+            },
+            "expected": self.expected,
+            "expected_found_at": self.expected_at,
+            "signed_heads_verified": self.heads_verified,
+            "signed_heads_by_other_keys": self.heads_foreign,
+            "tree": {"size": self.tree_size, "root": self.tree_root},
+        }
+
+
+def _merge(
+    rows: Iterator[LogRow], entries: Iterator[ChainEntry]
+) -> Iterator[tuple[int, LogRow | None, ChainEntry | None]]:
+    row, entry = next(rows, None), next(entries, None)
+    while row is not None or entry is not None:
+        if entry is None or (row is not None and row.position < entry.position):
+            assert row is not None
+            yield row.position, row, None
+            row = next(rows, None)
+        elif row is None or entry.position < row.position:
+            yield entry.position, None, entry
+            entry = next(entries, None)
+        else:
+            yield row.position, row, entry
+            row, entry = next(rows, None), next(entries, None)
+
+
+def verify_chain(
+    rows: Iterator[LogRow],
+    entries: Iterator[ChainEntry],
+    *,
+    start: str = GENESIS,
+    digest_positions: Callable[[str], list[int]] | None = None,
+    expected: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    observe: Callable[[int, str, str], Break | None] | None = None,
+) -> Verification:
+    """Walk stored events and chain entries side by side; stop at the first break.
+
+    `digest_positions(digest)` finds where a digest is recorded, to tell a reordering from an
+    edit; `progress(n)` is told how many events were checked so far; `observe(position, digest,
+    chain hash)` sees each event that passed, and may report a break of its own (the Merkle
+    tree's signed heads).
+    """
+    result = Verification(expected=expected)
+    previous, last = start, 0
+    if expected == start:
+        result.expected_at = 0
+    for position, row, entry in _merge(rows, entries):
+        found = _check(position, row, entry, previous, last, digest_positions)
+        if isinstance(found, Break):
+            result.first_break = found
+            break
+        if observe is not None and entry is not None:
+            seen = observe(position, entry.digest, found)
+            if seen is not None:
+                result.first_break = seen
+                break
+        previous, last = found, position
+        result.checked += 1
+        result.head_position, result.head_hash = position, found
+        if expected is not None and found == expected:
+            result.expected_at = position
+        if progress is not None:
+            progress(result.checked)
+    return result
+
+
+def _check(
+    position: int,
+    row: LogRow | None,
+    entry: ChainEntry | None,
+    previous: str,
+    last: int,
+    digest_positions: Callable[[str], list[int]] | None,
+) -> str | Break:
+    """The chain hash at `position`, or how the chain breaks there."""
+    if row is None:
+        return Break(position, "missing", "the chain records an event here; the log has none")
+    if entry is None:
+        return Break(
+            position,
+            "inserted",
+            f"{row.topic} v{row.version} of {row.originator_id} has no chain entry",
+        )
+    if last and position <= last:
+        return Break(position, "reordered", f"position {position} comes after {last}")
+    d = digest(row.topic, row.originator_id, row.version, row.state)
+    if d != entry.digest:
+        elsewhere = [p for p in (digest_positions(d) if digest_positions else []) if p != position]
+        if elsewhere:
+            return Break(
+                position, "reordered", f"this event was recorded at position {elsewhere[0]}"
+            )
+        return Break(
+            position,
+            "modified",
+            f"{row.topic} v{row.version} of {row.originator_id} differs from what was recorded",
+        )
+    computed = chain_hash(previous, position, d)
+    if computed == entry.hash:
+        return computed
+    if last and position > last + 1:
+        return Break(last + 1, "missing", f"positions {last + 1}..{position - 1} are gone")
+    elsewhere = [p for p in (digest_positions(d) if digest_positions else []) if p != position]
+    if elsewhere:
+        return Break(position, "reordered", f"this event was recorded at position {elsewhere[0]}")
+    return Break(position, "modified", "the chain entry does not follow from the one before")
+
+
+@runtime_checkable
+class ChainedRecorder(Protocol):
+    """What auditing needs from a store, whichever database holds it."""
+
+    def log_rows(self) -> Iterator[LogRow]: ...
+
+    def chain_entries(self) -> Iterator[ChainEntry]: ...
+
+    def digest_positions(self, d: str) -> list[int]: ...
+
+    def chain_head(self) -> tuple[int, str]: ...
+
+    def record_checkpoint(self) -> tuple[int, str]: ...
+
+    def store_version(self) -> int | None: ...
+
+    def mark_store_version(self, version: int) -> None: ...
+
+
+def verify_store(
+    recorder: ChainedRecorder,
+    *,
+    expected: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Verification:
+    from adapters.audit.transparency import TransparentRecorder, verify_log
+
+    if isinstance(recorder, TransparentRecorder):  # and the tree's signed heads with it
+        return verify_log(recorder, expected=expected, progress=progress)
+    return verify_chain(
+        recorder.log_rows(),
+        recorder.chain_entries(),
+        digest_positions=recorder.digest_positions,
+        expected=expected,
+        progress=progress,
+    )
+
+
+def paged(fetch: Callable[[int], list[Any]]) -> Iterator[Any]:
+    """Rows from `fetch(after_position)`, a page of PAGE at a time; a row's first column is its
+    position."""
+    position = 0
+    while True:
+        page = fetch(position)
+        yield from page
+        if len(page) < PAGE:
+            return
+        position = int(page[-1][0])
+
+
+def uuid_text(value: object) -> str:
+    """An aggregate id as the digest saw it: a UUID with dashes, whatever the column held."""
+    text = str(value)
+    try:
+        return str(UUID(text))
+    except ValueError:
+        return text
+
+
+class NewerStoreError(PersistenceError):
+    """The store was written by a newer version of akkoord than this one."""
+
+
+def check_store_version(recorder: ChainedRecorder) -> int:
+    found = recorder.store_version()
+    if found is None:  # a new store: mark it once (reads never write)
+        recorder.mark_store_version(STORE_VERSION)
+        return STORE_VERSION
+    if found > STORE_VERSION:
+        raise NewerStoreError(
+            f"the store is version {found}, written by a newer akkoord (this one writes "
+            f"version {STORE_VERSION}); upgrade akkoord before using it"
+        )
+    return found
+
+
+def chained(recorder: object) -> ChainedRecorder:
+    if not isinstance(recorder, ChainedRecorder):
+        raise TypeError(f"{type(recorder).__name__} keeps no hash chain")
+    return recorder

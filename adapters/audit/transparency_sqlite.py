@@ -1,0 +1,132 @@
+"""The transparency log on SQLite: the chained recorder, with each insert also extending the
+Merkle tree's compact range and, when due, signing a tree head, in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteCursor
+
+from adapters.audit.chain import ChainedSQLiteProcessRecorder, digest
+from adapters.audit.keys import SignedHead, Signer, known_public_key
+from adapters.audit.merkle import decode_frontier, encode_frontier
+from adapters.audit.transparency import TREE_TABLES_SQLITE, Tree, root_at, wants_head
+
+HEAD_COLUMNS = "tree_size, root_hash, timestamp, key_id, signature"
+
+
+class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
+    signer: Signer | None = None
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *TREE_TABLES_SQLITE]
+
+    def use_signer(self, signer: Signer) -> None:
+        self.signer = signer
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        if stored_events and positions:
+            # The chain's digests again (a hash is cheaper than reading them back).
+            added = [
+                (p, digest(e.topic, e.originator_id, e.originator_version, e.state))
+                for p, e in zip(positions, stored_events, strict=True)
+            ]
+            self._grow(c, added, [e.topic for e in stored_events])
+        return positions
+
+    def _state(self, c: SQLiteCursor) -> Tree | None:
+        c.execute("SELECT size, frontier FROM merkle_state WHERE id = 1")
+        row = c.fetchone()
+        return None if row is None else Tree(int(row[0]), decode_frontier(row[1]))
+
+    def _grow(self, c: SQLiteCursor, added: list[tuple[int, str]], topics: list[str]) -> None:
+        tree = self._state(c) or Tree()
+        old = tree.size
+        for position, d in added:
+            tree.append(position, d)
+        c.execute(
+            "INSERT OR REPLACE INTO merkle_state VALUES (1, ?, ?)",
+            (tree.size, encode_frontier(tree.frontier)),
+        )
+        if self.signer is not None and wants_head(old, tree.size, topics):
+            self._put_head(c, self.signer.sign(tree.size, tree.root()))
+
+    def _put_head(self, c: SQLiteCursor, head: SignedHead) -> None:
+        c.execute(
+            f"INSERT OR IGNORE INTO signed_heads ({HEAD_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+            (head.tree_size, head.root_hash, head.timestamp, head.key_id, head.signature),
+        )
+
+    def ensure_tree(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            if self._state(c) is not None:
+                return 0
+        with self.datastore.transaction(commit=True) as c:
+            # A write first: SQLite's write lock is then ours before anything is read.
+            c.execute("DELETE FROM merkle_state WHERE id = 0")
+            if self._state(c) is not None:
+                return 0
+            c.execute("SELECT position, digest FROM event_hashes ORDER BY position")
+            added = [(int(r[0]), str(r[1])) for r in c.fetchall()]
+            self._grow(c, added, [])
+            if added and self.signer is not None:
+                tree = self._state(c)
+                assert tree is not None
+                self._put_head(c, self.signer.sign(tree.size, tree.root()))
+        return len(added)
+
+    def tree(self) -> Tree:
+        with self.datastore.transaction(commit=False) as c:
+            return self._state(c) or Tree()
+
+    def signed_heads(self) -> list[SignedHead]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT {HEAD_COLUMNS} FROM signed_heads ORDER BY tree_size")
+            return [SignedHead(int(r[0]), r[1], r[2], r[3], r[4]) for r in c.fetchall()]
+
+    def sign_head(self, size: int | None = None) -> SignedHead:
+        if self.signer is None:
+            raise RuntimeError("this store was opened without its audit key")
+        # An earlier size's leaves never change: its root may be read before the lock is taken.
+        past = (
+            None
+            if size is None or size >= self.tree().size
+            else root_at(self.chain_entries(), size)
+        )
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("DELETE FROM merkle_state WHERE id = 0")  # take the write lock first
+            tree = self._state(c) or Tree()
+            wanted = tree.size if size is None or past is None else size
+            c.execute(f"SELECT {HEAD_COLUMNS} FROM signed_heads WHERE tree_size = ?", (wanted,))
+            row = c.fetchone()
+            if row is not None:
+                return SignedHead(int(row[0]), row[1], row[2], row[3], row[4])
+            head = self.signer.sign(wanted, tree.root() if past is None else past)
+            self._put_head(c, head)
+        return head
+
+    def checkpoints(self) -> dict[int, str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position, hash FROM audit_checkpoints")
+            return {int(r[0]): str(r[1]) for r in c.fetchall()}
+
+    def public_key(self) -> Ed25519PublicKey | None:
+        return None if self.signer is None else known_public_key(self.signer.path)
+
+    def position_of(self, originator_id: str, version: int) -> int | None:
+        from uuid import UUID
+
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT rowid FROM stored_events "
+                "WHERE originator_id = ? AND originator_version = ?",
+                (UUID(originator_id).hex, version),
+            )
+            row = c.fetchone()
+        return None if row is None else int(row[0])

@@ -1,0 +1,3 @@
+from adapters.entrypoints.cli.main import main
+
+main()

@@ -1,0 +1,262 @@
+"""What every command shares: options, the engine, output, and one-line errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+from uuid import UUID
+
+import psycopg
+import typer
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
+from eventsourcing.utils import TopicError
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from adapters.audit.idempotency import (
+    PENDING,
+    KeyStore,
+    Pending,
+    check_key,
+    dumps,
+    replay,
+    request_hash,
+)
+from adapters.bootstrap import Engine, build
+from adapters.config import logs
+from adapters.config.settings import Settings
+from domain.actor import Actor, Role
+from domain.errors import DomainError, InvalidInputError, NotAllowedError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="AKKOORD_HOME",
+        help="Directory of the store (default ./.akkoord).",
+        show_default=False,
+    ),
+]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="AKKOORD_ACTOR",
+        help="Who acts: ROLE[:ID], e.g. officer:j.devries or secretary:GM0090.",
+        show_default=False,
+    ),
+]
+IdempotencyKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--idempotency-key",
+        help="Run at most once per key: a retry with the same key prints the first answer and "
+        "writes nothing (8..128 of A-Z a-z 0-9 . _ : -).",
+        show_default=False,
+    ),
+]
+
+# Exit codes by kind of refusal, so scripts can tell them apart (documented in the README).
+EXIT_CODES = {"invalid": 2, "not_found": 3, "conflict": 4, "forbidden": 5}
+EXIT_STORAGE = 1
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, *, code: str, exit_code: int, as_json: bool) -> typer.Exit:
+    line = " ".join(message.split())  # one line, whatever the message held
+    if as_json:
+        sys.stderr.write(json.dumps({"error": {"code": code, "message": line}}) + "\n")
+    else:
+        sys.stderr.write(f"error: {line}\n")
+    return typer.Exit(exit_code)
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn refusals into one line on stderr and a non-zero exit; log them for the audit trail."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        as_json = bool(kwargs.get("json_output", False))
+        name = command.__name__.removesuffix("_command")
+        data_dir = kwargs.get("data_dir")
+        logs.configure(Settings.resolve(data_dir if isinstance(data_dir, Path) else None).log_path)
+        try:
+            return command(*args, **kwargs)
+        except DomainError as e:
+            logs.logger(command=name, actor=kwargs.get("actor")).warning(
+                "refused", code=e.code, reason=str(e)
+            )
+            raise fail(str(e), code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
+        except (PersistenceError, sqlite3.Error, SQLAlchemyError, psycopg.Error) as e:
+            logs.logger(command=name).error("storage error", error=str(e))
+            raise fail(
+                f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
+            ) from None
+        except UnicodeError:
+            raise fail(
+                "text contains bytes that are not valid UTF-8; nothing was written",
+                code="invalid_input",
+                exit_code=EXIT_CODES["invalid"],
+                as_json=as_json,
+            ) from None
+        except MapperDeserialisationError as e:
+            logs.logger(command=name).error("undecodable event", error=str(e))
+            raise fail(
+                f"a stored event cannot be read ({str(e).split(':')[0]}); the store is damaged: "
+                "run `akkoord audit verify` to find where",
+                code="damaged_store",
+                exit_code=EXIT_STORAGE,
+                as_json=as_json,
+            ) from None
+        except TopicError as e:
+            raise fail(
+                f"the store holds events this version of akkoord does not know ({e}); "
+                "it was written by a newer version: upgrade akkoord",
+                code="newer_store",
+                exit_code=EXIT_STORAGE,
+                as_json=as_json,
+            ) from None
+        except BrokenPipeError:
+            # The reader stopped listening (`akkoord log | head`): not an error of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except OSError as e:
+            raise fail(
+                f"cannot use the data directory: {e.strerror or e} ({e.filename or ''})",
+                code="storage",
+                exit_code=EXIT_STORAGE,
+                as_json=as_json,
+            ) from None
+
+    return run
+
+
+@contextmanager
+def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
+    settings = Settings.resolve(data_dir)
+    new_store = create and not settings.store_exists()
+    new_dir = create and not settings.data_dir.exists()
+    try:
+        with build(settings, create=create) as built:
+            logs.configure(settings.log_path)
+            yield built
+    except BaseException:
+        if new_store:  # a refused first command leaves no empty store behind
+            settings.backend.remove_store()
+            if new_dir:
+                shutil.rmtree(settings.data_dir, ignore_errors=True)
+        raise
+
+
+def actor_from(text: str | None) -> Actor:
+    if not text:
+        raise InvalidInputError("say who acts: --as ROLE[:ID] (or set AKKOORD_ACTOR)")
+    actor = Actor.parse(text)
+    if actor.role is Role.SYSTEM:
+        # Only the engine itself acts as the scheduler or a workflow; a person never may.
+        raise NotAllowedError(f"{actor} acts only inside the engine, not from the command line")
+    return actor
+
+
+def parse_id(text: str, what: str = "consultation") -> UUID:
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        raise InvalidInputError(f"malformed {what} id {text!r}") from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def act(data_dir: Path | None, command: Callable[[Engine], R], *, create: bool = False) -> R:
+    """Run one command on the store and let workflows and read models follow it."""
+    with engine(data_dir, create=create) as e:
+        result = command(e)
+        e.catch_up()
+        return result
+
+
+def once(
+    e: Engine, key: str | None, request: dict[str, Any], command: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run `command` (returning its JSON answer) and let workflows follow; with a `key`, at most
+    once: the key is stored with the events the command writes, and a retry gets the stored
+    answer. The same key for another `request` (command, arguments, actor) is refused."""
+    if key is None:
+        answer = command()
+        e.catch_up()
+        return answer
+    check_key(key)
+    digest = request_hash("cli", json.dumps(request, sort_keys=True, default=str))
+    store = KeyStore(e.app.recorder)
+    stored = store.lookup(key)
+    if stored is not None:
+        _, response = replay(stored, digest, key)
+        replayed: dict[str, Any] = json.loads(response)
+        return replayed
+    pending = Pending(key, digest)
+    reset = PENDING.set(pending)
+    try:
+        answer = command()
+    finally:
+        PENDING.reset(reset)
+    store.finish(pending, 200, dumps(answer))
+    e.catch_up()
+    return answer
+
+
+def emit(as_json: bool, data: Any, human: str) -> None:
+    if as_json:
+        print_json(data)
+    else:
+        out.print(human)
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """Accept both repeated options and comma-separated values."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def show(as_json: bool, data: dict[str, Any] | list[dict[str, Any]]) -> None:
+    """JSON for scripts; for people, a key/value table or a table with a row per item."""
+    if as_json:
+        print_json(data)
+        return
+    from rich.table import Table
+
+    if isinstance(data, dict):
+        table = Table(show_header=False, box=None)
+        for key, value in data.items():
+            table.add_row(key.replace("_", " "), _cell(value))
+        out.print(table)
+        return
+    if not data:
+        out.print("(none)")
+        return
+    table = Table(*[k.replace("_", " ") for k in data[0]])
+    for item in data:
+        table.add_row(*[_cell(item.get(k)) for k in data[0]])
+    out.print(table)

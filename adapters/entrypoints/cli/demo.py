@@ -1,0 +1,131 @@
+"""`akkoord demo`: tell the story of the letters into a fresh store."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from adapters.bootstrap import Engine, build
+from adapters.config.settings import Settings
+from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
+from adapters.entrypoints.cli.consultation import load_tally, print_tally
+from adapters.entrypoints.cli.scenario import play
+from adapters.readmodels.queries import entitlement, status_as_of
+from adapters.scenario import Run, Scenario, default_scenario_path, load_scenario, started_here
+from domain.errors import ConflictError
+from domain.funding import euros
+
+
+class StoreNotEmptyError(ConflictError):
+    code = "store_not_empty"
+
+
+@guarded
+def demo_command(
+    scenario_file: Annotated[
+        Path | None, typer.Option("--scenario", help="Default: the shipped story of the letters.")
+    ] = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Run the story of the letters (IZA 2022 to the ALV of November 2025) into a fresh store."""
+    target = data_dir or Path(tempfile.mkdtemp(prefix="akkoord-demo-"))
+    settings = Settings(data_dir=target)
+    scenario = load_scenario(scenario_file or default_scenario_path())
+    if settings.store_exists() and not _fresh_or_interrupted(settings, scenario):
+        # (an initialised but empty PostgreSQL database, right after `db init`, will do; so
+        # will a store holding a killed demo of the same story, which is finished)
+        raise StoreNotEmptyError(
+            f"{settings.backend.describe()} already holds a store; the demo needs a fresh one"
+        )
+    if not json_output:
+        out.print(f"[bold]{scenario.title}[/bold]")
+        out.print(
+            "[bold]SYNTHETIC BALLOTS[/bold]: the real per-municipality ballots of the "
+            "ledenraadpleging are not public; the ones cast here are drawn from a seeded "
+            "generator and marked synthetic."
+        )
+    report: dict[str, Any] = {}
+
+    def summarise(e: Engine, run: Run) -> None:
+        dates = [*scenario.key_dates, run.clock.now()]
+        report["dates"] = [d.isoformat() for d in dates]
+        report["status"] = {
+            d.isoformat(): [r.as_dict() for r in status_as_of(e.views, d)] for d in dates
+        }
+        consultation = run.ids.get("consultation")
+        if consultation:
+            tally, provinces = load_tally(e, consultation)
+            report["consultation_id"] = consultation
+            report["tally"] = (tally, provinces)
+        report["events"] = e.app.head()
+        report["regions"] = {
+            r["name"]: {
+                "decisions": r["decisions"],
+                "funding": {
+                    d.isoformat(): entitlement(e.views, "SPUK-IZA", r["name"], 2026, d)
+                    for d in dates
+                },
+            }
+            for r in e.app.list_regions()
+        }
+        report["commitments"] = e.app.list_commitments()
+
+    run = play(settings, scenario, show_progress=not json_output, after=summarise)
+    tally, provinces = report.pop("tally", (None, {}))
+    if json_output:
+        print_json(
+            {
+                "data_dir": str(target),
+                "synthetic": True,
+                "ids": run.ids,
+                "deadlines_fired": run.fired,
+                **report,
+                "tally": tally.as_dict() if tally else None,
+            }
+        )
+        return
+    matrix = Table(title="Status per party at the key dates (Europe/Amsterdam)")
+    matrix.add_column("agreement")
+    matrix.add_column("party")
+    dates = report["dates"]
+    for d in dates:
+        matrix.add_column(d[:10])
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for d in dates:
+        for row in report["status"][d]:
+            cells.setdefault((row["agreement"], row["party"]), {})[d] = row["status"]
+    for (agreement, party), by_date in sorted(cells.items()):
+        if {by_date.get(d, "") for d in dates} <= {"", "involved, not signing"}:
+            continue
+        matrix.add_row(agreement, party, *[by_date.get(d, "") for d in dates])
+    out.print(matrix)
+    if tally is not None:
+        print_tally(tally, provinces)
+    for name, region in report["regions"].items():
+        out.print(f"[bold]Region {name}[/bold]")
+        for d in region["decisions"]:
+            out.print(f"  decision {d['number']} ({d['state']}): {d['text']}")
+        for moment, ent in region["funding"].items():
+            amount = "" if ent["entitled_cents"] is None else f" {euros(ent['entitled_cents'])}"
+            out.print(f"  SPUK IZA 2026 as of {moment[:10]}: {ent['status']}{amount}")
+    for c in report["commitments"]:
+        findings = ", ".join(f"review {p}: {f}" for p, f in c["findings"].items()) or "none yet"
+        out.print(
+            f"  monitoring: {c['title']}: {c['raised']} review(s) raised by the scheduler; "
+            f"findings: {findings}; next {c['next_review_at'][:10]}"
+        )
+    out.print(
+        f"store: {target}  ({report['events']} events, {run.fired} deadlines fired by the "
+        f"simulated clock). Try: akkoord status --as-of 2025-10-01 --party VNG "
+        f"--data-dir {target}"
+    )
+
+
+def _fresh_or_interrupted(settings: Settings, scenario: Scenario) -> bool:
+    with build(settings) as e:
+        return e.app.head() == 0 or started_here(e, scenario)

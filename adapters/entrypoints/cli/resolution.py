@@ -1,0 +1,165 @@
+"""`akkoord resolution ...`: ALV resolutions and motions, their votes and conditions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from adapters.entrypoints.cli.common import (
+    ActorOpt,
+    DataDirOpt,
+    JsonOpt,
+    act,
+    actor_from,
+    emit,
+    engine,
+    guarded,
+    parse_id,
+    show,
+)
+from adapters.inputs.results import result_dict, result_from
+from domain.errors import InvalidInputError
+from domain.resolution import ResolutionKind
+
+app = typer.Typer(help="ALV resolutions and motions.", no_args_is_help=True)
+
+IdArg = Annotated[str, typer.Argument(help="The resolution id.", show_default=False)]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded with the event).")]
+YesPctOpt = Annotated[str | None, typer.Option("--yes-pct", help="Published percentage in favour.")]
+YesWeightOpt = Annotated[int | None, typer.Option("--yes-weight", min=0)]
+NoWeightOpt = Annotated[int | None, typer.Option("--no-weight", min=0)]
+
+
+def _suspends(values: list[str] | None) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values or []:
+        party, sep, agreement = value.partition(":")
+        if not sep or not party.strip() or not agreement.strip():
+            raise InvalidInputError(
+                f"--suspends takes PARTY:AGREEMENT, e.g. VNG:IZA (got {value!r})"
+            )
+        pairs.append((party.strip(), agreement.strip()))
+    return pairs
+
+
+@app.command("table")
+@guarded
+def table_command(
+    title: Annotated[str, typer.Option("--title", show_default=False)],
+    tabled_by: Annotated[
+        str, typer.Option("--tabled-by", help="The board, or a member (GMxxxx).")
+    ] = "bestuur",
+    kind: Annotated[str, typer.Option("--kind", help="resolution|motion")] = "resolution",
+    text: Annotated[str, typer.Option("--text")] = "",
+    condition: Annotated[list[str] | None, typer.Option("--condition", help="Repeatable.")] = None,
+    suspends: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--suspends", help="PARTY:AGREEMENT while the conditions are unmet; repeatable."
+        ),
+    ] = None,
+    assembly: Annotated[
+        str | None, typer.Option("--assembly", help="The ALV whose agenda it goes on.")
+    ] = None,
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Table a resolution or motion, with conditions and the effect that lasts until they are met."""
+    who = actor_from(actor)
+    try:
+        parsed_kind = ResolutionKind(kind.strip().lower())
+    except ValueError:
+        raise InvalidInputError(f"--kind is resolution or motion, not {kind!r}") from None
+    assembly_id = parse_id(assembly, "ALV") if assembly else None
+    rid = act(
+        data_dir,
+        lambda e: e.app.table_resolution(
+            kind=parsed_kind,
+            title=title,
+            text=text,
+            tabled_by=tabled_by,
+            conditions=condition or [],
+            suspends=_suspends(suspends),
+            actor=who,
+            reason=reason,
+            assembly_id=assembly_id,
+        ),
+    )
+    emit(json_output, {"id": str(rid)}, str(rid))
+
+
+@app.command("decide")
+@guarded
+def decide_command(
+    resolution_id: IdArg,
+    yes_pct: YesPctOpt = None,
+    yes_weight: YesWeightOpt = None,
+    no_weight: NoWeightOpt = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", help="adopted|rejected, when no figure was published."),
+    ] = None,
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Record the ALV's weighted vote (or its published percentage) on a resolution."""
+    who = actor_from(actor)
+    rid = parse_id(resolution_id, "resolution")
+    result = result_from(yes_pct, yes_weight, no_weight, outcome)
+    act(data_dir, lambda e: e.app.decide_resolution(rid, result=result, actor=who, reason=reason))
+    emit(json_output, result_dict(result), result.describe())
+
+
+@app.command("meet")
+@guarded
+def meet_command(
+    resolution_id: IdArg,
+    condition: Annotated[
+        int, typer.Option("--condition", help="Number, from 1.", show_default=False)
+    ],
+    evidence: Annotated[str, typer.Option("--evidence", show_default=False)],
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Record one condition as met, with its evidence; the last one fulfils the resolution."""
+    who = actor_from(actor)
+    rid = parse_id(resolution_id, "resolution")
+    recorded = act(
+        data_dir,
+        lambda e: e.app.meet_condition(
+            rid, number=condition, evidence=evidence, actor=who, reason=reason
+        ),
+    )
+    emit(
+        json_output,
+        {"recorded": recorded},
+        f"condition {condition} met" if recorded else "was recorded already; nothing written",
+    )
+
+
+@app.command("show")
+@guarded
+def show_command(
+    resolution_id: IdArg, json_output: JsonOpt = False, data_dir: DataDirOpt = None
+) -> None:
+    """A resolution, its outcome and its conditions."""
+    rid = parse_id(resolution_id, "resolution")
+    with engine(data_dir) as e:
+        data = e.app.get_resolution(rid)
+    show(json_output, data)
+
+
+@app.command("list")
+@guarded
+def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """Every resolution and motion."""
+    with engine(data_dir) as e:
+        items = e.app.list_resolutions()
+    show(json_output, items)

@@ -1,0 +1,210 @@
+"""Commands for everyone: status per party (now or as of any moment), timeline, history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from adapters.config import logs
+from adapters.entrypoints.cli.common import (
+    DataDirOpt,
+    JsonOpt,
+    engine,
+    guarded,
+    out,
+    parse_id,
+    print_json,
+    show,
+)
+from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
+from adapters.readmodels.queries import (
+    actions_for,
+    deadline_rows,
+    deadline_state,
+    status_as_of,
+    timeline_rows,
+)
+from domain.actor import Actor
+from domain.errors import InvalidInputError
+from projections.rows import from_time_key
+
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="A date (end of that day) or a date-time.")
+]
+TzOpt = Annotated[str, typer.Option("--tz", help="Zone for --as-of and for showing times.")]
+
+
+def _local(key: str, tz: str) -> str:
+    """Read-model time keys are UTC; people read them in their own zone."""
+    if not key:
+        return ""
+    moment = from_time_key(key)
+    return moment.astimezone(zone(tz)).isoformat(timespec="minutes")
+
+
+@guarded
+def status_command(
+    as_of: AsOfOpt = None,
+    agreement: Annotated[str | None, typer.Option("--agreement")] = None,
+    party: Annotated[str | None, typer.Option("--party")] = None,
+    tz: TzOpt = DEFAULT_TZ,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Where every agreement stands for every party: now, or as of any past moment."""
+    zone(tz)
+    moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
+    with engine(data_dir) as e:
+        e.catch_up()
+        rows = status_as_of(e.views, moment, agreement, party)
+    if json_output:
+        print_json([{**r.as_dict(), "since": _local(r.since, tz)} for r in rows])
+        return
+    table = Table(
+        "agreement",
+        "party",
+        "status",
+        "since",
+        "because",
+        title=f"Status as of {moment.astimezone(zone(tz)).isoformat(timespec='minutes')}",
+    )
+    for r in rows:
+        status = r.status + (f" ({r.detail})" if r.detail else "")
+        table.add_row(r.agreement, r.party, status, _local(r.since, tz), " ".join(r.because))
+    out.print(table)
+
+
+@guarded
+def timeline_command(
+    aggregate_id: Annotated[str | None, typer.Argument(help="One process; default: all.")] = None,
+    tz: TzOpt = DEFAULT_TZ,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Every step of the decision processes, in the order they took effect."""
+    zone(tz)
+    only = parse_id(aggregate_id, "process") if aggregate_id else None
+    with engine(data_dir) as e:
+        e.catch_up()
+        rows = timeline_rows(e.views, str(only) if only else None)
+        if only is not None and not rows:
+            e.app.history(only)  # refuses an id the log does not know
+
+    if json_output:
+        print_json([{**r, "at": _local(r["at"], tz)} for r in rows])
+        return
+    table = Table("when", "process", "what", "who")
+    for r in rows:
+        table.add_row(_local(r["at"], tz), r["process"], r["summary"], r["actor"])
+    out.print(table)
+
+
+@guarded
+def history_command(
+    aggregate_id: Annotated[str, typer.Argument(help="Any aggregate id.", show_default=False)],
+    as_of: AsOfOpt = None,
+    version: Annotated[int | None, typer.Option("--version", min=1)] = None,
+    tz: TzOpt = DEFAULT_TZ,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """An aggregate as it was, at a version or as of a moment."""
+    if as_of and version:
+        raise InvalidInputError("give --as-of or --version, not both")
+    aid = parse_id(aggregate_id, "aggregate")
+    moment = parse_as_of(as_of, tz) if as_of else None
+    with engine(data_dir) as e:
+        data = e.app.history(aid, version=version, as_of=moment)
+    if json_output:
+        print_json(data)
+        return
+    out.print(
+        f"[bold]{data['type']}[/bold] {data['id']} at version {data['version']} "
+        f"of {data['latest_version']}"
+    )
+    show(False, data["state"])
+    show(False, data["events"])
+
+
+@guarded
+def deadlines_command(
+    all_states: Annotated[
+        bool, typer.Option("--all", help="Also fired, done and cancelled.")
+    ] = False,
+    overdue_after: Annotated[
+        float,
+        typer.Option(
+            "--overdue-after", min=0, help="Seconds past due before a deadline counts as overdue."
+        ),
+    ] = 60.0,
+    tz: TzOpt = DEFAULT_TZ,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Pending, due and overdue deadlines (with --all also those fired, done or cancelled)."""
+    zone(tz)
+    states = ("pending", "fired", "done", "cancelled") if all_states else ("pending",)
+    now = datetime.now(UTC)
+    with engine(data_dir) as e:
+        e.catch_up()
+        rows = [
+            {**r, "state": deadline_state(r, now, overdue_after)}
+            for r in deadline_rows(e.views, states)
+        ]
+    log = logs.logger(command="deadlines")
+    for r in rows:
+        if r["state"] == "overdue":
+            log.warning(
+                "deadline overdue", kind=r["kind"], aggregate_id=r["subject_id"], due_at=r["due_at"]
+            )
+    show(
+        json_output,
+        [
+            {
+                "kind": r["kind"],
+                "title": r["title"],
+                "due_at": _local(r["due_at"], tz),
+                "state": r["state"],
+                "settled_at": _local(r["settled_at"] or "", tz),
+                "subject_id": r["subject_id"],
+            }
+            for r in rows
+        ],
+    )
+
+
+@guarded
+def actions_command(
+    role: Annotated[
+        str | None, typer.Option("--role", help="officer, board, or secretary:GMxxxx.")
+    ] = None,
+    tz: TzOpt = DEFAULT_TZ,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Open actions: what each role must do next."""
+    zone(tz)
+    if role:
+        base = role.partition(":")[0]
+        if base not in ("officer", "board", "secretary", "auditor"):
+            raise InvalidInputError(f"unknown role {role!r} (officer, board, secretary:GMxxxx)")
+        if ":" in role and base == "secretary":
+            Actor.parse(role)
+    with engine(data_dir) as e:
+        e.catch_up()
+        rows = actions_for(e.views, role)
+    show(
+        json_output,
+        [
+            {
+                "role": r["role"],
+                "action": r["action"],
+                "subject": r["subject_id"],
+                "due": _local(r["due_at"], tz),
+            }
+            for r in rows
+        ],
+    )

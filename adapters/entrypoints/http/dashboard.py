@@ -1,0 +1,451 @@
+"""The dashboard: server-rendered pages for officers, secretaries, the board and auditors.
+
+Forms post to the same commands as the API and come back to the page they were sent from;
+a refusal is shown on that page, in one line. htmx (vendored) refreshes the live tally.
+
+A browser holds a session (adapters/sessions.py), never a token. Every state-changing request
+of a session passes `guard` first: it must come from our own origin and carry the session's
+CSRF token (a hidden field in every form that posts, or the X-CSRF-Token header htmx sends).
+The login form has a CSRF token of its own, in a cookie before there is a session.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from adapters.config import logs
+from adapters.entrypoints.http.context import (
+    COOKIE,
+    LOGIN_COOKIE,
+    Server,
+    dashboard_actor,
+    server,
+    session_of,
+)
+from adapters.entrypoints.http.security import (
+    UNSAFE_METHODS,
+    LoginLimiter,
+    RefusedError,
+    client_address,
+    require_same_origin,
+    secure_cookies,
+)
+from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
+from adapters.readmodels.queries import (
+    BallotSecrecy,
+    deadline_rows,
+    deadline_state,
+    log_entries,
+    status_as_of,
+    timeline_rows,
+)
+from domain.actor import Actor, Role
+from domain.board_ratification import Decision
+from domain.errors import DomainError
+from projections.rows import from_time_key
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+async def guard(request: Request) -> None:
+    """Before every dashboard route: the origin and CSRF checks of state-changing requests."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    s = server(request)
+    if request.url.path == "/login":
+        limiter: LoginLimiter = request.app.state.login_limiter
+        limiter.attempt(client_address(request))
+        require_same_origin(request, s.web)  # login CSRF: no neighbour logs you in as someone
+        _require_token(request, request.cookies.get(LOGIN_COOKIE, ""), await _sent_token(request))
+        return
+    await run_in_threadpool(dashboard_actor, request)
+    session = session_of(request)
+    if session is None:
+        return  # a bearer token (sent by a program, never by a browser by itself) or no one
+    require_same_origin(request, s.web)
+    _require_token(request, session.csrf, await _sent_token(request))
+
+
+async def _sent_token(request: Request) -> str:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    sent = (await request.form()).get(CSRF_FIELD)
+    return sent if isinstance(sent, str) else ""
+
+
+def _require_token(request: Request, expected: str, sent: str) -> None:
+    if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise RefusedError(
+            403, "csrf", "the form's CSRF token is missing or stale: reload the page"
+        )
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
+templates = Jinja2Templates(
+    env=Environment(
+        loader=PackageLoader("adapters", "templates/dashboard"),
+        autoescape=select_autoescape(default=True),
+    )
+)
+
+
+def local(key_or_iso: str | None, tz: str = DEFAULT_TZ) -> str:
+    if not key_or_iso:
+        return ""
+    if key_or_iso.endswith("Z") and "." in key_or_iso:
+        moment = from_time_key(key_or_iso)
+    else:
+        moment = datetime.fromisoformat(key_or_iso)
+    return moment.astimezone(zone(tz)).strftime("%d-%m-%Y %H:%M")
+
+
+templates.env.filters["local"] = local
+
+
+def page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    context.setdefault("message", request.query_params.get("message", ""))
+    context.setdefault("error", request.query_params.get("error", ""))
+    session = session_of(request)
+    context.setdefault("csrf_token", session.csrf if session else "")
+    return templates.TemplateResponse(request, name, context)
+
+
+def who(request: Request) -> Actor | None:
+    if hasattr(request.state, "session"):  # `guard` already looked
+        actor = getattr(request.state, "actor", None)
+        return Actor.parse(actor) if actor else None
+    return dashboard_actor(request)
+
+
+def refused(request: Request, error: DomainError | str, status: int = 0) -> None:
+    """Every refusal is logged, whether it reaches the API or a dashboard form."""
+    code = error.code if isinstance(error, DomainError) else "refused"
+    logs.logger(
+        actor=getattr(request.state, "actor", None), method=request.method, path=request.url.path
+    ).warning("refused", status=status or 303, code=code, reason=str(error))
+
+
+def back(path: str, *, message: str = "", error: str = "") -> RedirectResponse:
+    query = f"?error={quote(error)}" if error else (f"?message={quote(message)}" if message else "")
+    return RedirectResponse(path + query, status_code=303)
+
+
+def login_first() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+def login_form(request: Request, *, error: str = "", status: int = 200) -> HTMLResponse:
+    """The login page, with the CSRF token of the form in a cookie of its own."""
+    login_token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+    response = page(request, "login.html", actor=None, error=error, login_csrf=login_token)
+    response.status_code = status
+    response.set_cookie(
+        LOGIN_COOKIE,
+        login_token,
+        path="/login",
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request, server(request).web),
+    )
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return login_form(request)
+
+
+@router.post("/login")
+def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    s = server(request)
+    opened = s.sessions.open(token.strip())
+    if opened is None:
+        refused(request, "unknown or revoked token", 401)
+        return login_form(request, error="onbekend of ingetrokken token", status=401)
+    session_id, _ = opened
+    old = request.cookies.get(COOKIE)
+    if old:
+        s.sessions.close(old)
+    welcome = RedirectResponse("/", status_code=303)
+    welcome.set_cookie(
+        COOKIE,
+        session_id,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request, s.web),
+    )
+    welcome.delete_cookie(LOGIN_COOKIE, path="/login")
+    return welcome
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    session_id = request.cookies.get(COOKIE)
+    if session_id:
+        server(request).sessions.close(session_id)  # the old cookie is worth nothing now
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def status_page(
+    request: Request, as_of: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    s = server(request)
+    try:
+        moment = parse_as_of(as_of) if as_of else datetime.now(UTC)
+    except DomainError as e:
+        return page(
+            request,
+            "status.html",
+            actor=actor,
+            error=str(e),
+            agreements=[],
+            parties=[],
+            cells={},
+            as_of=as_of or "",
+        )
+    rows = status_as_of(s.read().views, moment)
+    agreements = sorted({r.agreement for r in rows})
+    parties = sorted({r.party for r in rows})
+    cells = {(r.agreement, r.party): r for r in rows}
+    return page(
+        request,
+        "status.html",
+        actor=actor,
+        agreements=agreements,
+        parties=parties,
+        cells=cells,
+        as_of=as_of or "",
+        moment=moment.isoformat(),
+    )
+
+
+@router.get("/consultations", response_class=HTMLResponse)
+def consultations_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    return page(
+        request,
+        "consultations.html",
+        actor=actor,
+        consultations=server(request).read().app.list_consultations(),
+    )
+
+
+def _consultation_context(s: Server, cid: UUID, viewer: Actor | None = None) -> dict[str, Any]:
+    e = s.read()
+    info = e.app.get_consultation(cid)
+    # Ballot secrecy while open (see api.get_tally): a secretary may lack the interim tally.
+    sealed = viewer is not None and viewer.role is Role.SECRETARY and e.app.tally_sealed(cid)
+    tally = None if sealed else e.views.tally(str(cid))
+    closes = datetime.fromisoformat(info["closes_at"])
+    left = closes - datetime.now(UTC)
+    return {
+        "c": info,
+        "t": tally.as_dict() if tally else None,
+        "provinces": sorted(
+            (p, t.as_dict())
+            for p, t in ({} if sealed else e.views.tally_by_province(str(cid))).items()
+        ),
+        "explanations": BallotSecrecy(e.app, viewer).explanations(
+            str(cid), e.views.explanations(str(cid))
+        ),
+        "time_left": _duration(left) if left.total_seconds() > 0 else "",
+    }
+
+
+def _duration(delta: Any) -> str:
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    return f"{days} d {hours} h {minutes} min" if days else f"{hours} h {minutes} min"
+
+
+@router.get("/consultations/{cid}", response_class=HTMLResponse)
+def consultation_page(request: Request, cid: UUID) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        context = _consultation_context(server(request), cid, actor)
+    except DomainError as e:
+        refused(request, e, 404)
+        response = page(request, "error.html", actor=actor, error=str(e))
+        response.status_code = 404 if e.kind == "not_found" else 422
+        return response
+    return page(request, "consultation.html", actor=actor, **context)
+
+
+@router.get("/consultations/{cid}/tally", response_class=HTMLResponse)
+def tally_fragment(request: Request, cid: UUID) -> Response:
+    actor = who(request)
+    if actor is None:
+        return Response(status_code=401)
+    return page(
+        request, "_tally.html", actor=actor, **_consultation_context(server(request), cid, actor)
+    )
+
+
+@router.post("/consultations/{cid}/ballot")
+def cast_form(
+    request: Request,
+    cid: UUID,
+    choice: Annotated[str, Form(max_length=10)],
+    explanation: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        recorded = server(request).act(
+            lambda e: e.app.cast_ballot(
+                cid, member=actor.identity, choice=choice, explanation=explanation, actor=actor
+            )
+        )
+    except DomainError as e:
+        refused(request, e)
+        return back(f"/consultations/{cid}", error=str(e))
+    return back(
+        f"/consultations/{cid}",
+        message="stem vastgelegd" if recorded else "deze stem stond al",
+    )
+
+
+@router.post("/consultations/{cid}/close")
+def close_form(
+    request: Request, cid: UUID, reason: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        server(request).act(lambda e: e.app.close_consultation(cid, actor=actor, reason=reason))
+    except DomainError as e:
+        refused(request, e)
+        return back(f"/consultations/{cid}", error=str(e))
+    return back(f"/consultations/{cid}", message="ledenraadpleging gesloten")
+
+
+@router.get("/deadlines", response_class=HTMLResponse)
+def deadlines_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    now = datetime.now(UTC)
+    rows = [
+        {**r, "state": deadline_state(r, now, 60.0)}
+        for r in deadline_rows(server(request).read().views, ("pending", "fired", "done"))
+    ]
+    order = {"overdue": 0, "due": 1, "pending": 2, "fired": 3, "done": 4}
+    rows.sort(key=lambda r: (order.get(r["state"], 5), r["due_at"]))
+    return page(request, "deadlines.html", actor=actor, rows=rows)
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    return page(
+        request, "timeline.html", actor=actor, rows=timeline_rows(server(request).read().views)
+    )
+
+
+@router.get("/log", response_class=HTMLResponse)
+def log_page(
+    request: Request,
+    start: Annotated[int, Query(alias="from", ge=1, le=10**12)] = 1,
+    aggregate: Annotated[str, Query(max_length=40)] = "",
+    event: Annotated[str, Query(max_length=80)] = "",
+    who_acted: Annotated[str, Query(alias="actor", max_length=80)] = "",
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    found, more = log_entries(
+        server(request).read().app,
+        start,
+        100,
+        aggregate=aggregate,
+        event=event,
+        actor=who_acted,
+        viewer=actor,
+    )
+    entries = [
+        {**entry.as_dict(), "data": {k: v for k, v in entry.data.items() if k != "electorate"}}
+        for entry in found
+    ]
+    return page(
+        request,
+        "log.html",
+        actor=actor,
+        entries=entries,
+        more=more,
+        filters={"aggregate": aggregate, "event": event, "actor": who_acted},
+    )
+
+
+@router.get("/board", response_class=HTMLResponse)
+def board_page(request: Request) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    e = server(request).read()
+    ratifications = e.app.list_ratifications()
+    tallies = {r["id"]: e.views.tally(r["consultation_id"]) for r in ratifications}
+    return page(
+        request,
+        "board.html",
+        actor=actor,
+        ratifications=ratifications,
+        tallies={k: (v.as_dict() if v else None) for k, v in tallies.items()},
+        is_board=actor.role is Role.BOARD,
+    )
+
+
+@router.post("/board/{rid}/decision")
+def decide_form(
+    request: Request,
+    rid: UUID,
+    decision: Annotated[str, Form(max_length=10)],
+    rationale: Annotated[str, Form(max_length=2000)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    try:
+        parsed = Decision.parse(decision)
+        server(request).act(
+            lambda e: e.app.decide_ratification(
+                rid,
+                decision=parsed,
+                rationale=rationale,
+                actor=actor,
+                reason=reason or "board meeting",
+            )
+        )
+    except DomainError as e:
+        refused(request, e)
+        return back("/board", error=str(e))
+    return back("/board", message=f"besluit vastgelegd: {parsed.value}")

@@ -1,0 +1,1 @@
+"""Files and text coming in: the members CSV, times, results, synthetic members."""

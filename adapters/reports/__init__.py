@@ -1,0 +1,1 @@
+"""Files going out: the Markdown/HTML/PDF report and safe writing of output files."""
