@@ -18,7 +18,7 @@ from adapters.readmodels.tables import (
     SqlRows,
     SqlTallyView,
 )
-from domain.errors import NotFoundError
+from adapters.store import Backend, NoStoreError, backend_for, no_store_message
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
 from projections.funding import FundingProjection
@@ -29,24 +29,7 @@ from workflows.clock import Clock
 from workflows.governance import Governance
 
 if TYPE_CHECKING:
-    from adapters.store.backends import Backend
     from adapters.store.postgres import PostgresBackend
-
-
-class NoStoreError(NotFoundError):
-    code = "no_store"
-
-
-def no_store_message(settings: Settings) -> str:
-    if settings.database_url is None:
-        return (
-            f"no akkoord store in {settings.data_dir} "
-            "(load members first, or point --data-dir / AKKOORD_HOME at a store)"
-        )
-    return (
-        f"no akkoord store in {settings.backend.describe()} "
-        "(run `akkoord db init` first, or check AKKOORD_DATABASE_URL)"
-    )
 
 
 @dataclass
@@ -84,8 +67,12 @@ def read_models(backend: Backend) -> ReadModels:
     return ReadModels(writer, reader, backend.serialize_views)
 
 
-def create_tables(backend: PostgresBackend) -> None:
+def create_tables(backend: Backend) -> None:
     """Every table of a new PostgreSQL store (called by `db init`, under its lock)."""
+    # Only PostgreSQL asks (SQLite makes its tables on first use), so only it loads psycopg.
+    from adapters.store.postgres import PostgresBackend
+
+    assert isinstance(backend, PostgresBackend)
     app = Governance(env=backend.event_store_env(create_tables=True))
     try:
         # The tree's state row is left to the first `build`: a store copied into these tables
@@ -97,13 +84,21 @@ def create_tables(backend: PostgresBackend) -> None:
     token_tables(backend.views_engines()[0])
 
 
+def init_database(backend: PostgresBackend) -> list[str]:
+    """`db init`: the schema and every table of a PostgreSQL store, once (see
+    `adapters.store.postgres.init_database`); returns the tables this call created."""
+    from adapters.store.postgres import init_database as init_postgres
+
+    return init_postgres(backend, create_tables)
+
+
 def build(settings: Settings, *, create: bool = False, clock: Clock | None = None) -> Engine:
     """Open the store in `settings.data_dir`; with `create`, make it if it is not there yet."""
-    backend = settings.backend
+    backend = backend_for(settings)
     if not backend.store_exists():
         if not create:
             raise NoStoreError(no_store_message(settings))
-        backend.prepare()
+        backend.prepare(create_tables)
     app = Governance(env=backend.event_store_env(), clock=clock)
     try:
         check_store_version(chained(app.recorder))

@@ -10,7 +10,9 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from adapters.bootstrap import create_tables
 from adapters.config.settings import Settings
+from adapters.store import backend_for
 from adapters.store.postgres import EVENTS_TABLE, PostgresBackend
 
 # The event store's own tables on PostgreSQL (the read models and tokens live beside them).
@@ -54,7 +56,7 @@ def store_fingerprint(data_dir: Path, database_url: str | None = None) -> str:
     """Every row of every table of the event store (events, chain, tracking, meta); a URL given
     here is used instead of the environment's."""
     settings = Settings(data_dir) if database_url is None else Settings(data_dir, database_url)
-    backend = settings.backend
+    backend = backend_for(settings)
     if isinstance(backend, PostgresBackend):
         return _pg_rows(backend, PG_STORE_TABLES) or "no store"
     path = data_dir / "events.sqlite"
@@ -76,7 +78,7 @@ def store_fingerprint(data_dir: Path, database_url: str | None = None) -> str:
 
 def log_fingerprint(data_dir: Path) -> str:
     """A hash of every stored event, in log order."""
-    backend = Settings(data_dir).backend
+    backend = backend_for(Settings(data_dir))
     if isinstance(backend, PostgresBackend):
         return _pg_rows(backend, (EVENTS_TABLE,), order="notification_id") or "no store"
     path = data_dir / "events.sqlite"
@@ -92,7 +94,7 @@ class RawStore:
     same operations on either backend, by log position."""
 
     def __init__(self, data_dir: Path) -> None:
-        backend = Settings(data_dir).backend
+        backend = backend_for(Settings(data_dir))
         self.pg = backend if isinstance(backend, PostgresBackend) else None
         self.path = data_dir / "events.sqlite"
 
@@ -216,15 +218,15 @@ class RawStore:
 def copy_store(source: Path, target: Path) -> None:
     """A store's copy in another data directory (on PostgreSQL: in that directory's schema)."""
     target.mkdir(parents=True)
-    Settings(source).backend.copy_store_to(Settings(target))
+    backend_for(Settings(source)).copy_store_to(Settings(target), create_tables)
 
 
 def initialised(settings: Settings) -> Settings:
     """As an operator does before starting nodes on PostgreSQL (`akkoord db init`); a SQLite
     store needs nothing."""
-    backend = settings.backend
+    backend = backend_for(settings)
     if isinstance(backend, PostgresBackend):
-        from adapters.store.postgres import init_database
+        from adapters.bootstrap import init_database
 
         init_database(backend)
     return settings

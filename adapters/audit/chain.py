@@ -322,25 +322,6 @@ class ChainedRecorder(Protocol):
     def mark_store_version(self, version: int) -> None: ...
 
 
-def verify_store(
-    recorder: ChainedRecorder,
-    *,
-    expected: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Verification:
-    from adapters.audit.transparency import TransparentRecorder, verify_log
-
-    if isinstance(recorder, TransparentRecorder):  # and the tree's signed heads with it
-        return verify_log(recorder, expected=expected, progress=progress)
-    return verify_chain(
-        recorder.log_rows(),
-        recorder.chain_entries(),
-        digest_positions=recorder.digest_positions,
-        expected=expected,
-        progress=progress,
-    )
-
-
 def paged(fetch: Callable[[int], list[Any]]) -> Iterator[Any]:
     """Rows from `fetch(after_position)`, a page of PAGE at a time; a row's first column is its
     position."""

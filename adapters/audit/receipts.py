@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from eventsourcing.persistence import ApplicationRecorder
 
 from adapters.audit.chain import digest, uuid_text
 from adapters.audit.keys import SignedHead
@@ -25,7 +26,6 @@ from adapters.audit.transparency import (
     proof_of_inclusion,
     transparent,
 )
-from adapters.bootstrap import Engine
 from domain.errors import InvalidInputError, NotFoundError
 
 BALLOT_TOPICS = ("Consultation.BallotCast", "Consultation.BallotRecast")
@@ -86,14 +86,15 @@ def inclusion_document(recorder: TransparentRecorder, position: int) -> dict[str
     return {**proof, "event": event}
 
 
-def ballot_receipt(engine: Engine, position: int) -> dict[str, Any]:
+def ballot_receipt(log: ApplicationRecorder, position: int) -> dict[str, Any]:
     """The receipt of the ballot recorded at `position`: what was cast, its leaf hash, and, once
     a signed head covers it, that head (the latest) and the inclusion path to it.
 
-    The HTTP API may call it as `ballot_receipt(engine, position)`, or
-    `cast_receipt(engine, consultation_id, member)` right after a cast; both return plain JSON.
+    The HTTP API may call it as `ballot_receipt(engine.app.recorder, position)`, or
+    `cast_receipt(engine.app.recorder, consultation_id, member)` right after a cast; both return
+    plain JSON.
     """
-    recorder = transparent(engine.app.recorder)
+    recorder = transparent(log)
     event = event_at(recorder, position)
     if not str(event["topic"]).endswith(BALLOT_TOPICS):
         raise NoBallotError(f"the event at position {position} is not a ballot")
@@ -122,17 +123,17 @@ def ballot_receipt(engine: Engine, position: int) -> dict[str, Any]:
     return receipt
 
 
-def cast_receipt(engine: Engine, consultation_id: UUID, member: str) -> dict[str, Any]:
+def cast_receipt(log: ApplicationRecorder, consultation_id: UUID, member: str) -> dict[str, Any]:
     """The receipt of the member's standing ballot (the latest cast or re-cast)."""
-    recorder = transparent(engine.app.recorder)
-    for stored in engine.app.recorder.select_events(consultation_id, desc=True):
+    recorder = transparent(log)
+    for stored in log.select_events(consultation_id, desc=True):
         if (
             stored.topic.endswith(BALLOT_TOPICS)
             and json.loads(stored.state).get("member") == member
         ):
             position = recorder.position_of(str(consultation_id), stored.originator_version)
             if position is not None:
-                return ballot_receipt(engine, position)
+                return ballot_receipt(log, position)
     raise NoBallotError(f"no ballot of {member} in consultation {consultation_id}")
 
 

@@ -335,3 +335,21 @@ def conclude(result: Verification, check: HeadCheck, published: SignedHead | Non
     elif result.expected is not None and result.expected_at is None:
         result.expected_at = check.expected_at
     return result
+
+
+def verify_store(
+    recorder: ChainedRecorder,
+    *,
+    expected: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Verification:
+    """The chain, and with a transparent recorder the tree's signed heads too."""
+    if isinstance(recorder, TransparentRecorder):  # and the tree's signed heads with it
+        return verify_log(recorder, expected=expected, progress=progress)
+    return verify_chain(
+        recorder.log_rows(),
+        recorder.chain_entries(),
+        digest_positions=recorder.digest_positions,
+        expected=expected,
+        progress=progress,
+    )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select, update
 
+from adapters.store import backend_for
 from domain.actor import Actor, Role
 from domain.errors import InvalidInputError, NotFoundError
 
@@ -83,7 +84,7 @@ def token_tables(engine: Engine) -> None:
 
 class TokenStore:
     def __init__(self, settings: Settings) -> None:
-        self.engine = settings.backend.tokens_engine()
+        self.engine = backend_for(settings).tokens_engine(token_tables)
         self._own_engine = settings.database_url is None  # on PostgreSQL it is the store's
 
     def close(self) -> None:

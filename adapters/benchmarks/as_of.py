@@ -23,6 +23,7 @@ from adapters.benchmarks.rebuild import size_label
 from adapters.bootstrap import read_models
 from adapters.config.settings import Settings
 from adapters.readmodels.queries import status_as_of
+from adapters.store import backend_for
 
 P99_TARGET = Target.below(5, "ms")
 GROWTH_TARGET = Target.at_most(1.5, "x")
@@ -42,7 +43,7 @@ def measure(directory: Path, queries: int, seed: int = 8) -> tuple[list[float], 
     settings = Settings(directory, database_url=None)
     info = LogInfo.load(directory)
     moments = _moments(info, queries, seed)
-    views = read_models(settings.backend)
+    views = read_models(backend_for(settings))
     try:
         for moment in moments[:5]:  # warm-up
             status_as_of(views, moment)

@@ -25,6 +25,7 @@ from typing import Any
 
 from adapters.config.settings import Settings
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
+from adapters.store import backend_for
 from domain.agreement import Agreement, PartyStatus
 from domain.consultation import Choice, Consultation, build_electorate
 from domain.member import Member, MemberFacts
@@ -185,7 +186,7 @@ def write_log(directory: Path, events: int, *, seed: int = 8, batch: int = BATCH
     """Write the first `events` events of the synthetic stream into a new store in `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     settings = Settings(directory, database_url=None)
-    app = Governance(env=settings.backend.event_store_env())
+    app = Governance(env=backend_for(settings).event_store_env())
     first_at = last_at = ""
     changes = 0
     try:

@@ -18,8 +18,8 @@ from typing import Any
 
 from adapters.audit.chain import (
     chained,
-    verify_store,
 )
+from adapters.audit.transparency import verify_store
 from adapters.bootstrap import build
 from adapters.config.settings import Settings
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path

@@ -10,10 +10,6 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from adapters.store.backends import Backend
 
 DEFAULT_HOME = Path(".akkoord")
 EVENTS_FILE = "events.sqlite"
@@ -89,12 +85,6 @@ class Settings:
         )
 
     @cached_property
-    def backend(self) -> Backend:
-        from adapters.store.backends import backend_for
-
-        return backend_for(self)
-
-    @cached_property
     def web(self) -> WebSettings:
         return WebSettings.from_env()
 
@@ -118,6 +108,3 @@ class Settings:
     def audit_key_path(self) -> Path:
         named = os.environ.get(AUDIT_KEY_ENV)
         return Path(named).expanduser() if named else self.data_dir / AUDIT_KEY_FILE
-
-    def store_exists(self) -> bool:
-        return self.backend.store_exists()

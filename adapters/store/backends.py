@@ -8,19 +8,22 @@ looks at which database it is talking to.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from adapters.auth.tokens import token_tables
+from adapters.config.settings import Settings
 from adapters.store.leadership import FileLeadership, Leadership
 
-if TYPE_CHECKING:
-    from adapters.config.settings import Settings
-
 STORE_FILES = ("events.sqlite", "views.sqlite")  # and their -wal/-shm companions
+
+
+# Makes every table of a new store (the wiring's `create_tables`). Passed down, not imported: what
+# the tables are is the application's, the read models' and the tokens' business, not the store's.
+TableMaker = Callable[["Backend"], None]
 
 
 class Backend(Protocol):
@@ -30,8 +33,9 @@ class Backend(Protocol):
 
     def store_exists(self) -> bool: ...
 
-    def prepare(self) -> None:
-        """Make room for a new store (a command that may create one is about to)."""
+    def prepare(self, create_tables: TableMaker) -> None:
+        """Make room for a new store (a command that may create one is about to); where the
+        tables are not made on first use, `create_tables` makes them."""
 
     def views_engines(self) -> tuple[Engine, Engine]:
         """The read models' (writer, reader)."""
@@ -39,8 +43,9 @@ class Backend(Protocol):
     def serialize_views(self, conn: Connection) -> None:
         """Called first in every read-model write transaction: one writer at a time."""
 
-    def tokens_engine(self) -> Engine:
-        """The token store's engine, its table made if need be."""
+    def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
+        """The token store's engine, its tables made by `make_tables` if need be (the token
+        store's own function: the store does not know what it keeps)."""
 
     def leadership(self) -> Leadership: ...
 
@@ -50,7 +55,7 @@ class Backend(Protocol):
     def scratch(self, directory: Path) -> Settings:
         """Settings for a throwaway copy of this store (see `copy_store_to`)."""
 
-    def copy_store_to(self, scratch: Settings) -> None: ...
+    def copy_store_to(self, scratch: Settings, create_tables: TableMaker) -> None: ...
 
     def adopt(self, scratch: Settings) -> bool:
         """Make a scratch store the real one when the real one is new; False if it cannot."""
@@ -107,8 +112,8 @@ class SqliteBackend:
     def store_exists(self) -> bool:
         return self.settings.events_path.is_file()
 
-    def prepare(self) -> None:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    def prepare(self, create_tables: TableMaker) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)  # the library makes the tables
 
     def views_engines(self) -> tuple[Engine, Engine]:
         path = self.settings.views_path
@@ -117,9 +122,9 @@ class SqliteBackend:
     def serialize_views(self, conn: Connection) -> None:
         pass  # BEGIN IMMEDIATE already holds SQLite's one write lock
 
-    def tokens_engine(self) -> Engine:
+    def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
         engine = create_engine(f"sqlite:///{self.settings.auth_path}", connect_args={"timeout": 30})
-        token_tables(engine)
+        make_tables(engine)
         return engine
 
     def leadership(self) -> Leadership:
@@ -130,11 +135,9 @@ class SqliteBackend:
             path.unlink(missing_ok=True)
 
     def scratch(self, directory: Path) -> Settings:
-        from adapters.config.settings import Settings
-
         return Settings(directory, database_url=None)
 
-    def copy_store_to(self, scratch: Settings) -> None:
+    def copy_store_to(self, scratch: Settings, create_tables: TableMaker) -> None:
         for path in self.settings.data_dir.iterdir():
             if path.name.startswith(STORE_FILES):
                 shutil.copy2(path, scratch.data_dir / path.name)
@@ -150,16 +153,23 @@ class SqliteBackend:
         pass  # the scratch store is files in the scratch directory, which its maker removes
 
 
+# Where a Settings object keeps its backend: one per object, as `functools.cached_property` would
+# (a backend owns connection pools), living and dying with it. A module-level cache keyed by the
+# settings would keep them alive, since a backend refers back to its settings.
+_BACKEND_SLOT = "_backend"
+
+
+def kept_backend(settings: Settings, make: Callable[[Settings], Backend]) -> Backend:
+    """The backend of `settings`, made by `make` the first time it is asked for."""
+    kept = settings.__dict__.get(_BACKEND_SLOT)
+    if kept is None:
+        kept = make(settings)
+        settings.__dict__[_BACKEND_SLOT] = kept  # a frozen dataclass: past its __setattr__
+    return kept
+
+
 def copy_audit_key(settings: Settings, scratch: Settings) -> None:
     """A copy of a store signs with the store's key (unless both name one key file)."""
     key = settings.audit_key_path
     if key.is_file() and scratch.audit_key_path != key and not scratch.audit_key_path.exists():
         shutil.copy2(key, scratch.audit_key_path)
-
-
-def backend_for(settings: Settings) -> Backend:
-    if settings.database_url is None:
-        return SqliteBackend(settings)
-    from adapters.store.postgres import PostgresBackend
-
-    return PostgresBackend(settings)

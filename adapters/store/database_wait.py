@@ -7,28 +7,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Annotated
 
-import typer
 from eventsourcing.persistence import PersistenceError
 
-from adapters.bootstrap import NoStoreError, no_store_message
 from adapters.config import logs
 from adapters.config.settings import Settings
+from adapters.store import NoStoreError, no_store_message, store_exists
 
 FIRST_DELAY = 0.5
 MAX_DELAY = 10.0
 WAIT_ENV = "AKKOORD_DATABASE_WAIT"
-
-DatabaseWaitOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--database-wait",
-        envvar=WAIT_ENV,
-        min=0,
-        help="Seconds to wait for an unreachable database at start (default: keep trying).",
-    ),
-]
 
 
 def wait_for_store(
@@ -47,7 +35,7 @@ def wait_for_store(
     attempt = 1
     while True:
         try:
-            exists = settings.store_exists()
+            exists = store_exists(settings)
         except PersistenceError as e:
             waited = time.monotonic() - started
             if give_up_after is not None and waited + delay > give_up_after:

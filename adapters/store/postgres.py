@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
@@ -27,8 +27,8 @@ from sqlalchemy import URL, Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from adapters.auth.tokens import token_tables
-from adapters.store.backends import EVENT_STORE_COMMON, copy_audit_key
+from adapters.config.settings import Settings
+from adapters.store.backends import EVENT_STORE_COMMON, TableMaker, copy_audit_key, kept_backend
 from adapters.store.leadership import (
     Leadership,
     PostgresLeadership,
@@ -36,9 +36,6 @@ from adapters.store.leadership import (
     advisory_lock_held,
 )
 from domain.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from adapters.config.settings import Settings
 
 EVENTS_TABLE = "governance_events"  # the library names it after the application
 PER_HOME = "per-data-dir"
@@ -236,9 +233,9 @@ class PostgresBackend:
         with connect(self.target) as conn:
             return _store_exists(conn, self.target)
 
-    def prepare(self) -> None:
+    def prepare(self, create_tables: TableMaker) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        init_database(self)
+        init_database(self, create_tables)
 
     @cached_property
     def _engine(self) -> Engine:
@@ -255,7 +252,7 @@ class PostgresBackend:
         # Held to the end of the transaction: two nodes catching up never apply a batch twice.
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self.target.lock_key("views")})
 
-    def tokens_engine(self) -> Engine:
+    def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
         # Tokens may be issued before the first event (as on SQLite, where they have a file of
         # their own): their schema and table are made if need be, under the init lock.
         with connect(self.target) as conn:
@@ -266,7 +263,7 @@ class PostgresBackend:
             ).fetchone() == (True,):
                 with init_lock(conn, self.target):
                     _create_schema(conn, self.target)
-                    token_tables(self._engine)
+                    make_tables(self._engine)
         return self._engine
 
     def leadership(self) -> Leadership:
@@ -285,8 +282,6 @@ class PostgresBackend:
             )
 
     def scratch(self, directory: Path) -> Settings:
-        from adapters.config.settings import Settings
-
         assert self.settings.database_url is not None
         url = make_url(self.settings.database_url)
         name = f"akkoord_scratch_{uuid.uuid4().hex[:12]}"
@@ -297,11 +292,11 @@ class PostgresBackend:
             ),
         )
 
-    def copy_store_to(self, scratch: Settings) -> None:
+    def copy_store_to(self, scratch: Settings, create_tables: TableMaker) -> None:
         """Copy every table of this store into the scratch schema (made by `prepare`)."""
-        other = scratch.backend
+        other = kept_backend(scratch, PostgresBackend)
         assert isinstance(other, PostgresBackend)
-        other.prepare()
+        other.prepare(create_tables)
         copy_audit_key(self.settings, scratch)
         source, target = self.target.schema, other.target.schema
         with connect(self.target) as conn, conn.transaction():
@@ -334,7 +329,7 @@ class PostgresBackend:
         return False  # a schema is not moved into place: the real run follows the scratch run
 
     def drop_scratch(self, scratch: Settings) -> None:
-        other = scratch.backend
+        other = kept_backend(scratch, PostgresBackend)
         assert isinstance(other, PostgresBackend)
         other._drop_schema()  # always ours: made for this run under a fresh name
         other.close()
@@ -344,11 +339,10 @@ class PostgresBackend:
             self._engine.dispose()
 
 
-def init_database(backend: PostgresBackend) -> list[str]:
-    """Create the schema and every table, once; returns the tables this call created (none when
-    another process got there first). Safe to run again and from several processes at once."""
-    from adapters.bootstrap import create_tables
-
+def init_database(backend: PostgresBackend, create_tables: TableMaker) -> list[str]:
+    """Create the schema and, with `create_tables` (the wiring's: it knows what the tables are),
+    every table, once; returns the tables this call created (none when another process got there
+    first). Safe to run again and from several processes at once."""
     target = backend.target
     with connect(target) as conn, init_lock(conn, target):
         backend._created_schema = not _schema_exists(conn, target)

@@ -28,7 +28,8 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from adapters.audit.chain import chained, verify_store
+from adapters.audit.chain import chained
+from adapters.audit.transparency import verify_store
 from adapters.auth.tokens import TokenStore
 from adapters.bootstrap import build
 from adapters.config.settings import Settings

@@ -11,7 +11,8 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 
-from adapters.audit.chain import chained, verify_store
+from adapters.audit.chain import chained
+from adapters.audit.transparency import verify_store
 from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
 

@@ -19,6 +19,7 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from adapters.config.settings import Settings
+from adapters.store import backend_for
 from adapters.store.leadership import advisory_key_parts, advisory_lock_held
 from adapters.store.postgres import EVENTS_TABLE, PostgresBackend, database_status
 from tests.e2e.cli import Cli
@@ -119,7 +120,7 @@ def test_a_locked_event_table_refuses_writes_and_writes_nothing(tmp_path: Path) 
     home = tmp_path / "store"
     assert akkoord("members", "load", "--as", OFFICER, home=home, env=env).exit_code == 0
     before = store_fingerprint(home, url)
-    backend = Settings(home, database_url=url).backend
+    backend = backend_for(Settings(home, database_url=url))
     assert isinstance(backend, PostgresBackend)
     locked = threading.Event()
     release = threading.Event()
@@ -162,7 +163,7 @@ def test_a_locked_event_table_refuses_writes_and_writes_nothing(tmp_path: Path) 
 def test_a_leader_that_loses_its_session_stops_leading_and_another_takes_over(
     tmp_path: Path,
 ) -> None:
-    backend = Settings(tmp_path, database_url=own_schema()).backend
+    backend = backend_for(Settings(tmp_path, database_url=own_schema()))
     assert isinstance(backend, PostgresBackend)
     first, second = backend.leadership(), backend.leadership()
     try:

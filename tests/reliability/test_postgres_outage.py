@@ -19,11 +19,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from adapters.bootstrap import build
+from adapters.bootstrap import build, init_database
 from adapters.config.settings import Settings
 from adapters.entrypoints.http.app import create_app
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
-from adapters.store.postgres import PostgresBackend, init_database
+from adapters.store import backend_for
+from adapters.store.postgres import PostgresBackend
 from domain.actor import Actor, Role
 from tests.http.support import bearer, consultation_body, issue_tokens
 from tests.stores import store_fingerprint
@@ -103,7 +104,7 @@ def relayed(tmp_path: Path) -> Iterator[tuple[Relay, Settings, Settings]]:
         tmp_path / "store",
         database_url=base.set(host="127.0.0.1", port=relay.port).render_as_string(False),
     )
-    backend = direct.backend
+    backend = backend_for(direct)
     assert isinstance(backend, PostgresBackend)
     init_database(backend)
     with build(direct) as e:

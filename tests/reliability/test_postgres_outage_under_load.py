@@ -27,10 +27,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from adapters.auth.tokens import TokenStore
-from adapters.bootstrap import build
+from adapters.bootstrap import build, init_database
 from adapters.config.settings import Settings
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
-from adapters.store.postgres import PostgresBackend, init_database
+from adapters.store import backend_for
+from adapters.store.postgres import PostgresBackend
 from domain.actor import Actor, Role
 from tests.http.support import bearer, consultation_body
 from tests.reliability.support import AKKOORD, ROOT, free_port
@@ -81,7 +82,7 @@ def store(tmp_path: Path) -> tuple[str, dict[str, str]]:
         {"schema": f"load_{uuid.uuid4().hex[:10]}"}
     )
     direct = Settings(tmp_path / "setup", database_url=url.render_as_string(False))
-    backend = direct.backend
+    backend = backend_for(direct)
     assert isinstance(backend, PostgresBackend)
     init_database(backend)
     facts = read_members_csv(shipped_members_path())

@@ -26,7 +26,6 @@ from adapters.audit.keys import (
 from adapters.audit.merkle import ProofError
 from adapters.audit.receipts import ballot_receipt, check_document, inclusion_document
 from adapters.audit.transparency import proof_of_consistency, transparent, verify_log
-from adapters.bootstrap import NoStoreError, no_store_message
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import (
     DataDirOpt,
@@ -41,6 +40,7 @@ from adapters.entrypoints.cli.output_options import ForceOpt, OutputOpt, data_ho
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of
 from adapters.readmodels.queries import status_as_of
 from adapters.reports.outputs import check_output, open_output
+from adapters.store import NoStoreError, no_store_message, store_exists
 from domain.errors import InvalidInputError, NotFoundError
 
 audit_app = typer.Typer(
@@ -264,7 +264,7 @@ def published(expect: str | None) -> str | SignedHead | None:
 def key_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Print the audit public key that signs the tree heads (made if there is none yet)."""
     settings = Settings.resolve(data_dir)
-    if not settings.audit_key_path.exists() and not settings.store_exists():
+    if not settings.audit_key_path.exists() and not store_exists(settings):
         raise NoStoreError(no_store_message(settings))  # no key is made for a store not there
     public = Signer(settings.audit_key_path).public_key()
     emit(
@@ -374,7 +374,7 @@ def receipt_command(
 ) -> None:
     """A ballot's receipt: the ballot, its leaf and, once signed, the head and inclusion path."""
     with engine(data_dir) as e:
-        receipt = ballot_receipt(e, position)
+        receipt = ballot_receipt(e.app.recorder, position)
     covered = receipt["signed_head"]
     emit(
         json_output,

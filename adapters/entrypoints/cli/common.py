@@ -33,12 +33,23 @@ from adapters.audit.idempotency import (
 from adapters.bootstrap import Engine, build
 from adapters.config import logs
 from adapters.config.settings import Settings
+from adapters.store import backend_for, store_exists
+from adapters.store.database_wait import WAIT_ENV
 from domain.actor import Actor, Role
 from domain.errors import DomainError, InvalidInputError, NotAllowedError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+DatabaseWaitOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--database-wait",
+        envvar=WAIT_ENV,
+        min=0,
+        help="Seconds to wait for an unreachable database at start (default: keep trying).",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 DataDirOpt = Annotated[
     Path | None,
@@ -148,7 +159,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
     settings = Settings.resolve(data_dir)
-    new_store = create and not settings.store_exists()
+    new_store = create and not store_exists(settings)
     new_dir = create and not settings.data_dir.exists()
     try:
         with build(settings, create=create) as built:
@@ -156,7 +167,7 @@ def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
             yield built
     except BaseException:
         if new_store:  # a refused first command leaves no empty store behind
-            settings.backend.remove_store()
+            backend_for(settings).remove_store()
             if new_dir:
                 shutil.rmtree(settings.data_dir, ignore_errors=True)
         raise

@@ -148,7 +148,7 @@ def cast_command(
             },
         )["recorded"]
         # The standing ballot's receipt: its leaf in the signed Merkle tree over the log.
-        receipt = cast_receipt(e, cid, code) if json_output else None
+        receipt = cast_receipt(e.app.recorder, cid, code) if json_output else None
     if json_output:
         print_json({"recorded": recorded, "receipt": receipt})
     else:

@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from adapters.bootstrap import init_database
 from adapters.config.settings import DATABASE_URL_ENV, Settings
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, emit, guarded, show
-from adapters.store.postgres import PostgresBackend, database_status, init_database
+from adapters.store import backend_for
+from adapters.store.postgres import PostgresBackend, database_status
 from domain.errors import InvalidInputError
 
 app = typer.Typer(
@@ -27,7 +29,7 @@ DatabaseUrlOpt = Annotated[
 
 
 def _postgres(settings: Settings) -> PostgresBackend:
-    backend = settings.backend
+    backend = backend_for(settings)
     if not isinstance(backend, PostgresBackend):
         raise InvalidInputError(
             f"no database URL: set {DATABASE_URL_ENV} or --database-url to a postgresql:// URL "

@@ -16,6 +16,7 @@ from adapters.entrypoints.cli.consultation import load_tally, print_tally
 from adapters.entrypoints.cli.scenario import play
 from adapters.readmodels.queries import entitlement, status_as_of
 from adapters.scenario import Run, Scenario, default_scenario_path, load_scenario, started_here
+from adapters.store import backend_for, store_exists
 from domain.errors import ConflictError
 from domain.funding import euros
 
@@ -36,11 +37,11 @@ def demo_command(
     target = data_dir or Path(tempfile.mkdtemp(prefix="akkoord-demo-"))
     settings = Settings(data_dir=target)
     scenario = load_scenario(scenario_file or default_scenario_path())
-    if settings.store_exists() and not _fresh_or_interrupted(settings, scenario):
+    if store_exists(settings) and not _fresh_or_interrupted(settings, scenario):
         # (an initialised but empty PostgreSQL database, right after `db init`, will do; so
         # will a store holding a killed demo of the same story, which is finished)
         raise StoreNotEmptyError(
-            f"{settings.backend.describe()} already holds a store; the demo needs a fresh one"
+            f"{backend_for(settings).describe()} already holds a store; the demo needs a fresh one"
         )
     if not json_output:
         out.print(f"[bold]{scenario.title}[/bold]")

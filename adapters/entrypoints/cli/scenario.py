@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from adapters.bootstrap import Engine, build
+from adapters.bootstrap import Engine, build, create_tables
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, emit, guarded, out
 from adapters.scenario import Run, Scenario, default_scenario_path, load_scenario, run_scenario
+from adapters.store import backend_for
 from adapters.store.scratch_dirs import scratch_dir
 from workflows.clock import SimulatedClock
 
@@ -35,14 +36,14 @@ def play(
     skipped (see adapters.scenario). The scratch copy is removed whatever happens, and copies
     left by killed runs are removed at the next start."""
     target = settings.data_dir
-    backend = settings.backend
+    backend = backend_for(settings)
     fresh = not backend.store_exists()
     with scratch_dir(target.parent) as directory:
         scratch = backend.scratch(directory / "store")
         scratch.data_dir.mkdir()
         try:
             if not fresh:
-                backend.copy_store_to(scratch)
+                backend.copy_store_to(scratch, create_tables)
             adopt = fresh and commit
             run = _play(scratch, scenario, show_progress, after if adopt else None)
             if not commit:

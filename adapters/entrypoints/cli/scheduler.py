@@ -9,9 +9,10 @@ import typer
 
 from adapters.config import logs
 from adapters.config.settings import Settings
-from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, engine, guarded
+from adapters.entrypoints.cli.common import DatabaseWaitOpt, DataDirOpt, JsonOpt, engine, guarded
 from adapters.entrypoints.scheduler import DeadlineScheduler, run_forever
-from adapters.store.database_wait import DatabaseWaitOpt, wait_for_store
+from adapters.store import backend_for
+from adapters.store.database_wait import wait_for_store
 
 app = typer.Typer(help="The deadline scheduler.", no_args_is_help=True)
 
@@ -34,7 +35,7 @@ def run_command(
     wait_for_store(settings, give_up_after=database_wait)
     with engine(data_dir) as e:
         logs.configure(settings.log_path, console=True)
-        leadership = settings.backend.leadership()
+        leadership = backend_for(settings).leadership()
         scheduler = DeadlineScheduler(e, leadership, poll=poll)
         run_forever(scheduler, threading.Event(), data_dir=str(settings.data_dir))
         logs.logger(component="scheduler").info("stopped", fired=len(scheduler.fired))

@@ -9,9 +9,9 @@ import uvicorn
 
 from adapters.config import logs
 from adapters.config.settings import Settings
-from adapters.entrypoints.cli.common import DataDirOpt, guarded
+from adapters.entrypoints.cli.common import DatabaseWaitOpt, DataDirOpt, guarded
 from adapters.entrypoints.http.app import create_app
-from adapters.store.database_wait import DatabaseWaitOpt, wait_for_store
+from adapters.store.database_wait import wait_for_store
 
 
 @guarded

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 from adapters.audit.chain import (
     chained,
-    verify_store,
 )
 from adapters.audit.receipts import cast_receipt
+from adapters.audit.transparency import verify_store
 from adapters.entrypoints.http.context import Server, current_actor, server
 from adapters.entrypoints.http.documented import refusals
 from adapters.entrypoints.http.idempotent import IdempotentRoute
@@ -198,7 +198,10 @@ def cast_ballot(
             actor=actor,
         )
     )
-    return {"recorded": recorded, "receipt": cast_receipt(s.read(), consultation_id, member)}
+    return {
+        "recorded": recorded,
+        "receipt": cast_receipt(s.read().app.recorder, consultation_id, member),
+    }
 
 
 @router.get(
@@ -219,7 +222,7 @@ def get_receipt(
         actor.require(Role.OFFICER, Role.AUDITOR, doing="read another member's ballot receipt")
     e = s.read()
     e.app.get_consultation(consultation_id)
-    return cast_receipt(e, consultation_id, code)
+    return cast_receipt(e.app.recorder, consultation_id, code)
 
 
 class TallySealedError(NotAllowedError):

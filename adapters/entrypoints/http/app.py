@@ -26,6 +26,7 @@ from adapters.entrypoints.http.security import (
     refusal_body,
 )
 from adapters.entrypoints.scheduler import DeadlineScheduler
+from adapters.store import backend_for
 from domain.errors import InvalidInputError
 
 # Swagger UI from vendored assets, started by a static script: no inline script under the CSP.
@@ -83,7 +84,7 @@ def create_app(
         if scheduler:
             timer = DeadlineScheduler(
                 engine,
-                settings.backend.leadership(),
+                backend_for(settings).leadership(),
                 lock=app.state.server.write_lock,
             )
             timer.start()
