@@ -16,9 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from adapters.audit.chain import (
-    chained,
-)
+from adapters.audit.chain import chained
 from adapters.audit.transparency import verify_store
 from adapters.bootstrap import build
 from adapters.config.settings import Settings

@@ -1,7 +1,8 @@
 """What every request reaches: the engine, the tokens and sessions, and who is asking.
 
 The API knows only bearer tokens. The dashboard also knows its session cookie, which holds a
-random session id, never a token (adapters/sessions.py).
+random session id, never a token (adapters/auth/sessions.py). `ActorDep` and `ServerDep` are
+what a route declares to get them.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from adapters.auth.sessions import Session, SessionStore
 from adapters.auth.tokens import TokenStore
@@ -100,3 +101,8 @@ def dashboard_actor(request: Request) -> Actor | None:
 def session_of(request: Request) -> Session | None:
     found: Session | None = getattr(request.state, "session", None)
     return found
+
+
+# What a route declares to be told who asks and to reach the engine (FastAPI's Annotated deps).
+ActorDep = Annotated[Actor, Depends(current_actor)]
+ServerDep = Annotated[Server, Depends(server)]

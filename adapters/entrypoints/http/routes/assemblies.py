@@ -1,0 +1,106 @@
+"""General assemblies (ALV): convening, items, votes, holding and closing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from adapters.entrypoints.http.context import ActorDep, ServerDep
+from adapters.entrypoints.http.idempotent import IdempotentRoute
+from adapters.entrypoints.http.routes.fields import (
+    Created,
+    Moment,
+    Reason,
+    ReasonIn,
+    ResultIn,
+    Zone,
+)
+from adapters.inputs.results import result_dict, result_from
+from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment
+from domain.general_assembly import ItemKind
+
+router = APIRouter(route_class=IdempotentRoute)
+
+
+class AssemblyIn(BaseModel):
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    date: Moment
+    tz: Zone = DEFAULT_TZ
+    reason: Reason
+
+
+class ItemIn(BaseModel):
+    kind: Literal["resolution", "motion", "ratification", "other"] = "other"
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    subject: UUID | None = None
+    reason: Reason
+
+
+@router.get("/assemblies", tags=["alv"])
+def list_assemblies(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
+    return s.read().app.list_assemblies()
+
+
+@router.post("/assemblies", tags=["alv"], status_code=201)
+def convene(body: AssemblyIn, s: ServerDep, actor: ActorDep) -> Created:
+    when = parse_moment(body.date, body.tz, what="date")
+    aid = s.act(
+        lambda e: e.app.convene_assembly(
+            title=body.title, held_on=when, actor=actor, reason=body.reason
+        )
+    )
+    return Created(id=str(aid))
+
+
+@router.get("/assemblies/{assembly_id}", tags=["alv"])
+def get_assembly(assembly_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
+    return s.read().app.get_assembly(assembly_id)
+
+
+@router.post("/assemblies/{assembly_id}/items", tags=["alv"])
+def add_item(assembly_id: UUID, body: ItemIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
+    number = s.act(
+        lambda e: e.app.add_agenda_item(
+            assembly_id,
+            kind=ItemKind(body.kind),
+            title=body.title,
+            subject_id=str(body.subject) if body.subject else "",
+            actor=actor,
+            reason=body.reason,
+        )
+    )
+    return {"number": number}
+
+
+@router.post("/assemblies/{assembly_id}/items/{number}/vote", tags=["alv"])
+def vote(
+    assembly_id: UUID,
+    number: Annotated[int, Field(ge=1, le=1000)],
+    body: ResultIn,
+    s: ServerDep,
+    actor: ActorDep,
+) -> dict[str, Any]:
+    result = result_from(body.yes_pct, body.yes_weight, body.no_weight, body.outcome)
+    s.act(
+        lambda e: e.app.record_item_vote(
+            assembly_id, number=number, result=result, actor=actor, reason=body.reason
+        )
+    )
+    return {"item": number, **result_dict(result)}
+
+
+@router.post("/assemblies/{assembly_id}/hold", tags=["alv"])
+def hold(assembly_id: UUID, body: ReasonIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
+    s.act(lambda e: e.app.hold_assembly(assembly_id, actor=actor, reason=body.reason))
+    return {"held": True}
+
+
+@router.post("/assemblies/{assembly_id}/close", tags=["alv"])
+def close_assembly(
+    assembly_id: UUID, body: ReasonIn, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    closed = s.act(lambda e: e.app.close_assembly(assembly_id, actor=actor, reason=body.reason))
+    return {"closed": closed}

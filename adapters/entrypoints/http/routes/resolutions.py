@@ -1,0 +1,95 @@
+"""Resolutions: tabling, deciding and meeting their conditions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from adapters.entrypoints.http.context import ActorDep, ServerDep
+from adapters.entrypoints.http.idempotent import IdempotentRoute
+from adapters.entrypoints.http.routes.fields import Created, Reason, ResultIn, Text
+from adapters.inputs.results import result_dict, result_from
+from domain.resolution import ResolutionKind
+
+router = APIRouter(route_class=IdempotentRoute)
+
+
+class ResolutionIn(BaseModel):
+    kind: Literal["resolution", "motion"] = "resolution"
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    text: Text = ""
+    tabled_by: Annotated[str, Field(max_length=80)] = "bestuur"
+    conditions: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=20
+    )
+    suspends: list[Annotated[str, Field(max_length=100, pattern=r"^[^:]+:[^:]+$")]] = Field(
+        default_factory=list, max_length=20, description="PARTY:AGREEMENT"
+    )
+    assembly: UUID | None = None
+    reason: Reason
+
+
+class ConditionIn(BaseModel):
+    evidence: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Reason
+
+
+@router.get("/resolutions", tags=["resolutions"])
+def list_resolutions(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
+    return s.read().app.list_resolutions()
+
+
+@router.post("/resolutions", tags=["resolutions"], status_code=201)
+def table_resolution(body: ResolutionIn, s: ServerDep, actor: ActorDep) -> Created:
+    pairs = [tuple(x.split(":", 1)) for x in body.suspends]
+    rid = s.act(
+        lambda e: e.app.table_resolution(
+            kind=ResolutionKind(body.kind),
+            title=body.title,
+            text=body.text,
+            tabled_by=body.tabled_by,
+            conditions=body.conditions,
+            suspends=[(p.strip(), a.strip()) for p, a in pairs],
+            actor=actor,
+            reason=body.reason,
+            assembly_id=body.assembly,
+        )
+    )
+    return Created(id=str(rid))
+
+
+@router.get("/resolutions/{resolution_id}", tags=["resolutions"])
+def get_resolution(resolution_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
+    return s.read().app.get_resolution(resolution_id)
+
+
+@router.post("/resolutions/{resolution_id}/decision", tags=["resolutions"])
+def decide_resolution(
+    resolution_id: UUID, body: ResultIn, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    result = result_from(body.yes_pct, body.yes_weight, body.no_weight, body.outcome)
+    s.act(
+        lambda e: e.app.decide_resolution(
+            resolution_id, result=result, actor=actor, reason=body.reason
+        )
+    )
+    return result_dict(result)
+
+
+@router.post("/resolutions/{resolution_id}/conditions/{number}", tags=["resolutions"])
+def meet_condition(
+    resolution_id: UUID,
+    number: Annotated[int, Field(ge=1, le=100)],
+    body: ConditionIn,
+    s: ServerDep,
+    actor: ActorDep,
+) -> dict[str, Any]:
+    recorded = s.act(
+        lambda e: e.app.meet_condition(
+            resolution_id, number=number, evidence=body.evidence, actor=actor, reason=body.reason
+        )
+    )
+    return {"recorded": recorded}
