@@ -5,6 +5,7 @@ are handed out in commit order."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from uuid import uuid4
 
@@ -71,7 +72,10 @@ def test_concurrent_writers_commit_in_position_order(engine: Engine) -> None:
     for t in writers:
         t.start()
     seen = 0
-    for _ in range(300):  # follow the log as it grows, the way every projector does
+    # Follow the log as it grows, the way every projector does, until enough has been written
+    # while following to interleave (bounded: a loaded machine writes slowly, not wrongly).
+    give_up = time.monotonic() + 120
+    while len(followed) < 60 and time.monotonic() < give_up:
         seen = follow_from(seen)
     writing.clear()
     for t in writers:
