@@ -175,3 +175,28 @@ def store_path(tmp: Path) -> Settings:
     settings = Settings(tmp / "store")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return initialised(settings)
+
+
+def seed_every_process(api: Api) -> dict[str, str]:
+    """The story of `seed_story` plus a resolution, a UDO and an ALV: one of every process, for
+    tests that walk every route (fuzzing, schema conformance); returns the ids."""
+    ids = seed_story(api)
+    ids["resolution"] = api.ok(
+        "officer",
+        "POST",
+        "/api/resolutions",
+        json={"title": "Opschorting", "conditions": ["gelijkwaardigheid"], "reason": "ALV"},
+    )["id"]
+    ids["udo"] = api.ok(
+        "officer",
+        "POST",
+        "/api/udos",
+        json={"agreement": "AZWA", "title": "UDO AZWA", "reason": "r"},
+    )["id"]
+    ids["assembly"] = api.ok(
+        "officer",
+        "POST",
+        "/api/assemblies",
+        json={"title": "Najaars-ALV", "date": "2099-11-20T10:00", "reason": "r"},
+    )["id"]
+    return ids

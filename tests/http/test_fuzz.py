@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from adapters.config.settings import Settings
 from adapters.entrypoints.http.app import create_app
-from tests.http.support import Api, bearer, issue_tokens, seed_story, store_path
+from tests.http.support import Api, bearer, issue_tokens, seed_every_process, store_path
 
 MAX_EXAMPLES = 15
 BUDGET_SECONDS = 80.0  # for the whole module; past it the remaining operations are skipped
@@ -45,25 +45,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
     tokens = issue_tokens(settings)
     with TestClient(create_app(settings, scheduler=False)) as client:
         api = Api(client, tokens, settings)
-        ids = seed_story(api)
-        ids["resolution"] = api.ok(
-            "officer",
-            "POST",
-            "/api/resolutions",
-            json={"title": "Opschorting", "conditions": ["gelijkwaardigheid"], "reason": "ALV"},
-        )["id"]
-        ids["udo"] = api.ok(
-            "officer",
-            "POST",
-            "/api/udos",
-            json={"agreement": "AZWA", "title": "UDO AZWA", "reason": "r"},
-        )["id"]
-        ids["assembly"] = api.ok(
-            "officer",
-            "POST",
-            "/api/assemblies",
-            json={"title": "Najaars-ALV", "date": "2099-11-20T10:00", "reason": "r"},
-        )["id"]
+        ids = seed_every_process(api)
     app = create_app(settings, scheduler=False)
     IDS.update(ids)
     yield app, {**ids, "officer_token": tokens["officer"]}

@@ -35,7 +35,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 
 from adapters.entrypoints.http.app import create_app
-from tests.http.support import Api, bearer, issue_tokens, seed_story, store_path
+from tests.http.support import Api, bearer, issue_tokens, seed_every_process, store_path
 from tests.http.test_fuzz import plausible_fields, real_ids
 from tests.reliability.support import AKKOORD, ROOT, free_port
 
@@ -54,25 +54,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     tokens = issue_tokens(settings)
     with TestClient(create_app(settings, scheduler=False)) as client:
         api = Api(client, tokens, settings)
-        ids = seed_story(api)
-        ids["resolution"] = api.ok(
-            "officer",
-            "POST",
-            "/api/resolutions",
-            json={"title": "Opschorting", "conditions": ["gelijkwaardigheid"], "reason": "ALV"},
-        )["id"]
-        ids["udo"] = api.ok(
-            "officer",
-            "POST",
-            "/api/udos",
-            json={"agreement": "AZWA", "title": "UDO AZWA", "reason": "r"},
-        )["id"]
-        ids["assembly"] = api.ok(
-            "officer",
-            "POST",
-            "/api/assemblies",
-            json={"title": "Najaars-ALV", "date": "2099-11-20T10:00", "reason": "r"},
-        )["id"]
+        ids = seed_every_process(api)
     port = free_port()
     log = root / "serve.log"
     with log.open("wb") as out:
