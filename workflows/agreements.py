@@ -9,7 +9,7 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.agreement import Agreement, PartyStatus, UnknownAgreementError, agreement_id
 from domain.errors import ConflictError
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 AGREEMENT_REGISTERED = get_topic(Agreement.Registered)
 
@@ -18,7 +18,7 @@ def _unknown(code: str) -> UnknownAgreementError:
     return UnknownAgreementError(f"unknown agreement {code!r}")
 
 
-class AgreementService(GovernanceBase):
+class AgreementService(ProcessService):
     def register_agreement(
         self,
         *,

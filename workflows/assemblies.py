@@ -11,7 +11,7 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.general_assembly import GeneralAssembly, ItemKind, UnknownAssemblyError
 from domain.rules import WeightedResult
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 CONVENED = get_topic(GeneralAssembly.Convened)
 
@@ -20,7 +20,7 @@ def unknown_assembly(assembly_id: UUID) -> UnknownAssemblyError:
     return UnknownAssemblyError(f"unknown ALV {assembly_id}")
 
 
-class AssemblyService(GovernanceBase):
+class AssemblyService(ProcessService):
     def convene_assembly(self, *, title: str, held_on: datetime, actor: Actor, reason: str) -> UUID:
         actor.require(Role.OFFICER, doing="convene an ALV")
         assembly = GeneralAssembly.convene(

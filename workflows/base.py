@@ -1,4 +1,4 @@
-"""The application every service mixes into: one event log for all of the association's processes.
+"""The application every process service runs on: one event log for all of the processes.
 
 One application (not one per process) because auditors replay, hash and export *the* log, and
 because SQLite keeps one notification sequence per file.
@@ -105,3 +105,41 @@ class GovernanceBase(EventSourcedProjection[UUID]):
             found: Aggregate = self.repository.get(UUID(str(notification.originator_id)))
             if isinstance(found, kind):
                 yield found
+
+
+class ProcessService:
+    """The commands and queries of one process, on the one application they all share.
+
+    Composition, not mixins: a reader finds a process's commands in one class, and the only way
+    from one process to another is a service handed in at construction (see `Governance`).
+    """
+
+    def __init__(self, app: GovernanceBase) -> None:
+        self.app = app
+
+    @property
+    def clock(self) -> Clock:
+        return self.app.clock
+
+    def save(self, *aggregates: Aggregate) -> None:
+        self.app.save(*aggregates)
+
+    def _load(self, kind: type[A], aggregate_id: UUID, missing: NotFoundError) -> A:
+        return self.app._load(kind, aggregate_id, missing)
+
+    def _change(
+        self,
+        kind: type[A],
+        aggregate_id: UUID,
+        missing: NotFoundError,
+        command: Callable[[A], R],
+        *,
+        retry: bool = True,
+    ) -> R:
+        return self.app._change(kind, aggregate_id, missing, command, retry=retry)
+
+    def _find(self, kind: type[A], aggregate_id: UUID) -> A | None:
+        return self.app._find(kind, aggregate_id)
+
+    def aggregates_of(self, kind: type[A], created_topic: str) -> Iterator[A]:
+        return self.app.aggregates_of(kind, created_topic)

@@ -14,6 +14,7 @@ from domain.consultation import Choice, Consultation, build_electorate
 from domain.errors import InvalidInputError, UnknownConsultationError, UnknownMemberError
 from domain.member import Member, member_id
 from domain.weights import WeightRule
+from workflows.base import GovernanceBase, ProcessService
 from workflows.members import MemberService
 
 CONSULTATION_OPENED = get_topic(Consultation.Opened)
@@ -23,7 +24,13 @@ def _unknown(consultation_id: UUID) -> UnknownConsultationError:
     return UnknownConsultationError(f"unknown consultation {consultation_id}")
 
 
-class ConsultationService(MemberService):
+class ConsultationService(ProcessService):
+    """Ledenraadplegingen; their electorate comes from the members' register."""
+
+    def __init__(self, app: GovernanceBase, *, members: MemberService) -> None:
+        super().__init__(app)
+        self.members = members
+
     def open_consultation(
         self,
         *,
@@ -45,7 +52,7 @@ class ConsultationService(MemberService):
         except (ZoneInfoNotFoundError, ValueError, OSError):
             raise InvalidInputError(f"unknown time zone {timezone!r}") from None
         now = self.clock.now()
-        electorate = build_electorate(self.members_for_year(population_year), weight_rule)
+        electorate = build_electorate(self.members.members_for_year(population_year), weight_rule)
         consultation = Consultation.open(
             title=title,
             question=question,

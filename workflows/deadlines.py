@@ -10,12 +10,20 @@ from domain.commitment import Commitment
 from domain.consultation import Consultation
 from domain.deadlines import DeadlineKind
 from domain.errors import InvalidInputError, UnknownConsultationError
+from workflows.base import GovernanceBase, ProcessService
 from workflows.consultations import ConsultationService
 from workflows.monitoring import unknown_commitment
-from workflows.ratifications import RatificationService, unknown_ratification
+from workflows.ratifications import unknown_ratification
 
 
-class DeadlineService(ConsultationService, RatificationService):
+class DeadlineService(ProcessService):
+    """Deadlines fall on consultations, commitments and ratifications; closing a consultation is
+    that process's own command, so it is asked of the consultations' service."""
+
+    def __init__(self, app: GovernanceBase, *, consultations: ConsultationService) -> None:
+        super().__init__(app)
+        self.consultations = consultations
+
     def fire_deadline(self, kind: str, subject_id: UUID) -> bool:
         """Idempotent: returns False when the deadline had been dealt with already."""
         try:
@@ -25,7 +33,9 @@ class DeadlineService(ConsultationService, RatificationService):
         now = self.clock.now()
         actor = str(SCHEDULER)
         if parsed is DeadlineKind.CONSULTATION_CLOSES:
-            return self.close_consultation(subject_id, actor=SCHEDULER, rule=parsed.value)
+            return self.consultations.close_consultation(
+                subject_id, actor=SCHEDULER, rule=parsed.value
+            )
         if parsed is DeadlineKind.CLOSING_SOON:
             return self._change(
                 Consultation,

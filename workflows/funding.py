@@ -11,7 +11,7 @@ from domain.agreement import PartyStatus
 from domain.errors import ConflictError
 from domain.funding import GrantScheme, RuleKind, UnknownSchemeError, scheme_id
 from domain.region import Region, region_id
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 from workflows.regions import unknown_region
 
 SCHEME_REGISTERED = get_topic(GrantScheme.Registered)
@@ -21,7 +21,7 @@ def unknown_scheme(code: str) -> UnknownSchemeError:
     return UnknownSchemeError(f"unknown grant scheme {code!r}")
 
 
-class FundingService(GovernanceBase):
+class FundingService(ProcessService):
     def register_scheme(self, *, code: str, name: str, actor: Actor, reason: str) -> str:
         actor.require(Role.OFFICER, doing="register a grant scheme")
         scheme = GrantScheme.register(

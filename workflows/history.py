@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidInputError, NotFoundError
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 
 class UnknownAggregateError(NotFoundError):
@@ -30,14 +30,14 @@ def plain(value: Any) -> Any:
     return value
 
 
-class HistoryService(GovernanceBase):
-    def history(
+class HistoryService(ProcessService):
+    def of(
         self, aggregate_id: UUID, *, version: int | None = None, as_of: datetime | None = None
     ) -> dict[str, Any]:
         """The aggregate's state then, with the events that made it."""
         if version is not None and as_of is not None:
             raise InvalidInputError("give a version or a moment, not both")
-        events = list(self.events.get(aggregate_id))
+        events = list(self.app.events.get(aggregate_id))
         if not events:
             raise UnknownAggregateError(f"unknown aggregate {aggregate_id}")
         if as_of is not None:
@@ -52,7 +52,7 @@ class HistoryService(GovernanceBase):
                 f"aggregate {aggregate_id} has versions 1..{events[-1].originator_version}"
             )
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise UnknownAggregateError(f"unknown aggregate {aggregate_id}") from None
         state = {k: plain(v) for k, v in vars(aggregate).items() if not k.startswith("_")}

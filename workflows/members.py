@@ -11,7 +11,7 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.errors import InvalidInputError, UnknownMemberError
 from domain.member import Member, MemberFacts, member_id
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 MEMBER_REGISTERED = get_topic(Member.Registered)
 
@@ -30,7 +30,7 @@ class LoadReport:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
 
 
-class MemberService(GovernanceBase):
+class MemberService(ProcessService):
     def load_members(self, facts: list[MemberFacts], *, actor: Actor, reason: str) -> LoadReport:
         """Register new members and update changed ones, all in one transaction.
 

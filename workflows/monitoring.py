@@ -10,7 +10,7 @@ from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
 from domain.commitment import Commitment, Finding, UnknownCommitmentError
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 COMMITMENT_REGISTERED = get_topic(Commitment.Registered)
 
@@ -19,7 +19,7 @@ def unknown_commitment(commitment_id: UUID) -> UnknownCommitmentError:
     return UnknownCommitmentError(f"unknown commitment {commitment_id}")
 
 
-class MonitoringService(GovernanceBase):
+class MonitoringService(ProcessService):
     def register_commitment(
         self,
         *,

@@ -15,7 +15,7 @@ from domain.conditional_signing import ConditionalSigning
 from domain.consultation import Consultation
 from domain.errors import UnknownConsultationError
 from domain.general_assembly import GeneralAssembly, UnknownAssemblyError
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 from workflows.signings import unknown_signing
 
 RATIFICATION_SCHEDULED = get_topic(BoardRatification.Scheduled)
@@ -25,7 +25,7 @@ def unknown_ratification(ratification_id: UUID) -> UnknownRatificationError:
     return UnknownRatificationError(f"unknown ratification {ratification_id}")
 
 
-class RatificationService(GovernanceBase):
+class RatificationService(ProcessService):
     def schedule_ratification(
         self,
         *,

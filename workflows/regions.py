@@ -11,7 +11,7 @@ from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.errors import ConflictError
 from domain.region import Region, UnknownRegionError, region_id
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 REGION_REGISTERED = get_topic(Region.Registered)
 
@@ -20,7 +20,7 @@ def unknown_region(name: str) -> UnknownRegionError:
     return UnknownRegionError(f"unknown region {name!r}")
 
 
-class RegionService(GovernanceBase):
+class RegionService(ProcessService):
     def register_region(
         self,
         *,

@@ -11,7 +11,7 @@ from domain.actor import Actor, Role
 from domain.general_assembly import GeneralAssembly, ItemKind, UnknownAssemblyError
 from domain.resolution import Resolution, ResolutionKind, UnknownResolutionError, effect
 from domain.rules import WeightedResult
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 RESOLUTION_TABLED = get_topic(Resolution.Tabled)
 
@@ -20,7 +20,7 @@ def unknown_resolution(resolution_id: UUID) -> UnknownResolutionError:
     return UnknownResolutionError(f"unknown resolution {resolution_id}")
 
 
-class ResolutionService(GovernanceBase):
+class ResolutionService(ProcessService):
     def table_resolution(
         self,
         *,

@@ -10,7 +10,7 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.agreement import Agreement, UnknownAgreementError, agreement_id
 from domain.conditional_signing import ConditionalSigning, UnknownSigningError
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 SIGNED = get_topic(ConditionalSigning.Signed)
 
@@ -19,7 +19,7 @@ def unknown_signing(signing_id: UUID) -> UnknownSigningError:
     return UnknownSigningError(f"unknown conditional signature {signing_id}")
 
 
-class SigningService(GovernanceBase):
+class SigningService(ProcessService):
     def sign_conditionally(
         self, *, party: str, agreement: str, conditions: list[str], actor: Actor, reason: str
     ) -> UUID:

@@ -10,7 +10,7 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.agreement import Agreement, UnknownAgreementError, agreement_id
 from domain.implementation_test import ImplementationTest, UnknownImplementationTestError
-from workflows.base import GovernanceBase
+from workflows.base import ProcessService
 
 UDO_COMMISSIONED = get_topic(ImplementationTest.Commissioned)
 
@@ -19,7 +19,7 @@ def _unknown(udo_id: UUID) -> UnknownImplementationTestError:
     return UnknownImplementationTestError(f"unknown UDO {udo_id}")
 
 
-class ImplementationTestService(GovernanceBase):
+class ImplementationTestService(ProcessService):
     def commission_udo(
         self, *, agreement: str, title: str, executed_by: list[str], actor: Actor, reason: str
     ) -> UUID:

@@ -39,7 +39,9 @@ def members_load_figure(directory: Path, config: Config) -> Figure:
     write_members_csv(source, config.members)
     with build(Settings(directory / "members", database_url=None), create=True) as engine:
         with Stopwatch() as watch:
-            engine.app.load_members(read_members_csv(source), actor=OFFICER, reason="benchmark")
+            engine.app.members.load_members(
+                read_members_csv(source), actor=OFFICER, reason="benchmark"
+            )
             engine.catch_up()
         events = engine.app.head()
     baseline = bare_batched_save_events_per_second(directory, events, "members")

@@ -41,7 +41,7 @@ class Baselines:
 def open_consultation(engine: Engine, ballots: int, codes: list[str]) -> UUID:
     """Open a consultation of every loaded member, with `ballots` of them cast already."""
     now = datetime.now(UTC)
-    cid = engine.app.open_consultation(
+    cid = engine.app.consultations.open_consultation(
         title="Benchmark",
         question="Stemt u in?",
         agreements=["AZWA"],
@@ -76,7 +76,7 @@ class Caster:
         # Prefilled ballots say yes: the first pass re-casts no, the next yes, and so on.
         choice = "no" if (self.issued // len(self.codes)) % 2 == 0 else "yes"
         self.issued += 1
-        self.engine.app.cast_ballot(
+        self.engine.app.consultations.cast_ballot(
             self.cid, member=code, choice=choice, actor=Actor(Role.SECRETARY, code)
         )
         if catch_up:
@@ -95,7 +95,7 @@ def command_figures(directory: Path, config: Config) -> tuple[list[Figure], Base
     each_baseline = max(1, config.baseline_ops // ROUNDS)
     try:
         with build(Settings(directory / "commands", database_url=None), create=True) as engine:
-            engine.app.load_members(facts, actor=OFFICER, reason="benchmark")
+            engine.app.members.load_members(facts, actor=OFFICER, reason="benchmark")
             engine.catch_up()
             cid = open_consultation(engine, config.prefill_ballots, codes)
             caster = Caster(engine, cid, codes)
@@ -114,7 +114,7 @@ def command_figures(directory: Path, config: Config) -> tuple[list[Figure], Base
                         caster.cast(catch_up=False)
                 engine.catch_up()
                 rates["alone"].append(per_second(each, alone.seconds))
-            ballots = len(engine.app.standing_ballots(cid))
+            ballots = len(engine.app.consultations.standing_ballots(cid))
     finally:
         library.close()
         sqlite.close()

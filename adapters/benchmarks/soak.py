@@ -51,11 +51,11 @@ def soak(minutes: float, progress: Callable[[str], None], seed: int = 2025) -> S
         build(Settings(Path(tmp), database_url=None), create=True) as e,
     ):
         facts = read_members_csv(shipped_members_path())
-        e.app.load_members(facts, actor=OFFICER, reason="soak")
+        e.app.members.load_members(facts, actor=OFFICER, reason="soak")
         codes = [f.code for f in facts]
         deadline = time.monotonic() + minutes * 60
         while time.monotonic() < deadline:
-            cid = e.app.open_consultation(
+            cid = e.app.consultations.open_consultation(
                 title="soak",
                 question="q",
                 agreements=[],
@@ -66,7 +66,7 @@ def soak(minutes: float, progress: Callable[[str], None], seed: int = 2025) -> S
             )
             for _ in range(500):
                 code = rng.choice(codes)
-                e.app.cast_ballot(
+                e.app.consultations.cast_ballot(
                     cid,
                     member=code,
                     choice=rng.choice(["yes", "no"]),
@@ -74,7 +74,7 @@ def soak(minutes: float, progress: Callable[[str], None], seed: int = 2025) -> S
                 )
                 e.catch_up()
                 result.commands += 1
-            e.app.close_consultation(cid, actor=OFFICER, reason="soak round done")
+            e.app.consultations.close_consultation(cid, actor=OFFICER, reason="soak round done")
             e.catch_up()
             result.commands += 1
             _check(e, cid, result)
@@ -86,7 +86,7 @@ def soak(minutes: float, progress: Callable[[str], None], seed: int = 2025) -> S
 
 
 def _check(e: Any, cid: Any, result: SoakResult) -> None:
-    standing = e.app.standing_ballots(cid)
+    standing = e.app.consultations.standing_ballots(cid)
     tally = e.views.tally(str(cid))
     yes = sum(w for choice, w in standing.values() if choice == "yes")
     if tally is None or tally.yes_weight != yes or tally.voted_members != len(standing):

@@ -80,7 +80,9 @@ def tally_figures(directory: Path, config: Config, base: Baselines) -> list[Figu
     ]
     size = f"{config.electorate:,}"
     with build(Settings(directory / "tally", database_url=None), create=True) as engine:
-        engine.app.load_members(synthetic_facts(len(casters)), actor=OFFICER, reason="benchmark")
+        engine.app.members.load_members(
+            synthetic_facts(len(casters)), actor=OFFICER, reason="benchmark"
+        )
         consultation = _open(engine, rows)
         cid = consultation.id
         engine.catch_up()
@@ -109,11 +111,13 @@ def tally_figures(directory: Path, config: Config, base: Baselines) -> list[Figu
         reads = latencies_ms(read, config.tally_reads)
         cli_reads = latencies_ms(read_caught_up, config.tally_reads)
         first, *others = casters[: config.tally_casts + 1]
-        engine.app.cast_ballot(cid, member=first, choice="yes", actor=Actor(Role.SECRETARY, first))
+        engine.app.consultations.cast_ballot(
+            cid, member=first, choice="yes", actor=Actor(Role.SECRETARY, first)
+        )
         engine.catch_up()  # warm-up: a cache, if any, holds the consultation from here on
         with Stopwatch() as casting:
             for code in others:
-                engine.app.cast_ballot(
+                engine.app.consultations.cast_ballot(
                     cid, member=code, choice="yes", actor=Actor(Role.SECRETARY, code)
                 )
                 engine.catch_up()

@@ -159,7 +159,7 @@ class DeadlineScheduler:
         try:
             _fault(f"before-fire:{kind}")
             with self._engine_lock:
-                wrote = self.engine.app.fire_deadline(kind, UUID(subject_id))
+                wrote = self.engine.app.deadlines.fire_deadline(kind, UUID(subject_id))
                 _fault(f"after-fire:{kind}")
                 self.engine.catch_up()
         except Exception as e:  # logged, retried by the next sync (the command is idempotent)

@@ -58,7 +58,7 @@ def _local(iso: str, tz: str) -> str:
 
 def gather(e: Engine, consultation_id: UUID) -> ReportData:
     e.catch_up()
-    info = e.app.get_consultation(consultation_id)
+    info = e.app.consultations.get_consultation(consultation_id)
     tally: Tally | None = e.views.tally(str(consultation_id))
     if tally is None:
         raise UnknownConsultationError(f"unknown consultation {consultation_id}")

@@ -37,7 +37,7 @@ def fire_due(run: Run, until: datetime) -> None:
         deadline = fireable[0]
         moment = from_time_key(deadline["due_at"]).astimezone(zone(deadline["timezone"]))
         run.clock.set(max(moment, run.clock.now()))
-        run.engine.app.fire_deadline(deadline["kind"], UUID(deadline["subject_id"]))
+        run.engine.app.deadlines.fire_deadline(deadline["kind"], UUID(deadline["subject_id"]))
         run.fired += 1
 
 

@@ -86,10 +86,10 @@ def _region_register(run: Run, step: Step, a: dict[str, Any]) -> str:
     if "province" in a:
         members += [
             m["code"]
-            for m in run.engine.app.list_members()
+            for m in run.engine.app.members.list_members()
             if m["province"].lower() == str(a["province"]).lower()
         ]
-    return run.engine.app.register_region(
+    return run.engine.app.regions.register_region(
         name=a["name"],
         committee=a["committee"],
         mandate_municipality=str(a["mandate"]).upper(),
@@ -102,7 +102,7 @@ def _region_register(run: Run, step: Step, a: dict[str, Any]) -> str:
 def _region_decide(run: Run, step: Step, a: dict[str, Any]) -> int:
     decided_on = _tz_moment(a, "date", run.timezone)
     if "waits_for" not in a:
-        return run.engine.app.record_region_decision(
+        return run.engine.app.regions.record_region_decision(
             a["region"],
             body=a["body"],
             text=a["text"],
@@ -111,7 +111,7 @@ def _region_decide(run: Run, step: Step, a: dict[str, Any]) -> int:
             reason=step.reason,
         )
     party, agreement = _pair(a["waits_for"])
-    return run.engine.app.record_conditional_decision(
+    return run.engine.app.regions.record_conditional_decision(
         a["region"],
         body=a["body"],
         text=a["text"],
@@ -128,7 +128,7 @@ def _region_decide(run: Run, step: Step, a: dict[str, Any]) -> int:
 def _funding_rule(run: Run, step: Step, a: dict[str, Any]) -> None:
     depends = a.get("depends_on")
     party, agreement = _pair(depends) if depends else ("", "")
-    run.engine.app.set_funding_rule(
+    run.engine.app.funding.set_funding_rule(
         a["scheme"],
         year=int(a["year"]),
         kind=RuleKind.DEPENDS if depends else RuleKind.CONTINUES,
@@ -144,7 +144,7 @@ def _funding_rule(run: Run, step: Step, a: dict[str, Any]) -> None:
 
 def _members_load(run: Run, step: Step, a: dict[str, Any]) -> Any:
     source = Path(a["file"]) if "file" in a else shipped_members_path()
-    return run.engine.app.load_members(
+    return run.engine.app.members.load_members(
         read_members_csv(source), actor=step.actor, reason=step.reason
     )
 
@@ -169,9 +169,9 @@ def _applied_prefix(logged: list[tuple[str, datetime]], planned: list[tuple[str,
 def _ballots(run: Run, step: Step, a: dict[str, Any]) -> int:
     app = run.engine.app
     cid = run.uuid(a["consultation"])
-    info = app.get_consultation(cid)
+    info = app.consultations.get_consultation(cid)
     closes = datetime.fromisoformat(info["closes_at"])
-    members = [m["code"] for m in app.list_members()]
+    members = [m["code"] for m in app.members.list_members()]
     turnout, in_favour = float(a.get("turnout", 0.75)), float(a.get("in_favour", 0.97))
     if not (0 <= turnout <= 1 and 0 <= in_favour <= 1):
         raise InvalidInputError("turnout and in_favour are fractions between 0 and 1")
@@ -185,7 +185,7 @@ def _ballots(run: Run, step: Step, a: dict[str, Any]) -> int:
         run.clock.set(max(ballots[applied - 1].at, run.clock.now()))
     for done, ballot in enumerate(ballots[applied:], start=applied + 1):
         run.clock.set(ballot.at)
-        app.cast_ballot(
+        app.consultations.cast_ballot(
             cid,
             member=ballot.member,
             choice=ballot.choice,
@@ -202,7 +202,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "agreement.register": (
         {"code", "name", "full_name", "parties"},
         {"term", "involved", "supplements", "continues"},
-        lambda run, s, a: run.engine.app.register_agreement(
+        lambda run, s, a: run.engine.app.agreements.register_agreement(
             code=a["code"],
             name=a["name"],
             full_name=a["full_name"],
@@ -217,7 +217,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "agreement.status": (
         {"agreement", "parties", "status"},
         {"detail"},
-        lambda run, s, a: run.engine.app.change_party_status(
+        lambda run, s, a: run.engine.app.agreements.change_party_status(
             a["agreement"],
             parties=a["parties"],
             status=PartyStatus.parse(a["status"]),
@@ -229,7 +229,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "alv.convene": (
         {"title", "date"},
         {"tz"},
-        lambda run, s, a: run.engine.app.convene_assembly(
+        lambda run, s, a: run.engine.app.assemblies.convene_assembly(
             title=a["title"],
             held_on=_tz_moment(a, "date", run.timezone),
             actor=s.actor,
@@ -239,7 +239,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "alv.item": (
         {"assembly", "kind", "title"},
         {"subject"},
-        lambda run, s, a: run.engine.app.add_agenda_item(
+        lambda run, s, a: run.engine.app.assemblies.add_agenda_item(
             run.uuid(a["assembly"]),
             kind=ItemKind(a["kind"]),
             title=a["title"],
@@ -251,7 +251,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "alv.vote": (
         {"assembly", "item"},
         {"yes_pct", "yes_weight", "no_weight", "outcome"},
-        lambda run, s, a: run.engine.app.record_item_vote(
+        lambda run, s, a: run.engine.app.assemblies.record_item_vote(
             run.uuid(a["assembly"]),
             number=int(a["item"]),
             result=_result(a),
@@ -262,21 +262,21 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "alv.hold": (
         {"assembly"},
         set(),
-        lambda run, s, a: run.engine.app.hold_assembly(
+        lambda run, s, a: run.engine.app.assemblies.hold_assembly(
             run.uuid(a["assembly"]), actor=s.actor, reason=s.reason
         ),
     ),
     "alv.close": (
         {"assembly"},
         set(),
-        lambda run, s, a: run.engine.app.close_assembly(
+        lambda run, s, a: run.engine.app.assemblies.close_assembly(
             run.uuid(a["assembly"]), actor=s.actor, reason=s.reason
         ),
     ),
     "resolution.table": (
         {"kind", "title", "tabled_by"},
         {"text", "conditions", "suspends", "assembly"},
-        lambda run, s, a: run.engine.app.table_resolution(
+        lambda run, s, a: run.engine.app.resolutions.table_resolution(
             kind=ResolutionKind(a["kind"]),
             title=a["title"],
             text=a.get("text", ""),
@@ -291,14 +291,14 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "resolution.decide": (
         {"resolution"},
         {"yes_pct", "yes_weight", "no_weight", "outcome"},
-        lambda run, s, a: run.engine.app.decide_resolution(
+        lambda run, s, a: run.engine.app.resolutions.decide_resolution(
             run.uuid(a["resolution"]), result=_result(a), actor=s.actor, reason=s.reason
         ),
     ),
     "resolution.meet": (
         {"resolution", "condition", "evidence"},
         set(),
-        lambda run, s, a: run.engine.app.meet_condition(
+        lambda run, s, a: run.engine.app.resolutions.meet_condition(
             run.uuid(a["resolution"]),
             number=int(a["condition"]),
             evidence=a["evidence"],
@@ -309,7 +309,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "udo.commission": (
         {"agreement", "title"},
         {"executed_by"},
-        lambda run, s, a: run.engine.app.commission_udo(
+        lambda run, s, a: run.engine.app.udos.commission_udo(
             agreement=a["agreement"],
             title=a["title"],
             executed_by=a.get("executed_by", []),
@@ -320,14 +320,14 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "udo.participants": (
         {"udo", "members"},
         set(),
-        lambda run, s, a: run.engine.app.add_udo_participants(
+        lambda run, s, a: run.engine.app.udos.add_udo_participants(
             run.uuid(a["udo"]), members=a["members"], actor=s.actor, reason=s.reason
         ),
     ),
     "udo.point": (
         {"udo", "title"},
         {"description"},
-        lambda run, s, a: run.engine.app.record_critical_point(
+        lambda run, s, a: run.engine.app.udos.record_critical_point(
             run.uuid(a["udo"]),
             title=a["title"],
             description=a.get("description", ""),
@@ -338,7 +338,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "udo.agreement": (
         {"udo", "point", "parties", "text"},
         set(),
-        lambda run, s, a: run.engine.app.record_process_agreement(
+        lambda run, s, a: run.engine.app.udos.record_process_agreement(
             run.uuid(a["udo"]),
             point=int(a["point"]),
             parties=a["parties"],
@@ -350,21 +350,21 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "udo.complete": (
         {"udo"},
         {"summary"},
-        lambda run, s, a: run.engine.app.complete_udo(
+        lambda run, s, a: run.engine.app.udos.complete_udo(
             run.uuid(a["udo"]), summary=a.get("summary", ""), actor=s.actor, reason=s.reason
         ),
     ),
     "udo.present": (
         {"udo", "reference"},
         set(),
-        lambda run, s, a: run.engine.app.present_udo(
+        lambda run, s, a: run.engine.app.udos.present_udo(
             run.uuid(a["udo"]), reference=a["reference"], actor=s.actor, reason=s.reason
         ),
     ),
     "signing.sign": (
         {"party", "agreement", "conditions"},
         set(),
-        lambda run, s, a: run.engine.app.sign_conditionally(
+        lambda run, s, a: run.engine.app.signings.sign_conditionally(
             party=a["party"],
             agreement=a["agreement"],
             conditions=a["conditions"],
@@ -385,7 +385,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "region.budget": (
         {"region", "scheme", "year", "amount"},
         set(),
-        lambda run, s, a: run.engine.app.record_region_budget(
+        lambda run, s, a: run.engine.app.regions.record_region_budget(
             a["region"],
             scheme=a["scheme"],
             year=int(a["year"]),
@@ -397,7 +397,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "funding.scheme": (
         {"code", "name"},
         set(),
-        lambda run, s, a: run.engine.app.register_scheme(
+        lambda run, s, a: run.engine.app.funding.register_scheme(
             code=a["code"], name=a["name"], actor=s.actor, reason=s.reason
         ),
     ),
@@ -409,7 +409,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "funding.allocate": (
         {"scheme", "region", "year", "amount", "reference"},
         set(),
-        lambda run, s, a: run.engine.app.allocate(
+        lambda run, s, a: run.engine.app.funding.allocate(
             a["scheme"],
             region=a["region"],
             year=int(a["year"]),
@@ -422,7 +422,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "monitoring.commit": (
         {"title", "owner", "forum", "every", "first_review"},
         {"source", "tz"},
-        lambda run, s, a: run.engine.app.register_commitment(
+        lambda run, s, a: run.engine.app.monitoring.register_commitment(
             title=a["title"],
             owner=a["owner"],
             forum=a["forum"],
@@ -436,7 +436,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "monitoring.review": (
         {"commitment", "period", "finding", "evidence"},
         set(),
-        lambda run, s, a: run.engine.app.record_review(
+        lambda run, s, a: run.engine.app.monitoring.record_review(
             run.uuid(a["commitment"]),
             period=int(a["period"]),
             finding=Finding.parse(str(a["finding"])),
@@ -448,7 +448,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "consultation.open": (
         {"title", "question", "closes"},
         {"agreements", "opens", "tz", "weight_rule", "population_year"},
-        lambda run, s, a: run.engine.app.open_consultation(
+        lambda run, s, a: run.engine.app.consultations.open_consultation(
             title=a["title"],
             question=a["question"],
             agreements=a.get("agreements", []),
@@ -469,7 +469,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "board.schedule": (
         {"title", "date", "consultation", "agreements"},
         {"signings", "party", "tz"},
-        lambda run, s, a: run.engine.app.schedule_ratification(
+        lambda run, s, a: run.engine.app.ratifications.schedule_ratification(
             title=a["title"],
             scheduled_for=_tz_moment(a, "date", run.timezone),
             timezone=str(a.get("tz", run.timezone)),
@@ -484,7 +484,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "board.decide": (
         {"ratification", "decision"},
         {"rationale", "assembly"},
-        lambda run, s, a: run.engine.app.decide_ratification(
+        lambda run, s, a: run.engine.app.ratifications.decide_ratification(
             run.uuid(a["ratification"]),
             decision=Decision.parse(a["decision"]),
             rationale=a.get("rationale", ""),
@@ -496,7 +496,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     "board.communicate": (
         {"ratification", "reference"},
         {"to"},
-        lambda run, s, a: run.engine.app.communicate_ratification(
+        lambda run, s, a: run.engine.app.ratifications.communicate_ratification(
             run.uuid(a["ratification"]),
             to=a.get("to", ["members", "partners"]),
             reference=a["reference"],

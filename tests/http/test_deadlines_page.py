@@ -17,7 +17,7 @@ from tests.http.support import bearer, issue_tokens
 def test_an_overdue_review_shows_on_the_deadlines_page(tmp_path: Path) -> None:
     settings = Settings(tmp_path / "store")
     with build(settings, create=True) as e:
-        e.app.register_commitment(
+        e.app.monitoring.register_commitment(
             title="Effectmeting en monitoring",
             owner="VNG",
             forum="tripartiet overleg",

@@ -30,9 +30,9 @@ FACTS = read_members_csv(shipped_members_path())
 
 
 def open_consultation(e: Engine, clock: SimulatedClock, members=FACTS) -> str:
-    e.app.load_members(list(members), actor=OFFICER, reason="CBS 2024")
+    e.app.members.load_members(list(members), actor=OFFICER, reason="CBS 2024")
     clock.set(OPENS)
-    cid = e.app.open_consultation(
+    cid = e.app.consultations.open_consultation(
         title="AZWA/HLO",
         question="Stemt u in?",
         agreements=["AZWA", "HLO"],
@@ -46,7 +46,7 @@ def open_consultation(e: Engine, clock: SimulatedClock, members=FACTS) -> str:
 
 
 def independent_tally(e: Engine, cid: str) -> dict[str, int]:
-    standing = e.app.standing_ballots(UUID(cid))
+    standing = e.app.consultations.standing_ballots(UUID(cid))
     return {
         "yes_weight": sum(w for ch, w in standing.values() if ch == "yes"),
         "no_weight": sum(w for ch, w in standing.values() if ch == "no"),
@@ -61,14 +61,16 @@ def test_tally_read_model_follows_ballots_and_rebuilds_identically(
     uid = UUID(cid)
     for i, fact in enumerate(FACTS[:40]):
         clock.advance(timedelta(minutes=5))
-        engine.app.cast_ballot(
+        engine.app.consultations.cast_ballot(
             uid,
             member=fact.code,
             choice="yes" if i % 4 else "no",
             explanation="toelichting" if i % 7 == 0 else "",
             actor=secretary(fact.code),
         )
-    engine.app.cast_ballot(uid, member=FACTS[0].code, choice="yes", actor=secretary(FACTS[0].code))
+    engine.app.consultations.cast_ballot(
+        uid, member=FACTS[0].code, choice="yes", actor=secretary(FACTS[0].code)
+    )
     engine.catch_up()
     tally = engine.views.tally(cid)
     assert tally is not None
@@ -90,11 +92,13 @@ def test_late_ballot_is_refused_before_any_close_and_nothing_is_written(
     head = engine.app.head()
     clock.set(CLOSES)
     with pytest.raises(BallotTooLateError):
-        engine.app.cast_ballot(uid, member="GM0090", choice="yes", actor=secretary("GM0090"))
+        engine.app.consultations.cast_ballot(
+            uid, member="GM0090", choice="yes", actor=secretary("GM0090")
+        )
     assert engine.app.head() == head
-    assert engine.app.get_consultation(uid)["phase"] == "deadline passed"
-    assert engine.app.close_consultation(uid, actor=SCHEDULER, rule="closes_at")
-    assert not engine.app.close_consultation(uid, actor=SCHEDULER, rule="closes_at")
+    assert engine.app.consultations.get_consultation(uid)["phase"] == "deadline passed"
+    assert engine.app.consultations.close_consultation(uid, actor=SCHEDULER, rule="closes_at")
+    assert not engine.app.consultations.close_consultation(uid, actor=SCHEDULER, rule="closes_at")
     assert engine.app.head() == head + 1
 
 
@@ -107,17 +111,19 @@ def test_roles_and_unknowns_are_refused_and_nothing_is_written(
     refusals = [
         (
             NotAllowedError,
-            lambda: engine.app.cast_ballot(
+            lambda: engine.app.consultations.cast_ballot(
                 uid, member="GM0363", choice="yes", actor=secretary("GM0090")
             ),
         ),
         (
             NotAllowedError,
-            lambda: engine.app.close_consultation(uid, actor=Actor(Role.AUDITOR, "a"), reason="x"),
+            lambda: engine.app.consultations.close_consultation(
+                uid, actor=Actor(Role.AUDITOR, "a"), reason="x"
+            ),
         ),
         (
             NotAllowedError,
-            lambda: engine.app.open_consultation(
+            lambda: engine.app.consultations.open_consultation(
                 title="t",
                 question="q",
                 agreements=[],
@@ -129,19 +135,19 @@ def test_roles_and_unknowns_are_refused_and_nothing_is_written(
         ),
         (
             UnknownMemberError,
-            lambda: engine.app.cast_ballot(
+            lambda: engine.app.consultations.cast_ballot(
                 uid, member="GM9999", choice="yes", actor=secretary("GM9999")
             ),
         ),
         (
             UnknownConsultationError,
-            lambda: engine.app.cast_ballot(
+            lambda: engine.app.consultations.cast_ballot(
                 uuid4(), member="GM0090", choice="yes", actor=secretary("GM0090")
             ),
         ),
         (
             InvalidInputError,
-            lambda: engine.app.open_consultation(
+            lambda: engine.app.consultations.open_consultation(
                 title="t",
                 question="q",
                 agreements=[],
@@ -153,7 +159,7 @@ def test_roles_and_unknowns_are_refused_and_nothing_is_written(
         ),
         (
             InvalidInputError,
-            lambda: engine.app.open_consultation(
+            lambda: engine.app.consultations.open_consultation(
                 title="t",
                 question="q",
                 agreements=[],
@@ -177,7 +183,7 @@ def test_two_processes_catching_up_at_once_count_every_ballot_once(
     cid = open_consultation(engine, clock)
     for fact in FACTS[:150]:
         clock.advance(timedelta(minutes=1))
-        engine.app.cast_ballot(
+        engine.app.consultations.cast_ballot(
             UUID(cid), member=fact.code, choice="yes", actor=secretary(fact.code)
         )
     others = [build(Settings(store_dir)) for _ in range(3)]
@@ -218,7 +224,9 @@ def test_rebuild_from_the_log_equals_live_updates(tmp_path_factory, items, rebui
         cid = open_consultation(e, clock, SMALL)
         for code, choice, minutes in items:
             clock.advance(timedelta(minutes=minutes))
-            e.app.cast_ballot(UUID(cid), member=code, choice=choice, actor=secretary(code))
+            e.app.consultations.cast_ballot(
+                UUID(cid), member=code, choice=choice, actor=secretary(code)
+            )
             e.catch_up()  # live: one small step at a time
         live = e.views.dump()
         for projector in e.projectors:
@@ -241,7 +249,9 @@ def test_a_batch_of_many_recasts_counts_each_member_once(tmp_path: Path) -> None
             member = MANY[i % len(MANY)].code
             clock.advance(timedelta(minutes=1))
             choice = "yes" if (i // len(MANY)) % 2 == 0 else "no"
-            e.app.cast_ballot(UUID(cid), member=member, choice=choice, actor=secretary(member))
+            e.app.consultations.cast_ballot(
+                UUID(cid), member=member, choice=choice, actor=secretary(member)
+            )
             if i < 150:
                 e.catch_up()  # one ballot per batch: a voter at a time
         e.catch_up()  # the last 150 in one batch: the whole electorate at once

@@ -20,22 +20,22 @@ def facts() -> list[MemberFacts]:
 
 
 def test_loading_twice_writes_nothing_the_second_time(engine: Engine) -> None:
-    first = engine.app.load_members(facts(), actor=OFFICER, reason="CBS 2024")
+    first = engine.app.members.load_members(facts(), actor=OFFICER, reason="CBS 2024")
     assert len(first.added) == 342
     head = engine.app.head()
     assert head == 342
-    second = engine.app.load_members(facts(), actor=OFFICER, reason="CBS 2024")
+    second = engine.app.members.load_members(facts(), actor=OFFICER, reason="CBS 2024")
     assert not second.events_written and second.unchanged == 342
     assert engine.app.head() == head
 
 
 def test_a_changed_population_adds_exactly_one_event(engine: Engine) -> None:
-    engine.app.load_members(facts(), actor=OFFICER, reason="CBS 2024")
+    engine.app.members.load_members(facts(), actor=OFFICER, reason="CBS 2024")
     changed = [
         dataclasses.replace(f, inhabitants=f.inhabitants + 1) if f.code == "GM0034" else f
         for f in facts()
     ]
-    report = engine.app.load_members(changed, actor=OFFICER, reason="correctie CBS")
+    report = engine.app.members.load_members(changed, actor=OFFICER, reason="correctie CBS")
     assert report.updated == ["GM0034"]
     assert engine.app.head() == 343
     [last] = list(engine.app.notifications(start=343))
@@ -43,21 +43,21 @@ def test_a_changed_population_adds_exactly_one_event(engine: Engine) -> None:
     assert entry.event == "Member.PopulationRecorded"
     assert entry.actor == str(OFFICER)
     assert entry.data == {"year": 2024, "inhabitants": 226_501, "reason": "correctie CBS"}
-    assert engine.app.get_member("GM0034")["populations"] == {"2024": 226_501}
+    assert engine.app.members.get_member("GM0034")["populations"] == {"2024": 226_501}
 
 
 def test_a_population_for_another_year_is_kept_beside_the_first(engine: Engine) -> None:
-    engine.app.load_members(facts(), actor=OFFICER, reason="CBS 2024")
+    engine.app.members.load_members(facts(), actor=OFFICER, reason="CBS 2024")
     next_year = [dataclasses.replace(f, year=2025) for f in facts()[:3]]
-    engine.app.load_members(next_year, actor=OFFICER, reason="CBS 2025")
-    populations = engine.app.get_member(next_year[0].code)["populations"]
+    engine.app.members.load_members(next_year, actor=OFFICER, reason="CBS 2025")
+    populations = engine.app.members.get_member(next_year[0].code)["populations"]
     assert set(populations) == {"2024", "2025"}
 
 
 def test_duplicates_or_a_wrong_role_write_nothing(engine: Engine) -> None:
     rows = facts()
     with pytest.raises(InvalidInputError, match="duplicate"):
-        engine.app.load_members([*rows, rows[0]], actor=OFFICER, reason="x")
+        engine.app.members.load_members([*rows, rows[0]], actor=OFFICER, reason="x")
     with pytest.raises(NotAllowedError):
-        engine.app.load_members(rows, actor=Actor(Role.AUDITOR, "a"), reason="x")
+        engine.app.members.load_members(rows, actor=Actor(Role.AUDITOR, "a"), reason="x")
     assert engine.app.head() == 0

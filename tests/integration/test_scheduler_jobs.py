@@ -22,7 +22,7 @@ def test_jobs_follow_open_extend_and_cancel_in_utc(
     engine: Engine, clock: SimulatedClock, store_dir: Path
 ) -> None:
     cid = open_consultation(engine, clock)
-    engine.app.register_agreement(
+    engine.app.agreements.register_agreement(
         code="AZWA",
         name="AZWA",
         full_name="Aanvullend",
@@ -33,7 +33,7 @@ def test_jobs_follow_open_extend_and_cancel_in_utc(
         actor=OFFICER,
         reason="r",
     )
-    ratification = engine.app.schedule_ratification(
+    ratification = engine.app.ratifications.schedule_ratification(
         title="Bekrachtiging",
         scheduled_for=datetime.fromisoformat("2025-10-29T10:00:00+01:00"),
         timezone="Europe/Amsterdam",
@@ -53,7 +53,7 @@ def test_jobs_follow_open_extend_and_cancel_in_utc(
     assert jobs[f"ratification due:{ratification}"] == datetime(2025, 10, 29, 9, 0, tzinfo=UTC)
 
     clock.set(OPENS.replace(day=20))
-    engine.app.extend_consultation(
+    engine.app.consultations.extend_consultation(
         UUID(cid),
         closes_at=datetime.fromisoformat("2025-10-29T16:00:00+01:00"),
         actor=OFFICER,
@@ -64,7 +64,7 @@ def test_jobs_follow_open_extend_and_cancel_in_utc(
         2025, 10, 29, 15, 0, tzinfo=UTC
     )
 
-    engine.app.cancel_consultation(UUID(cid), actor=OFFICER, reason="ingetrokken")
+    engine.app.consultations.cancel_consultation(UUID(cid), actor=OFFICER, reason="ingetrokken")
     scheduler.sync()
     assert set(scheduler.jobs()) == {f"ratification due:{ratification}"}
 

@@ -76,7 +76,7 @@ class Schedulers:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Engine]:
     with build(Settings(tmp_path / "store"), create=True) as e:
-        e.app.load_members(
+        e.app.members.load_members(
             read_members_csv(shipped_members_path())[:20], actor=OFFICER, reason="CBS"
         )
         yield e
@@ -91,7 +91,7 @@ def schedulers(store: Engine) -> Iterator[Schedulers]:
 
 def open_closing_in(e: Engine, seconds: float) -> tuple[UUID, datetime]:
     closes = datetime.now(UTC) + timedelta(seconds=seconds)
-    cid = e.app.open_consultation(
+    cid = e.app.consultations.open_consultation(
         title="kort",
         question="q",
         agreements=[],
@@ -153,8 +153,10 @@ def test_a_deadline_missed_while_down_fires_at_start_once(
     if killed_before_the_deadline:
         assert closes_of(store, cid) == []
     with pytest.raises(BallotTooLateError):  # after the deadline, before any firing: refused
-        member = store.app.list_members()[0]["code"]
-        store.app.cast_ballot(cid, member=member, choice="yes", actor=secretary(member))
+        member = store.app.members.list_members()[0]["code"]
+        store.app.consultations.cast_ballot(
+            cid, member=member, choice="yes", actor=secretary(member)
+        )
     restarted = schedulers.start()
     assert wait_for(lambda: bool(closes_of(store, cid)))
     schedulers.stop(restarted)
@@ -208,8 +210,10 @@ def test_an_extension_moves_the_job_and_a_cancellation_removes_it(
     moved, closes = open_closing_in(store, 6)
     gone, _ = open_closing_in(store, 6)
     later = closes + timedelta(seconds=4)
-    store.app.extend_consultation(moved, closes_at=later, actor=OFFICER, reason="storing")
-    store.app.cancel_consultation(gone, actor=OFFICER, reason="ingetrokken")
+    store.app.consultations.extend_consultation(
+        moved, closes_at=later, actor=OFFICER, reason="storing"
+    )
+    store.app.consultations.cancel_consultation(gone, actor=OFFICER, reason="ingetrokken")
     assert wait_for(lambda: bool(closes_of(store, moved)))
     schedulers.stop(proc)  # past the first deadline too: had the cancelled one fired, it would show
     [closed] = closes_of(store, moved)
@@ -225,7 +229,7 @@ def test_a_review_is_raised_once_per_period_across_restarts(
 ) -> None:
     first = datetime.now(UTC) + timedelta(seconds=1)
     cadence = timedelta(seconds=2)
-    cid = store.app.register_commitment(
+    cid = store.app.monitoring.register_commitment(
         title="Financiën",
         owner="VNG",
         forum="tripartiet",

@@ -84,7 +84,7 @@ def test_the_deadline_closed_the_consultation_and_the_board_followed_the_advice(
     e, run = story
     # closing soon, the close itself, the ratification due, and four monitoring reviews
     assert run.fired == 7
-    ratification = e.app.get_ratification(UUID(run.ids["ratification"]))
+    ratification = e.app.ratifications.get_ratification(UUID(run.ids["ratification"]))
     assert ratification["advice"] == "positive"
     assert ratification["outcome"] == "ratified" and ratification["communicated"]
     states = {(d["kind"], d["state"]) for d in deadline_rows(e.views, ("pending", "fired", "done"))}
@@ -145,7 +145,7 @@ def test_status_as_of_any_moment_equals_replaying_the_events_up_to_it(
     replayed: dict[tuple[str, str], str] = {}
     for code in ("IZA", "AZWA", "HLO", "GALA"):
         try:
-            then = e.app.history(agreement_id(code), as_of=moment)
+            then = e.app.history.of(agreement_id(code), as_of=moment)
         except UnknownAggregateError:  # not registered yet at that moment
             continue
         for party, party_status in then["state"]["statuses"].items():

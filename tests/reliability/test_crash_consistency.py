@@ -800,7 +800,7 @@ def check_tallies(
             "electorate_members": len(w),
             "electorate_weight": sum(w.values()),
         }
-        loaded = e.app.standing_ballots(UUID(cid))
+        loaded = e.app.consultations.standing_ballots(UUID(cid))
         assert {m: choice for m, (choice, _) in loaded.items()} == ours, cid
         tally = e.views.tally(cid)
         assert tally is not None
@@ -852,9 +852,9 @@ def check_stories(h: Harness, events: list[tuple[int, Any]], e: Any) -> int:
             "BoardRatification.Communicated": 1,
         }
         assert {k: mine.get(k, 0) for k in expected} == expected, (chain, mine)
-        parties = e.app.get_agreement(chain.code)["parties"]
+        parties = e.app.agreements.get_agreement(chain.code)["parties"]
         assert parties == {"VNG": "definitive", "VWS": "resumed"}, (chain, parties)
-        shown = e.app.get_ratification(UUID(chain.ids["ratification"]))
+        shown = e.app.ratifications.get_ratification(UUID(chain.ids["ratification"]))
         assert (shown["advice"], shown["outcome"]) == ("positive", "ratified")
         checked += COMMANDS_PER_CHAIN
     started = Counter(

@@ -414,7 +414,9 @@ def test_two_officers_closing_at_once_write_one_close(
     with both_load_before_either_saves(UUID(cid)):
         results = race(
             engines,
-            lambda e, i: e.app.close_consultation(UUID(cid), actor=officer(i), reason="klaar"),
+            lambda e, i: e.app.consultations.close_consultation(
+                UUID(cid), actor=officer(i), reason="klaar"
+            ),
         )
     # one closes; the other, retried after the conflict, finds it closed: the idempotent answer
     assert sorted(results, key=str) == [False, True], results
@@ -471,7 +473,7 @@ def test_two_officers_closing_at_once_from_two_processes_write_one_close(
 def extend_to(cid: str, *closes: str) -> Any:
     """Officer i extends the consultation to closes[i] (or to the one time given)."""
     moments = [parse_moment(c) for c in closes]
-    return lambda e, i: e.app.extend_consultation(
+    return lambda e, i: e.app.consultations.extend_consultation(
         UUID(cid), closes_at=moments[i % len(moments)], actor=officer(i), reason="uitstel"
     )
 

@@ -108,7 +108,7 @@ def relayed(tmp_path: Path) -> Iterator[tuple[Relay, Settings, Settings]]:
     assert isinstance(backend, PostgresBackend)
     init_database(backend)
     with build(direct) as e:
-        e.app.load_members(
+        e.app.members.load_members(
             read_members_csv(shipped_members_path()),
             actor=Actor(Role.OFFICER, "setup"),
             reason="CBS",

@@ -87,7 +87,7 @@ def store(tmp_path: Path) -> tuple[str, dict[str, str]]:
     init_database(backend)
     facts = read_members_csv(shipped_members_path())
     with build(direct) as e:
-        e.app.load_members(facts, actor=Actor(Role.OFFICER, "setup"), reason="CBS")
+        e.app.members.load_members(facts, actor=Actor(Role.OFFICER, "setup"), reason="CBS")
         e.catch_up()
     tokens = TokenStore(direct)
     officer = Actor(Role.OFFICER, "setup")

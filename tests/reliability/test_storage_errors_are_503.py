@@ -52,7 +52,7 @@ def storage_unavailable(response: object) -> dict[str, str]:
 def test_a_locked_token_store_answers_json_503_with_retry_after(tmp_path: Path) -> None:
     settings = Settings(tmp_path / "store")
     with build(settings, create=True) as e:
-        e.app.load_members(
+        e.app.members.load_members(
             read_members_csv(shipped_members_path()), actor=Actor(Role.OFFICER, "t"), reason="CBS"
         )
         e.catch_up()

@@ -34,14 +34,14 @@ class World:
 
     def __init__(self, e: Engine, clock: SimulatedClock) -> None:
         self.e, self.clock, self.app = e, clock, e.app
-        self.app.load_members(FACTS, actor=OFFICER, reason="CBS")
+        self.app.members.load_members(FACTS, actor=OFFICER, reason="CBS")
         for code, extra in (("IZA", {}), ("AZWA", {"continues": "IZA"})):
             relations = (
                 [{"kind": "continues participation in", "agreement": extra["continues"]}]
                 if extra
                 else []
             )
-            self.app.register_agreement(
+            self.app.agreements.register_agreement(
                 code=code,
                 name=code,
                 full_name=f"{code} akkoord",
@@ -52,14 +52,14 @@ class World:
                 actor=OFFICER,
                 reason="r",
             )
-        self.app.change_party_status(
+        self.app.agreements.change_party_status(
             "IZA",
             parties=["VNG", "VWS", "ZN"],
             status=PartyStatus.SIGNED,
             actor=OFFICER,
             reason="2022",
         )
-        self.signing = self.app.sign_conditionally(
+        self.signing = self.app.signings.sign_conditionally(
             party="VNG",
             agreement="AZWA",
             conditions=["ledenraadpleging"],
@@ -67,7 +67,7 @@ class World:
             reason="8 Sep",
         )
         self.closes = T0 + timedelta(days=30)
-        self.consultation = self.app.open_consultation(
+        self.consultation = self.app.consultations.open_consultation(
             title="AZWA",
             question="Stemt u in?",
             agreements=["AZWA"],
@@ -81,7 +81,7 @@ class World:
     def vote(self, yes: int, no: int) -> None:
         for i, fact in enumerate(FACTS[: yes + no]):
             self.clock.advance(timedelta(hours=1))
-            self.app.cast_ballot(
+            self.app.consultations.cast_ballot(
                 self.consultation,
                 member=fact.code,
                 choice="yes" if i < yes else "no",
@@ -90,11 +90,11 @@ class World:
 
     def close(self) -> None:
         self.clock.set(self.closes)
-        self.app.fire_deadline("consultation closes", self.consultation)
+        self.app.deadlines.fire_deadline("consultation closes", self.consultation)
         self.e.catch_up()
 
     def schedule(self) -> UUID:
-        rid = self.app.schedule_ratification(
+        rid = self.app.ratifications.schedule_ratification(
             title="Bekrachtiging",
             scheduled_for=self.closes + timedelta(days=7),
             timezone="Europe/Amsterdam",
@@ -130,14 +130,14 @@ def test_ratify_makes_the_signature_definitive_and_continues_iza(world: World) -
     rid = world.schedule()
     world.vote(yes=8, no=2)
     world.close()
-    assert world.app.get_ratification(rid)["advice"] == "positive"
-    world.app.decide_ratification(
+    assert world.app.ratifications.get_ratification(rid)["advice"] == "positive"
+    world.app.ratifications.decide_ratification(
         rid, decision=Decision.RATIFY, rationale="", actor=BOARD, reason="r"
     )
     world.e.catch_up()
     assert world.status("AZWA") == "definitive"
     assert world.status("IZA") == "definitive"
-    assert world.app.get_signing(world.signing)["state"] == "definitive"
+    assert world.app.signings.get_signing(world.signing)["state"] == "definitive"
 
 
 def test_departing_from_the_advice_needs_a_rationale_and_withdraws(world: World) -> None:
@@ -145,10 +145,10 @@ def test_departing_from_the_advice_needs_a_rationale_and_withdraws(world: World)
     world.vote(yes=8, no=2)
     world.close()
     with pytest.raises(InvalidInputError, match="rationale"):
-        world.app.decide_ratification(
+        world.app.ratifications.decide_ratification(
             rid, decision=Decision.REJECT, rationale="", actor=BOARD, reason="r"
         )
-    world.app.decide_ratification(
+    world.app.ratifications.decide_ratification(
         rid, decision=Decision.REJECT, rationale="financiering onzeker", actor=BOARD, reason="r"
     )
     world.e.catch_up()
@@ -160,8 +160,8 @@ def test_a_ratification_scheduled_after_the_close_gets_the_advice_at_once(world:
     world.vote(yes=1, no=5)
     world.close()
     rid = world.schedule()
-    assert world.app.get_ratification(rid)["advice"] == "negative"
-    world.app.decide_ratification(
+    assert world.app.ratifications.get_ratification(rid)["advice"] == "negative"
+    world.app.ratifications.decide_ratification(
         rid, decision=Decision.REJECT, rationale="", actor=BOARD, reason="r"
     )
     world.e.catch_up()
@@ -171,7 +171,7 @@ def test_a_ratification_scheduled_after_the_close_gets_the_advice_at_once(world:
 def test_the_board_cannot_decide_before_the_consultation_closed(world: World) -> None:
     rid = world.schedule()
     with pytest.raises(RatificationStateError, match="has not closed"):
-        world.app.decide_ratification(
+        world.app.ratifications.decide_ratification(
             rid, decision=Decision.RATIFY, rationale="", actor=BOARD, reason="r"
         )
 
@@ -183,13 +183,13 @@ def test_a_referral_puts_it_on_the_alv_agenda_and_the_alv_vote_decides(
     rid = world.schedule()
     world.vote(yes=6, no=4)
     world.close()
-    alv = world.app.convene_assembly(
+    alv = world.app.assemblies.convene_assembly(
         title="Najaars-ALV",
         held_on=world.clock.now() + timedelta(days=10),
         actor=OFFICER,
         reason="r",
     )
-    world.app.decide_ratification(
+    world.app.ratifications.decide_ratification(
         rid,
         decision=Decision.REFER,
         rationale="laat de leden beslissen",
@@ -198,11 +198,11 @@ def test_a_referral_puts_it_on_the_alv_agenda_and_the_alv_vote_decides(
         assembly_id=alv,
     )
     world.e.catch_up()
-    [item] = world.app.get_assembly(alv)["items"]
+    [item] = world.app.assemblies.get_assembly(alv)["items"]
     assert item["kind"] == "ratification" and item["subject_id"] == str(rid)
     assert world.status("AZWA") == "conditionally signed"  # the referral alone changes nothing
     world.clock.advance(timedelta(days=10))
-    world.app.record_item_vote(
+    world.app.assemblies.record_item_vote(
         alv,
         number=item["number"],
         result=WeightedResult.published("71.2" if outcome else "38.5"),
@@ -211,16 +211,18 @@ def test_a_referral_puts_it_on_the_alv_agenda_and_the_alv_vote_decides(
     )
     world.e.catch_up()
     assert world.status("AZWA") == expected
-    assert world.app.get_ratification(rid)["outcome"] == ("ratified" if outcome else "rejected")
+    assert world.app.ratifications.get_ratification(rid)["outcome"] == (
+        "ratified" if outcome else "rejected"
+    )
 
 
 def test_a_resolution_adopted_at_the_alv_suspends_until_all_conditions_are_met(
     world: World,
 ) -> None:
-    alv = world.app.convene_assembly(
+    alv = world.app.assemblies.convene_assembly(
         title="ALV", held_on=world.clock.now(), actor=OFFICER, reason="r"
     )
-    rid = world.app.table_resolution(
+    rid = world.app.resolutions.table_resolution(
         kind=ResolutionKind.RESOLUTION,
         title="Stop",
         text="",
@@ -232,22 +234,26 @@ def test_a_resolution_adopted_at_the_alv_suspends_until_all_conditions_are_met(
         assembly_id=alv,
     )
     world.clock.advance(timedelta(hours=1))
-    world.app.record_item_vote(
+    world.app.assemblies.record_item_vote(
         alv, number=1, result=WeightedResult.published("93.4"), actor=OFFICER, reason="ALV"
     )
     world.e.catch_up()
-    assert world.app.get_resolution(rid)["outcome"] == "adopted"
+    assert world.app.resolutions.get_resolution(rid)["outcome"] == "adopted"
     assert world.status("IZA") == "participation suspended"
-    world.app.meet_condition(rid, number=1, evidence="akkoord", actor=OFFICER, reason="r")
+    world.app.resolutions.meet_condition(
+        rid, number=1, evidence="akkoord", actor=OFFICER, reason="r"
+    )
     world.e.catch_up()
     assert world.status("IZA") == "participation suspended"
-    world.app.meet_condition(rid, number=2, evidence="middelen", actor=OFFICER, reason="r")
+    world.app.resolutions.meet_condition(
+        rid, number=2, evidence="middelen", actor=OFFICER, reason="r"
+    )
     world.e.catch_up()
     assert world.status("IZA") == "resumed"
 
 
 def test_a_refused_reaction_is_recorded_and_the_log_goes_on(world: World) -> None:
-    world.app.register_agreement(
+    world.app.agreements.register_agreement(
         code="HLO",
         name="HLO",
         full_name="Hoofdlijnenakkoord",
@@ -258,10 +264,10 @@ def test_a_refused_reaction_is_recorded_and_the_log_goes_on(world: World) -> Non
         actor=OFFICER,
         reason="r",
     )
-    world.app.change_party_status(
+    world.app.agreements.change_party_status(
         "HLO", parties=["VNG"], status=PartyStatus.WITHDRAWN, actor=OFFICER, reason="r"
     )
-    world.app.sign_conditionally(
+    world.app.signings.sign_conditionally(
         party="VNG", agreement="HLO", conditions=["c"], actor=OFFICER, reason="r"
     )
     world.e.catch_up()
@@ -284,9 +290,9 @@ def test_reactions_happen_once_across_processes_and_restarts(store_dir: Path, wo
     world.vote(yes=8, no=2)
     # Write the close and the decision without letting any workflow react yet.
     world.clock.set(world.closes)
-    world.app.fire_deadline("consultation closes", world.consultation)
+    world.app.deadlines.fire_deadline("consultation closes", world.consultation)
     world.app.run_workflows()
-    world.app.decide_ratification(
+    world.app.ratifications.decide_ratification(
         rid, decision=Decision.RATIFY, rationale="", actor=BOARD, reason="r"
     )
     before = _reactions(world.app)

@@ -20,8 +20,8 @@ FRISIAN = [f for f in read_members_csv(shipped_members_path()) if f.province == 
 @pytest.fixture
 def world(engine: Engine, clock: SimulatedClock) -> Engine:
     app = engine.app
-    app.load_members(FRISIAN, actor=OFFICER, reason="CBS")
-    app.register_agreement(
+    app.members.load_members(FRISIAN, actor=OFFICER, reason="CBS")
+    app.agreements.register_agreement(
         code="AZWA",
         name="AZWA",
         full_name="Aanvullend",
@@ -32,7 +32,7 @@ def world(engine: Engine, clock: SimulatedClock) -> Engine:
         actor=OFFICER,
         reason="r",
     )
-    app.register_region(
+    app.regions.register_region(
         name="Friesland",
         committee="BC FrIZA+",
         mandate_municipality="GM0090",
@@ -40,7 +40,7 @@ def world(engine: Engine, clock: SimulatedClock) -> Engine:
         actor=OFFICER,
         reason="r",
     )
-    app.record_conditional_decision(
+    app.regions.record_conditional_decision(
         "Friesland",
         body="BC FrIZA+",
         text="opnieuw bekijken",
@@ -52,8 +52,8 @@ def world(engine: Engine, clock: SimulatedClock) -> Engine:
         actor=OFFICER,
         reason="3 dec",
     )
-    app.register_scheme(code="SPUK-IZA", name="SPUK IZA", actor=OFFICER, reason="r")
-    app.set_funding_rule(
+    app.funding.register_scheme(code="SPUK-IZA", name="SPUK IZA", actor=OFFICER, reason="r")
+    app.funding.set_funding_rule(
         "SPUK-IZA",
         year=2026,
         kind=RuleKind.DEPENDS,
@@ -64,7 +64,7 @@ def world(engine: Engine, clock: SimulatedClock) -> Engine:
         party="VNG",
         keeps_on=[PartyStatus.DEFINITIVE],
     )
-    app.allocate(
+    app.funding.allocate(
         "SPUK-IZA",
         region="Friesland",
         year=2026,
@@ -73,7 +73,7 @@ def world(engine: Engine, clock: SimulatedClock) -> Engine:
         actor=OFFICER,
         reason="r",
     )
-    app.record_region_budget(
+    app.regions.record_region_budget(
         "Friesland",
         scheme="SPUK-IZA",
         year=2026,
@@ -87,7 +87,7 @@ def world(engine: Engine, clock: SimulatedClock) -> Engine:
 
 def decision_state(e: Engine) -> str:
     e.catch_up()
-    return str(e.app.get_region("Friesland")["decisions"][0]["state"])
+    return str(e.app.regions.get_region("Friesland")["decisions"][0]["state"])
 
 
 @pytest.mark.parametrize(
@@ -102,10 +102,10 @@ def test_the_outcome_reopens_or_moots_the_decision_and_sets_the_funding(
 ) -> None:
     before = clock.now()
     clock.advance(timedelta(days=1))
-    world.app.change_party_status(
+    world.app.agreements.change_party_status(
         "AZWA", parties=["ZN"], status=PartyStatus.WITHDRAWN, actor=OFFICER, reason="other party"
     )
-    world.app.change_party_status(
+    world.app.agreements.change_party_status(
         "AZWA",
         parties=["VNG"],
         status=PartyStatus.CONDITIONALLY_SIGNED,
@@ -114,7 +114,7 @@ def test_the_outcome_reopens_or_moots_the_decision_and_sets_the_funding(
     )
     assert decision_state(world) == "waiting"
     clock.advance(timedelta(days=1))
-    world.app.change_party_status(
+    world.app.agreements.change_party_status(
         "AZWA", parties=["VNG"], status=outcome, actor=OFFICER, reason="the national outcome"
     )
     assert decision_state(world) == state

@@ -34,7 +34,7 @@ changes = st.lists(
 def test_as_of_equals_replay_for_random_histories(tmp_path_factory, changes, probes) -> None:
     clock = SimulatedClock(T0)
     with build(Settings(tmp_path_factory.mktemp("s")), create=True, clock=clock) as e:
-        e.app.register_agreement(
+        e.app.agreements.register_agreement(
             code="AZWA",
             name="AZWA",
             full_name="Aanvullend",
@@ -48,13 +48,15 @@ def test_as_of_equals_replay_for_random_histories(tmp_path_factory, changes, pro
         for party, status, gap in changes:
             clock.advance(timedelta(seconds=gap))
             try:
-                e.app.change_party_status(
+                e.app.agreements.change_party_status(
                     "AZWA", parties=[party], status=status, actor=OFFICER, reason="r"
                 )
             except DomainError:
                 assert (
                     status
-                    not in TRANSITIONS[PartyStatus(e.app.get_agreement("AZWA")["parties"][party])]
+                    not in TRANSITIONS[
+                        PartyStatus(e.app.agreements.get_agreement("AZWA")["parties"][party])
+                    ]
                 )
         e.catch_up()
         live = e.views.dump()
@@ -62,7 +64,7 @@ def test_as_of_equals_replay_for_random_histories(tmp_path_factory, changes, pro
             moment = T0 + timedelta(seconds=offset)
             projected = {r.party: r.status for r in status_as_of(e.views, moment, "AZWA")}
             try:
-                replayed = e.app.history(agreement_id("AZWA"), as_of=moment)["state"]["statuses"]
+                replayed = e.app.history.of(agreement_id("AZWA"), as_of=moment)["state"]["statuses"]
             except UnknownAggregateError:
                 replayed = {}
             assert projected == replayed

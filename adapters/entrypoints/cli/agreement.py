@@ -61,7 +61,7 @@ def register_command(
         relations.append({"kind": "continues participation in", "agreement": continues})
     registered = act(
         data_dir,
-        lambda e: e.app.register_agreement(
+        lambda e: e.app.agreements.register_agreement(
             code=code,
             name=name,
             full_name=full_name,
@@ -99,7 +99,7 @@ def status_command(
     new = PartyStatus.parse(status)
     moved = act(
         data_dir,
-        lambda e: e.app.change_party_status(
+        lambda e: e.app.agreements.change_party_status(
             code, parties=parties, status=new, actor=who, reason=reason, detail=detail
         ),
     )
@@ -121,7 +121,7 @@ def add_party_command(
     who = actor_from(actor)
     act(
         data_dir,
-        lambda e: e.app.add_party(
+        lambda e: e.app.agreements.add_party(
             code, party=party, signing=not involved, actor=who, reason=reason
         ),
     )
@@ -137,7 +137,7 @@ def show_command(
 ) -> None:
     """An agreement, its relations and every party's current status."""
     with engine(data_dir) as e:
-        info = e.app.get_agreement(code)
+        info = e.app.agreements.get_agreement(code)
     if json_output:
         print_json(info)
         return
@@ -155,7 +155,7 @@ def show_command(
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every registered agreement."""
     with engine(data_dir) as e:
-        items = e.app.list_agreements()
+        items = e.app.agreements.list_agreements()
     if json_output:
         print_json(items)
         return

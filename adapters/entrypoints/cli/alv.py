@@ -45,7 +45,9 @@ def convene_command(
     when = parse_moment(date, tz, what="--date")
     aid = act(
         data_dir,
-        lambda e: e.app.convene_assembly(title=title, held_on=when, actor=who, reason=reason),
+        lambda e: e.app.assemblies.convene_assembly(
+            title=title, held_on=when, actor=who, reason=reason
+        ),
         create=True,
     )
     emit(json_output, {"id": str(aid)}, str(aid))
@@ -77,7 +79,7 @@ def item_command(
     subject_id = str(parse_id(subject, "subject")) if subject else ""
     number = act(
         data_dir,
-        lambda e: e.app.add_agenda_item(
+        lambda e: e.app.assemblies.add_agenda_item(
             aid, kind=parsed, title=title, subject_id=subject_id, actor=who, reason=reason
         ),
     )
@@ -107,7 +109,9 @@ def vote_command(
     result = result_from(yes_pct, yes_weight, no_weight, outcome)
     act(
         data_dir,
-        lambda e: e.app.record_item_vote(aid, number=item, result=result, actor=who, reason=reason),
+        lambda e: e.app.assemblies.record_item_vote(
+            aid, number=item, result=result, actor=who, reason=reason
+        ),
     )
     emit(json_output, {"item": item, **result_dict(result)}, f"item {item} {result.describe()}")
 
@@ -124,7 +128,7 @@ def hold_command(
     """Record that the ALV was held."""
     who = actor_from(actor)
     aid = parse_id(assembly_id, "ALV")
-    act(data_dir, lambda e: e.app.hold_assembly(aid, actor=who, reason=reason))
+    act(data_dir, lambda e: e.app.assemblies.hold_assembly(aid, actor=who, reason=reason))
     emit(json_output, {"held": True}, "held")
 
 
@@ -140,7 +144,7 @@ def close_command(
     """Close the ALV."""
     who = actor_from(actor)
     aid = parse_id(assembly_id, "ALV")
-    closed = act(data_dir, lambda e: e.app.close_assembly(aid, actor=who, reason=reason))
+    closed = act(data_dir, lambda e: e.app.assemblies.close_assembly(aid, actor=who, reason=reason))
     emit(json_output, {"closed": closed}, "closed" if closed else "was closed already")
 
 
@@ -152,7 +156,7 @@ def show_command(
     """An ALV with its agenda and results."""
     aid = parse_id(assembly_id, "ALV")
     with engine(data_dir) as e:
-        data = e.app.get_assembly(aid)
+        data = e.app.assemblies.get_assembly(aid)
     show(json_output, data)
 
 
@@ -161,5 +165,5 @@ def show_command(
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every ALV."""
     with engine(data_dir) as e:
-        items = e.app.list_assemblies()
+        items = e.app.assemblies.list_assemblies()
     show(json_output, items)

@@ -55,7 +55,7 @@ def schedule_command(
     signings = [parse_id(s, "signature") for s in split_list(signing)]
     rid = act(
         data_dir,
-        lambda e: e.app.schedule_ratification(
+        lambda e: e.app.ratifications.schedule_ratification(
             title=title,
             scheduled_for=when,
             timezone=tz,
@@ -99,7 +99,7 @@ def decide_command(
     with engine(data_dir) as e:
 
         def decide() -> dict[str, Any]:
-            e.app.decide_ratification(
+            e.app.ratifications.decide_ratification(
                 rid,
                 decision=parsed,
                 rationale=rationale,
@@ -132,7 +132,7 @@ def communicate_command(
     addressees = split_list(to) or ["members", "partners"]
     act(
         data_dir,
-        lambda e: e.app.communicate_ratification(
+        lambda e: e.app.ratifications.communicate_ratification(
             rid, to=addressees, reference=reference, actor=who, reason=reason
         ),
     )
@@ -147,7 +147,7 @@ def show_command(
     """A ratification: its advice, decision and outcome."""
     rid = parse_id(ratification_id, "ratification")
     with engine(data_dir) as e:
-        data = e.app.get_ratification(rid)
+        data = e.app.ratifications.get_ratification(rid)
     show(json_output, data)
 
 
@@ -156,5 +156,5 @@ def show_command(
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every ratification."""
     with engine(data_dir) as e:
-        items = e.app.list_ratifications()
+        items = e.app.ratifications.list_ratifications()
     show(json_output, items)

@@ -94,7 +94,7 @@ def open_command(
             request,
             lambda: {
                 "id": str(
-                    e.app.open_consultation(
+                    e.app.consultations.open_consultation(
                         title=title,
                         question=question,
                         agreements=agreement or [],
@@ -142,7 +142,7 @@ def cast_command(
             idempotency_key,
             request,
             lambda: {
-                "recorded": e.app.cast_ballot(
+                "recorded": e.app.consultations.cast_ballot(
                     cid, member=code, choice=choice, explanation=explanation, actor=who
                 )
             },
@@ -174,7 +174,9 @@ def close_command(
             e,
             idempotency_key,
             {**request, "actor": str(who)},
-            lambda: {"closed": e.app.close_consultation(cid, actor=who, reason=reason)},
+            lambda: {
+                "closed": e.app.consultations.close_consultation(cid, actor=who, reason=reason)
+            },
         )["closed"]
     if json_output:
         print_json({"closed": closed})
@@ -202,7 +204,9 @@ def extend_command(
     with engine(data_dir) as e:
 
         def extend() -> dict[str, Any]:
-            e.app.extend_consultation(cid, closes_at=closes_at, actor=who, reason=reason)
+            e.app.consultations.extend_consultation(
+                cid, closes_at=closes_at, actor=who, reason=reason
+            )
             return {"closes_at": closes_at.isoformat()}
 
         once(e, idempotency_key, {**request, "reason": reason, "actor": str(who)}, extend)
@@ -229,7 +233,7 @@ def cancel_command(
     with engine(data_dir) as e:
 
         def cancel() -> dict[str, Any]:
-            e.app.cancel_consultation(cid, actor=who, reason=reason)
+            e.app.consultations.cancel_consultation(cid, actor=who, reason=reason)
             return {"cancelled": True}
 
         once(e, idempotency_key, {**request, "actor": str(who)}, cancel)
@@ -247,7 +251,7 @@ def show_command(
     """What was asked, of whom, until when, and where it stands."""
     cid = parse_id(consultation_id)
     with engine(data_dir) as e:
-        info = e.app.get_consultation(cid)
+        info = e.app.consultations.get_consultation(cid)
     if json_output:
         print_json(info)
         return
@@ -264,7 +268,7 @@ def show_command(
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every consultation with its phase."""
     with engine(data_dir) as e:
-        items = e.app.list_consultations()
+        items = e.app.consultations.list_consultations()
     if json_output:
         print_json(items)
         return

@@ -72,9 +72,9 @@ def demo_command(
                     for d in dates
                 },
             }
-            for r in e.app.list_regions()
+            for r in e.app.regions.list_regions()
         }
-        report["commitments"] = e.app.list_commitments()
+        report["commitments"] = e.app.monitoring.list_commitments()
 
     run = play(settings, scenario, show_progress=not json_output, after=summarise)
     tally, provinces = report.pop("tally", (None, {}))

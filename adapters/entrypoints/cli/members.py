@@ -44,7 +44,7 @@ def load_command(
     source = file or shipped_members_path()
     facts = read_members_csv(source)
     with engine(data_dir, create=True) as e:
-        report = e.app.load_members(
+        report = e.app.members.load_members(
             facts, actor=who, reason=reason or f"load municipalities from {source.name}"
         )
         e.catch_up()
@@ -64,7 +64,7 @@ def load_command(
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """List the members with their population (Bron: CBS)."""
     with engine(data_dir) as e:
-        members = e.app.list_members()
+        members = e.app.members.list_members()
     if json_output:
         print_json(members)
         return

@@ -68,10 +68,10 @@ def register_command(
         if province:
             members += [
                 m["code"]
-                for m in e.app.list_members()  # type: ignore[attr-defined]
+                for m in e.app.members.list_members()  # type: ignore[attr-defined]
                 if m["province"].lower() == province.strip().lower()
             ]
-        return e.app.register_region(  # type: ignore[attr-defined,no-any-return]
+        return e.app.regions.register_region(  # type: ignore[attr-defined,no-any-return]
             name=name,
             committee=committee,
             mandate_municipality=mandate.upper(),
@@ -121,7 +121,7 @@ def decide_command(
         moot = [PartyStatus.parse(s) for s in split_list(moot_on)]
         number = act(
             data_dir,
-            lambda e: e.app.record_conditional_decision(
+            lambda e: e.app.regions.record_conditional_decision(
                 region,
                 body=body,
                 text=text,
@@ -137,7 +137,7 @@ def decide_command(
     else:
         number = act(
             data_dir,
-            lambda e: e.app.record_region_decision(
+            lambda e: e.app.regions.record_region_decision(
                 region, body=body, text=text, decided_on=decided_on, actor=who, reason=reason
             ),
         )
@@ -163,7 +163,7 @@ def budget_command(
     cents = parse_euros(amount)
     act(
         data_dir,
-        lambda e: e.app.record_region_budget(
+        lambda e: e.app.regions.record_region_budget(
             region, scheme=scheme, year=year, amount_cents=cents, actor=who, reason=reason
         ),
     )
@@ -178,7 +178,7 @@ def region_show_command(
     """A region, its decisions (standing, waiting, reopened, moot) and budgets."""
     with engine(data_dir) as e:
         e.catch_up()
-        data = e.app.get_region(region)
+        data = e.app.regions.get_region(region)
     show(json_output, data)
 
 
@@ -187,7 +187,7 @@ def region_show_command(
 def region_list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every region."""
     with engine(data_dir) as e:
-        items = e.app.list_regions()
+        items = e.app.regions.list_regions()
     show(json_output, [{k: v for k, v in r.items() if k != "members"} for r in items])
 
 
@@ -204,7 +204,8 @@ def scheme_command(
     """Register a grant scheme."""
     who = actor_from(actor)
     registered = act(
-        data_dir, lambda e: e.app.register_scheme(code=code, name=name, actor=who, reason=reason)
+        data_dir,
+        lambda e: e.app.funding.register_scheme(code=code, name=name, actor=who, reason=reason),
     )
     emit(json_output, {"code": registered}, f"registered {registered}")
 
@@ -245,7 +246,7 @@ def rule_command(
     kind = RuleKind.CONTINUES if continues else RuleKind.DEPENDS
     act(
         data_dir,
-        lambda e: e.app.set_funding_rule(
+        lambda e: e.app.funding.set_funding_rule(
             code,
             year=year,
             kind=kind,
@@ -285,7 +286,7 @@ def allocate_command(
     cents = parse_euros(amount)
     act(
         data_dir,
-        lambda e: e.app.allocate(
+        lambda e: e.app.funding.allocate(
             code,
             region=region,
             year=year,
@@ -313,7 +314,7 @@ def entitlement_command(
     moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
     with engine(data_dir) as e:
         e.catch_up()
-        e.app.get_region(region)
+        e.app.regions.get_region(region)
         data = entitlement(e.views, code, region, year, moment)
     if json_output:
         show(True, data)
@@ -341,7 +342,7 @@ def scheme_show_command(
 ) -> None:
     """A grant scheme: its rules and allocations."""
     with engine(data_dir) as e:
-        data = e.app.get_scheme(code)
+        data = e.app.funding.get_scheme(code)
     show(json_output, data)
 
 
@@ -372,7 +373,7 @@ def commit_command(
     first = parse_moment(first_review, tz, what="--first-review")
     cid = act(
         data_dir,
-        lambda e: e.app.register_commitment(
+        lambda e: e.app.monitoring.register_commitment(
             title=title,
             owner=owner,
             forum=forum,
@@ -409,7 +410,7 @@ def review_command(
     parsed = Finding.parse(finding)
     act(
         data_dir,
-        lambda e: e.app.record_review(
+        lambda e: e.app.monitoring.record_review(
             cid, period=period, finding=parsed, evidence=evidence, actor=who, reason=reason
         ),
     )
@@ -429,7 +430,7 @@ def commitment_show_command(
     cid = parse_id(commitment_id, "commitment")
     with engine(data_dir) as e:
         e.catch_up()
-        data = e.app.get_commitment(cid)
+        data = e.app.monitoring.get_commitment(cid)
     show(json_output, data)
 
 
@@ -438,5 +439,5 @@ def commitment_show_command(
 def commitment_list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every monitoring commitment."""
     with engine(data_dir) as e:
-        items = e.app.list_commitments()
+        items = e.app.monitoring.list_commitments()
     show(json_output, items)

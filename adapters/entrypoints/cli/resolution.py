@@ -76,7 +76,7 @@ def table_command(
     assembly_id = parse_id(assembly, "ALV") if assembly else None
     rid = act(
         data_dir,
-        lambda e: e.app.table_resolution(
+        lambda e: e.app.resolutions.table_resolution(
             kind=parsed_kind,
             title=title,
             text=text,
@@ -111,7 +111,10 @@ def decide_command(
     who = actor_from(actor)
     rid = parse_id(resolution_id, "resolution")
     result = result_from(yes_pct, yes_weight, no_weight, outcome)
-    act(data_dir, lambda e: e.app.decide_resolution(rid, result=result, actor=who, reason=reason))
+    act(
+        data_dir,
+        lambda e: e.app.resolutions.decide_resolution(rid, result=result, actor=who, reason=reason),
+    )
     emit(json_output, result_dict(result), result.describe())
 
 
@@ -133,7 +136,7 @@ def meet_command(
     rid = parse_id(resolution_id, "resolution")
     recorded = act(
         data_dir,
-        lambda e: e.app.meet_condition(
+        lambda e: e.app.resolutions.meet_condition(
             rid, number=condition, evidence=evidence, actor=who, reason=reason
         ),
     )
@@ -152,7 +155,7 @@ def show_command(
     """A resolution, its outcome and its conditions."""
     rid = parse_id(resolution_id, "resolution")
     with engine(data_dir) as e:
-        data = e.app.get_resolution(rid)
+        data = e.app.resolutions.get_resolution(rid)
     show(json_output, data)
 
 
@@ -161,5 +164,5 @@ def show_command(
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every resolution and motion."""
     with engine(data_dir) as e:
-        items = e.app.list_resolutions()
+        items = e.app.resolutions.list_resolutions()
     show(json_output, items)

@@ -39,7 +39,7 @@ def sign_command(
     who = actor_from(actor)
     sid = act(
         data_dir,
-        lambda e: e.app.sign_conditionally(
+        lambda e: e.app.signings.sign_conditionally(
             party=party, agreement=agreement, conditions=condition or [], actor=who, reason=reason
         ),
     )
@@ -56,7 +56,7 @@ def show_command(
     """A conditional signature and its state."""
     sid = parse_id(signing_id, "signature")
     with engine(data_dir) as e:
-        data = e.app.get_signing(sid)
+        data = e.app.signings.get_signing(sid)
     show(json_output, data)
 
 
@@ -65,5 +65,5 @@ def show_command(
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every conditional signature."""
     with engine(data_dir) as e:
-        items = e.app.list_signings()
+        items = e.app.signings.list_signings()
     show(json_output, items)

@@ -47,7 +47,7 @@ def commission_command(
     who = actor_from(actor)
     uid = act(
         data_dir,
-        lambda e: e.app.commission_udo(
+        lambda e: e.app.udos.commission_udo(
             agreement=agreement,
             title=title,
             executed_by=split_list(executed_by),
@@ -78,7 +78,7 @@ def participants_command(
         raise InvalidInputError("name the municipalities: --member GM0090,GM0363")
     added = act(
         data_dir,
-        lambda e: e.app.add_udo_participants(uid, members=members, actor=who, reason=reason),
+        lambda e: e.app.udos.add_udo_participants(uid, members=members, actor=who, reason=reason),
     )
     emit(json_output, {"added": added}, f"{added} participants added")
 
@@ -99,7 +99,7 @@ def point_command(
     uid = parse_id(udo_id, "UDO")
     number = act(
         data_dir,
-        lambda e: e.app.record_critical_point(
+        lambda e: e.app.udos.record_critical_point(
             uid, title=title, description=description, actor=who, reason=reason
         ),
     )
@@ -125,7 +125,7 @@ def agreement_command(
     uid = parse_id(udo_id, "UDO")
     act(
         data_dir,
-        lambda e: e.app.record_process_agreement(
+        lambda e: e.app.udos.record_process_agreement(
             uid, point=point, parties=split_list(party), text=text, actor=who, reason=reason
         ),
     )
@@ -145,7 +145,7 @@ def complete_command(
     """Complete the UDO (every critical point needs a process agreement)."""
     who = actor_from(actor)
     uid = parse_id(udo_id, "UDO")
-    act(data_dir, lambda e: e.app.complete_udo(uid, summary=summary, actor=who, reason=reason))
+    act(data_dir, lambda e: e.app.udos.complete_udo(uid, summary=summary, actor=who, reason=reason))
     emit(json_output, {"completed": True}, "completed")
 
 
@@ -164,7 +164,10 @@ def present_command(
     """Record that the outcome was presented to the members."""
     who = actor_from(actor)
     uid = parse_id(udo_id, "UDO")
-    act(data_dir, lambda e: e.app.present_udo(uid, reference=reference, actor=who, reason=reason))
+    act(
+        data_dir,
+        lambda e: e.app.udos.present_udo(uid, reference=reference, actor=who, reason=reason),
+    )
     emit(json_output, {"presented": True}, "presented to the members")
 
 
@@ -174,7 +177,7 @@ def show_command(udo_id: IdArg, json_output: JsonOpt = False, data_dir: DataDirO
     """A UDO with its critical points and process agreements."""
     uid = parse_id(udo_id, "UDO")
     with engine(data_dir) as e:
-        data = e.app.get_udo(uid)
+        data = e.app.udos.get_udo(uid)
     show(json_output, data)
 
 
@@ -183,5 +186,5 @@ def show_command(udo_id: IdArg, json_output: JsonOpt = False, data_dir: DataDirO
 def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Every UDO."""
     with engine(data_dir) as e:
-        items = e.app.list_udos()
+        items = e.app.udos.list_udos()
     show(json_output, items)

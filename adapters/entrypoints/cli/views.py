@@ -91,7 +91,7 @@ def timeline_command(
         e.catch_up()
         rows = timeline_rows(e.views, str(only) if only else None)
         if only is not None and not rows:
-            e.app.history(only)  # refuses an id the log does not know
+            e.app.history.of(only)  # refuses an id the log does not know
 
     if json_output:
         print_json([{**r, "at": _local(r["at"], tz)} for r in rows])
@@ -117,7 +117,7 @@ def history_command(
     aid = parse_id(aggregate_id, "aggregate")
     moment = parse_as_of(as_of, tz) if as_of else None
     with engine(data_dir) as e:
-        data = e.app.history(aid, version=version, as_of=moment)
+        data = e.app.history.of(aid, version=version, as_of=moment)
     if json_output:
         print_json(data)
         return

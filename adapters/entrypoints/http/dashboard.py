@@ -247,15 +247,19 @@ def consultations_page(request: Request) -> Response:
         request,
         "consultations.html",
         actor=actor,
-        consultations=server(request).read().app.list_consultations(),
+        consultations=server(request).read().app.consultations.list_consultations(),
     )
 
 
 def _consultation_context(s: Server, cid: UUID, viewer: Actor | None = None) -> dict[str, Any]:
     e = s.read()
-    info = e.app.get_consultation(cid)
+    info = e.app.consultations.get_consultation(cid)
     # Ballot secrecy while open (see api.get_tally): a secretary may lack the interim tally.
-    sealed = viewer is not None and viewer.role is Role.SECRETARY and e.app.tally_sealed(cid)
+    sealed = (
+        viewer is not None
+        and viewer.role is Role.SECRETARY
+        and e.app.consultations.tally_sealed(cid)
+    )
     tally = None if sealed else e.views.tally(str(cid))
     closes = datetime.fromisoformat(info["closes_at"])
     left = closes - datetime.now(UTC)
@@ -318,7 +322,7 @@ def cast_form(
         return login_first()
     try:
         recorded = server(request).act(
-            lambda e: e.app.cast_ballot(
+            lambda e: e.app.consultations.cast_ballot(
                 cid, member=actor.identity, choice=choice, explanation=explanation, actor=actor
             )
         )
@@ -339,7 +343,9 @@ def close_form(
     if actor is None:
         return login_first()
     try:
-        server(request).act(lambda e: e.app.close_consultation(cid, actor=actor, reason=reason))
+        server(request).act(
+            lambda e: e.app.consultations.close_consultation(cid, actor=actor, reason=reason)
+        )
     except DomainError as e:
         refused(request, e)
         return back(f"/consultations/{cid}", error=str(e))
@@ -411,7 +417,7 @@ def board_page(request: Request) -> Response:
     if actor is None:
         return login_first()
     e = server(request).read()
-    ratifications = e.app.list_ratifications()
+    ratifications = e.app.ratifications.list_ratifications()
     tallies = {r["id"]: e.views.tally(r["consultation_id"]) for r in ratifications}
     return page(
         request,
@@ -437,7 +443,7 @@ def decide_form(
     try:
         parsed = Decision.parse(decision)
         server(request).act(
-            lambda e: e.app.decide_ratification(
+            lambda e: e.app.ratifications.decide_ratification(
                 rid,
                 decision=parsed,
                 rationale=rationale,

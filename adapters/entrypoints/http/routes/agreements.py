@@ -38,7 +38,7 @@ class PartyStatusIn(BaseModel):
 
 @router.get("/agreements", tags=["agreements"])
 def list_agreements(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_agreements()
+    return s.read().app.agreements.list_agreements()
 
 
 @router.post("/agreements", tags=["agreements"], status_code=201)
@@ -47,7 +47,7 @@ def register_agreement(body: AgreementIn, s: ServerDep, actor: ActorDep) -> dict
     if body.continues:
         relations.append({"kind": "continues participation in", "agreement": body.continues})
     code = s.act(
-        lambda e: e.app.register_agreement(
+        lambda e: e.app.agreements.register_agreement(
             code=body.code,
             name=body.name,
             full_name=body.full_name,
@@ -66,7 +66,7 @@ def register_agreement(body: AgreementIn, s: ServerDep, actor: ActorDep) -> dict
 def get_agreement(
     code: Annotated[str, Field(max_length=16)], s: ServerDep, _: ActorDep
 ) -> dict[str, Any]:
-    return s.read().app.get_agreement(code)
+    return s.read().app.agreements.get_agreement(code)
 
 
 @router.post("/agreements/{code}/status", tags=["agreements"])
@@ -75,7 +75,7 @@ def change_status(
 ) -> dict[str, Any]:
     status = PartyStatus.parse(body.status)
     moved = s.act(
-        lambda e: e.app.change_party_status(
+        lambda e: e.app.agreements.change_party_status(
             code,
             parties=body.parties,
             status=status,

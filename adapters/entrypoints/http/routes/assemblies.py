@@ -41,14 +41,14 @@ class ItemIn(BaseModel):
 
 @router.get("/assemblies", tags=["alv"])
 def list_assemblies(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_assemblies()
+    return s.read().app.assemblies.list_assemblies()
 
 
 @router.post("/assemblies", tags=["alv"], status_code=201)
 def convene(body: AssemblyIn, s: ServerDep, actor: ActorDep) -> Created:
     when = parse_moment(body.date, body.tz, what="date")
     aid = s.act(
-        lambda e: e.app.convene_assembly(
+        lambda e: e.app.assemblies.convene_assembly(
             title=body.title, held_on=when, actor=actor, reason=body.reason
         )
     )
@@ -57,13 +57,13 @@ def convene(body: AssemblyIn, s: ServerDep, actor: ActorDep) -> Created:
 
 @router.get("/assemblies/{assembly_id}", tags=["alv"])
 def get_assembly(assembly_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    return s.read().app.get_assembly(assembly_id)
+    return s.read().app.assemblies.get_assembly(assembly_id)
 
 
 @router.post("/assemblies/{assembly_id}/items", tags=["alv"])
 def add_item(assembly_id: UUID, body: ItemIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
     number = s.act(
-        lambda e: e.app.add_agenda_item(
+        lambda e: e.app.assemblies.add_agenda_item(
             assembly_id,
             kind=ItemKind(body.kind),
             title=body.title,
@@ -85,7 +85,7 @@ def vote(
 ) -> dict[str, Any]:
     result = result_from(body.yes_pct, body.yes_weight, body.no_weight, body.outcome)
     s.act(
-        lambda e: e.app.record_item_vote(
+        lambda e: e.app.assemblies.record_item_vote(
             assembly_id, number=number, result=result, actor=actor, reason=body.reason
         )
     )
@@ -94,7 +94,7 @@ def vote(
 
 @router.post("/assemblies/{assembly_id}/hold", tags=["alv"])
 def hold(assembly_id: UUID, body: ReasonIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
-    s.act(lambda e: e.app.hold_assembly(assembly_id, actor=actor, reason=body.reason))
+    s.act(lambda e: e.app.assemblies.hold_assembly(assembly_id, actor=actor, reason=body.reason))
     return {"held": True}
 
 
@@ -102,5 +102,7 @@ def hold(assembly_id: UUID, body: ReasonIn, s: ServerDep, actor: ActorDep) -> di
 def close_assembly(
     assembly_id: UUID, body: ReasonIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
-    closed = s.act(lambda e: e.app.close_assembly(assembly_id, actor=actor, reason=body.reason))
+    closed = s.act(
+        lambda e: e.app.assemblies.close_assembly(assembly_id, actor=actor, reason=body.reason)
+    )
     return {"closed": closed}

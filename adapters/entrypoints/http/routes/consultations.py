@@ -68,7 +68,7 @@ class ExtendIn(BaseModel):
 
 @router.get("/consultations", tags=["consultations"])
 def list_consultations(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_consultations()
+    return s.read().app.consultations.list_consultations()
 
 
 @router.post("/consultations", tags=["consultations"], status_code=201)
@@ -76,7 +76,7 @@ def open_consultation(body: ConsultationIn, s: ServerDep, actor: ActorDep) -> Cr
     closes = parse_moment(body.closes, body.tz, what="closes")
     opens = parse_moment(body.opens, body.tz, what="opens") if body.opens else None
     cid = s.act(
-        lambda e: e.app.open_consultation(
+        lambda e: e.app.consultations.open_consultation(
             title=body.title,
             question=body.question,
             agreements=body.agreements,
@@ -95,7 +95,7 @@ def open_consultation(body: ConsultationIn, s: ServerDep, actor: ActorDep) -> Cr
 
 @router.get("/consultations/{consultation_id}", tags=["consultations"])
 def get_consultation(consultation_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    return s.read().app.get_consultation(consultation_id)
+    return s.read().app.consultations.get_consultation(consultation_id)
 
 
 @router.post("/consultations/{consultation_id}/ballots", tags=["consultations"])
@@ -106,7 +106,7 @@ def cast_ballot(
     Merkle tree over the log, with the inclusion proof once a signed head covers it)."""
     member = body.member.upper()
     recorded = s.act(
-        lambda e: e.app.cast_ballot(
+        lambda e: e.app.consultations.cast_ballot(
             consultation_id,
             member=member,
             choice=body.choice,
@@ -137,7 +137,7 @@ def get_receipt(
     else:
         actor.require(Role.OFFICER, Role.AUDITOR, doing="read another member's ballot receipt")
     e = s.read()
-    e.app.get_consultation(consultation_id)
+    e.app.consultations.get_consultation(consultation_id)
     return cast_receipt(e.app.recorder, consultation_id, code)
 
 
@@ -152,7 +152,7 @@ def get_tally(consultation_id: UUID, s: ServerDep, actor: ActorDep) -> dict[str,
     """The tally; while open, for a secretary only if the consultation was opened with
     `tally_visibility: everyone`."""
     e = s.read()
-    if actor.role is Role.SECRETARY and e.app.tally_sealed(consultation_id):
+    if actor.role is Role.SECRETARY and e.app.consultations.tally_sealed(consultation_id):
         raise TallySealedError(
             "the interim tally is for officers until the consultation closes "
             "(it was opened with tally_visibility: officers)"
@@ -172,7 +172,7 @@ def get_tally(consultation_id: UUID, s: ServerDep, actor: ActorDep) -> dict[str,
 def get_explanations(consultation_id: UUID, s: ServerDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Explanations of the ballots; while open, a secretary sees only its own member's."""
     e = s.read()
-    e.app.get_consultation(consultation_id)
+    e.app.consultations.get_consultation(consultation_id)
     rows = e.views.explanations(str(consultation_id))
     return BallotSecrecy(e.app, actor).explanations(str(consultation_id), rows)
 
@@ -182,7 +182,9 @@ def close_consultation(
     consultation_id: UUID, body: CloseIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
     closed = s.act(
-        lambda e: e.app.close_consultation(consultation_id, actor=actor, reason=body.reason)
+        lambda e: e.app.consultations.close_consultation(
+            consultation_id, actor=actor, reason=body.reason
+        )
     )
     return {"closed": closed}
 
@@ -193,7 +195,7 @@ def extend_consultation(
 ) -> dict[str, Any]:
     closes = parse_moment(body.closes, body.tz, what="closes")
     s.act(
-        lambda e: e.app.extend_consultation(
+        lambda e: e.app.consultations.extend_consultation(
             consultation_id, closes_at=closes, actor=actor, reason=body.reason
         )
     )
@@ -204,5 +206,9 @@ def extend_consultation(
 def cancel_consultation(
     consultation_id: UUID, body: ReasonIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
-    s.act(lambda e: e.app.cancel_consultation(consultation_id, actor=actor, reason=body.reason))
+    s.act(
+        lambda e: e.app.consultations.cancel_consultation(
+            consultation_id, actor=actor, reason=body.reason
+        )
+    )
     return {"cancelled": True}

@@ -21,15 +21,17 @@ class MembersLoadIn(BaseModel):
 
 @router.get("/members", tags=["members"])
 def list_members(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_members()
+    return s.read().app.members.list_members()
 
 
 @router.get("/members/{code}", tags=["members"])
 def get_member(code: MemberPath, s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    return s.read().app.get_member(code.upper())
+    return s.read().app.members.get_member(code.upper())
 
 
 @router.post("/members/load", tags=["members"])
 def load_members(body: MembersLoadIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
     facts = read_members_csv(shipped_members_path())
-    return s.act(lambda e: e.app.load_members(facts, actor=actor, reason=body.reason)).as_dict()
+    return s.act(
+        lambda e: e.app.members.load_members(facts, actor=actor, reason=body.reason)
+    ).as_dict()

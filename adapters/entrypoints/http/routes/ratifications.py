@@ -45,14 +45,14 @@ class CommunicateIn(BaseModel):
 
 @router.get("/ratifications", tags=["board"])
 def list_ratifications(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_ratifications()
+    return s.read().app.ratifications.list_ratifications()
 
 
 @router.post("/ratifications", tags=["board"], status_code=201)
 def schedule_ratification(body: RatificationIn, s: ServerDep, actor: ActorDep) -> Created:
     when = parse_moment(body.date, body.tz, what="date")
     rid = s.act(
-        lambda e: e.app.schedule_ratification(
+        lambda e: e.app.ratifications.schedule_ratification(
             title=body.title,
             scheduled_for=when,
             timezone=body.tz,
@@ -69,7 +69,7 @@ def schedule_ratification(body: RatificationIn, s: ServerDep, actor: ActorDep) -
 
 @router.get("/ratifications/{ratification_id}", tags=["board"])
 def get_ratification(ratification_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    return s.read().app.get_ratification(ratification_id)
+    return s.read().app.ratifications.get_ratification(ratification_id)
 
 
 @router.post("/ratifications/{ratification_id}/decision", tags=["board"])
@@ -77,7 +77,7 @@ def decide_ratification(
     ratification_id: UUID, body: DecisionIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
     s.act(
-        lambda e: e.app.decide_ratification(
+        lambda e: e.app.ratifications.decide_ratification(
             ratification_id,
             decision=Decision(body.decision),
             rationale=body.rationale,
@@ -94,7 +94,7 @@ def communicate(
     ratification_id: UUID, body: CommunicateIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
     s.act(
-        lambda e: e.app.communicate_ratification(
+        lambda e: e.app.ratifications.communicate_ratification(
             ratification_id, to=body.to, reference=body.reference, actor=actor, reason=body.reason
         )
     )

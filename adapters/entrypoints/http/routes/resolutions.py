@@ -39,14 +39,14 @@ class ConditionIn(BaseModel):
 
 @router.get("/resolutions", tags=["resolutions"])
 def list_resolutions(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_resolutions()
+    return s.read().app.resolutions.list_resolutions()
 
 
 @router.post("/resolutions", tags=["resolutions"], status_code=201)
 def table_resolution(body: ResolutionIn, s: ServerDep, actor: ActorDep) -> Created:
     pairs = [tuple(x.split(":", 1)) for x in body.suspends]
     rid = s.act(
-        lambda e: e.app.table_resolution(
+        lambda e: e.app.resolutions.table_resolution(
             kind=ResolutionKind(body.kind),
             title=body.title,
             text=body.text,
@@ -63,7 +63,7 @@ def table_resolution(body: ResolutionIn, s: ServerDep, actor: ActorDep) -> Creat
 
 @router.get("/resolutions/{resolution_id}", tags=["resolutions"])
 def get_resolution(resolution_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    return s.read().app.get_resolution(resolution_id)
+    return s.read().app.resolutions.get_resolution(resolution_id)
 
 
 @router.post("/resolutions/{resolution_id}/decision", tags=["resolutions"])
@@ -72,7 +72,7 @@ def decide_resolution(
 ) -> dict[str, Any]:
     result = result_from(body.yes_pct, body.yes_weight, body.no_weight, body.outcome)
     s.act(
-        lambda e: e.app.decide_resolution(
+        lambda e: e.app.resolutions.decide_resolution(
             resolution_id, result=result, actor=actor, reason=body.reason
         )
     )
@@ -88,7 +88,7 @@ def meet_condition(
     actor: ActorDep,
 ) -> dict[str, Any]:
     recorded = s.act(
-        lambda e: e.app.meet_condition(
+        lambda e: e.app.resolutions.meet_condition(
             resolution_id, number=number, evidence=body.evidence, actor=actor, reason=body.reason
         )
     )

@@ -24,13 +24,13 @@ class SigningIn(BaseModel):
 
 @router.get("/signings", tags=["signings"])
 def list_signings(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_signings()
+    return s.read().app.signings.list_signings()
 
 
 @router.post("/signings", tags=["signings"], status_code=201)
 def sign(body: SigningIn, s: ServerDep, actor: ActorDep) -> Created:
     sid = s.act(
-        lambda e: e.app.sign_conditionally(
+        lambda e: e.app.signings.sign_conditionally(
             party=body.party,
             agreement=body.agreement,
             conditions=body.conditions,
@@ -43,4 +43,4 @@ def sign(body: SigningIn, s: ServerDep, actor: ActorDep) -> Created:
 
 @router.get("/signings/{signing_id}", tags=["signings"])
 def get_signing(signing_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    return s.read().app.get_signing(signing_id)
+    return s.read().app.signings.get_signing(signing_id)

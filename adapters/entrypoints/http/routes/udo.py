@@ -54,13 +54,13 @@ class PresentIn(BaseModel):
 
 @router.get("/udos", tags=["udo"])
 def list_udos(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
-    return s.read().app.list_udos()
+    return s.read().app.udos.list_udos()
 
 
 @router.post("/udos", tags=["udo"], status_code=201)
 def commission_udo(body: UdoIn, s: ServerDep, actor: ActorDep) -> Created:
     uid = s.act(
-        lambda e: e.app.commission_udo(
+        lambda e: e.app.udos.commission_udo(
             agreement=body.agreement,
             title=body.title,
             executed_by=body.executed_by,
@@ -73,7 +73,7 @@ def commission_udo(body: UdoIn, s: ServerDep, actor: ActorDep) -> Created:
 
 @router.get("/udos/{udo_id}", tags=["udo"])
 def get_udo(udo_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
-    return s.read().app.get_udo(udo_id)
+    return s.read().app.udos.get_udo(udo_id)
 
 
 @router.post("/udos/{udo_id}/participants", tags=["udo"])
@@ -81,7 +81,7 @@ def add_participants(
     udo_id: UUID, body: ParticipantsIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
     added = s.act(
-        lambda e: e.app.add_udo_participants(
+        lambda e: e.app.udos.add_udo_participants(
             udo_id, members=[m.upper() for m in body.members], actor=actor, reason=body.reason
         )
     )
@@ -91,7 +91,7 @@ def add_participants(
 @router.post("/udos/{udo_id}/points", tags=["udo"])
 def record_point(udo_id: UUID, body: PointIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
     number = s.act(
-        lambda e: e.app.record_critical_point(
+        lambda e: e.app.udos.record_critical_point(
             udo_id, title=body.title, description=body.description, actor=actor, reason=body.reason
         )
     )
@@ -107,7 +107,7 @@ def record_process_agreement(
     actor: ActorDep,
 ) -> dict[str, Any]:
     s.act(
-        lambda e: e.app.record_process_agreement(
+        lambda e: e.app.udos.record_process_agreement(
             udo_id,
             point=point,
             parties=body.parties,
@@ -122,7 +122,9 @@ def record_process_agreement(
 @router.post("/udos/{udo_id}/complete", tags=["udo"])
 def complete_udo(udo_id: UUID, body: CompleteIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
     s.act(
-        lambda e: e.app.complete_udo(udo_id, summary=body.summary, actor=actor, reason=body.reason)
+        lambda e: e.app.udos.complete_udo(
+            udo_id, summary=body.summary, actor=actor, reason=body.reason
+        )
     )
     return {"completed": True}
 
@@ -130,7 +132,7 @@ def complete_udo(udo_id: UUID, body: CompleteIn, s: ServerDep, actor: ActorDep) 
 @router.post("/udos/{udo_id}/present", tags=["udo"])
 def present_udo(udo_id: UUID, body: PresentIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
     s.act(
-        lambda e: e.app.present_udo(
+        lambda e: e.app.udos.present_udo(
             udo_id, reference=body.reference, actor=actor, reason=body.reason
         )
     )

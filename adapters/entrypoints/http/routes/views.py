@@ -56,7 +56,7 @@ def get_timeline(s: ServerDep, _: ActorDep, aggregate: UUID | None = None) -> li
     e = s.read()
     rows = timeline_rows(e.views, str(aggregate) if aggregate else None)
     if aggregate is not None and not rows:
-        e.app.history(aggregate)
+        e.app.history.of(aggregate)
     return rows
 
 
@@ -74,7 +74,7 @@ def get_history(
     moment = parse_as_of(as_of, tz) if as_of else None
     app = s.read().app
     return BallotSecrecy(app, actor).history(
-        app.history(aggregate_id, version=version, as_of=moment)
+        app.history.of(aggregate_id, version=version, as_of=moment)
     )
 
 
