@@ -12,6 +12,7 @@ The login form has a CSRF token of its own, in a cookie before there is a sessio
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
+from adapters.audit.receipts import NoBallotError, cast_receipt
 from adapters.config import logs
 from adapters.entrypoints.http.context import (
     COOKIE,
@@ -33,6 +35,7 @@ from adapters.entrypoints.http.context import (
     server,
     session_of,
 )
+from adapters.entrypoints.http.routes.fields import MemberPath
 from adapters.entrypoints.http.security import (
     UNSAFE_METHODS,
     LoginLimiter,
@@ -292,12 +295,78 @@ def consultation_page(request: Request, cid: UUID) -> Response:
         return login_first()
     try:
         context = _consultation_context(server(request), cid, actor)
+        context["receipt_href"] = _own_receipt(server(request), cid, actor)
     except DomainError as e:
-        refused(request, e, 404)
-        response = page(request, "error.html", actor=actor, error=str(e))
-        response.status_code = 404 if e.kind == "not_found" else 422
-        return response
+        return _error_page(request, actor, e)
     return page(request, "consultation.html", actor=actor, **context)
+
+
+def _error_page(
+    request: Request, actor: Actor, error: DomainError | str, status: int = 0
+) -> HTMLResponse:
+    if isinstance(error, DomainError):
+        status = status or (404 if error.kind == "not_found" else 422)
+    refused(request, error, status)
+    response = page(request, "error.html", actor=actor, error=str(error))
+    response.status_code = status
+    return response
+
+
+def _own_receipt(s: Server, cid: UUID, actor: Actor) -> str:
+    """The download of the secretary's own standing ballot's receipt, if there is one; officers
+    and auditors, who may read any member's, get no link: a list of every member's receipt on
+    the page would be the ballots themselves."""
+    if actor.role is not Role.SECRETARY:
+        return ""
+    if actor.identity not in s.read().app.consultations.standing_ballots(cid):
+        return ""
+    return f"/consultations/{cid}/receipts/{actor.identity}"
+
+
+def _receipt_refusal(actor: Actor, member: str) -> str:
+    """Why `actor` may not read `member`'s receipt; the API's rule (routes/consultations.py)."""
+    if actor.role is Role.SECRETARY:
+        if actor.identity == member:
+            return ""
+        return f"u mag alleen het ontvangstbewijs van {actor.identity} downloaden"
+    if actor.role in (Role.OFFICER, Role.AUDITOR):
+        return ""
+    return (
+        f"{actor} mag dit ontvangstbewijs niet downloaden: dat mogen alleen de secretaris "
+        "van de gemeente zelf, officers en auditors"
+    )
+
+
+@router.get("/consultations/{cid}/receipts/{member}")
+def receipt_download(request: Request, cid: UUID, member: MemberPath) -> Response:
+    """The receipt of a member's standing ballot as a file ("ontvangstbewijs"): the API's
+    receipt JSON, which `akkoord audit check-proof` checks offline."""
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    code = member.upper()
+    why = _receipt_refusal(actor, code)
+    if why:
+        return _error_page(request, actor, why, 403)
+    e = server(request).read()
+    try:
+        e.app.consultations.get_consultation(cid)
+        receipt = cast_receipt(e.app.recorder, cid, code)
+    except NoBallotError:
+        return _error_page(
+            request, actor, f"{code} heeft in deze ledenraadpleging geen stem uitgebracht", 404
+        )
+    except DomainError as error:
+        return _error_page(request, actor, error)
+    return Response(
+        json.dumps(receipt, indent=2) + "\n",
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="ontvangstbewijs-{cid}-{code}.json"',
+            # how one member voted: not for a shared computer's or a proxy's cache
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/consultations/{cid}/tally", response_class=HTMLResponse)
