@@ -16,16 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore
-from psycopg.sql import SQL, Composed, Identifier
 
 from domain.errors import ConflictError, InvalidInputError
+
+# psycopg is imported where PostgreSQL is in use: a SQLite store (and each CLI command on one)
+# never loads the driver.
+if TYPE_CHECKING:
+    from psycopg.sql import Composed
 
 HEADER = "Idempotency-Key"
 PATTERN = r"^[A-Za-z0-9._:\-]{8,128}$"
@@ -135,6 +139,8 @@ def claim_sqlite(cursor: Any, positions: Any, kwargs: dict[str, Any]) -> None:
 
 def claim_postgres(cursor: Any, schema: str, positions: Any, kwargs: dict[str, Any]) -> None:
     """Inside the recorder's insert transaction (PostgreSQL): store the key with these events."""
+    from psycopg.sql import SQL, Identifier
+
     pending = _to_claim(positions, kwargs)
     if pending is None:
         return
@@ -161,11 +167,17 @@ class KeyStore:
 
     def __init__(self, recorder: Any) -> None:
         self.datastore = recorder.datastore
-        self.postgres = isinstance(self.datastore, PostgresDatastore)
+        # A PostgreSQL datastore exists only once its module is loaded: no need to load it here.
+        postgres = sys.modules.get("eventsourcing.postgres")
+        self.postgres = postgres is not None and isinstance(
+            self.datastore, postgres.PostgresDatastore
+        )
 
     def _q(self, statement: str) -> str | Composed:
         if not self.postgres:
             return statement
+        from psycopg.sql import SQL, Identifier
+
         table = Identifier(self.datastore.schema, "idempotency_keys")
         return SQL(statement.replace("?", "%s").replace("idempotency_keys", "{t}")).format(t=table)
 

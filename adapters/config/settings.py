@@ -17,6 +17,8 @@ VIEWS_FILE = "views.sqlite"
 LOG_FILE = "akkoord.log"
 AUTH_FILE = "auth.sqlite"
 DATABASE_URL_ENV = "AKKOORD_DATABASE_URL"
+# Named here, not in the store, so an option can name it without loading a database driver.
+WAIT_ENV = "AKKOORD_DATABASE_WAIT"
 AUDIT_KEY_FILE = "audit-key.pem"
 AUDIT_KEY_ENV = "AKKOORD_AUDIT_KEY"  # one key file for every node of a shared store
 

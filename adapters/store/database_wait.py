@@ -16,7 +16,6 @@ from adapters.store import NoStoreError, no_store_message, store_exists
 
 FIRST_DELAY = 0.5
 MAX_DELAY = 10.0
-WAIT_ENV = "AKKOORD_DATABASE_WAIT"
 
 
 def wait_for_store(

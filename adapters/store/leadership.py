@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import psycopg
 from filelock import FileLock, Timeout
+
+# The PostgreSQL lock imports psycopg where it is used: the SQLite store never loads the driver.
+if TYPE_CHECKING:
+    import psycopg
 
 
 class Leadership(Protocol):
@@ -66,6 +69,8 @@ class PostgresLeadership:
         self._conn: psycopg.Connection[Any] | None = None
 
     def try_acquire(self) -> bool:
+        import psycopg
+
         try:
             if self._conn is None or self._conn.closed:
                 self._conn = psycopg.connect(self._conninfo, autocommit=True)
@@ -76,6 +81,8 @@ class PostgresLeadership:
         return bool(row and row[0])
 
     def holds(self) -> bool:
+        import psycopg
+
         if self._conn is None or self._conn.closed:
             return False
         try:
@@ -93,6 +100,8 @@ class PostgresLeadership:
         self._drop()  # ending the session releases the lock
 
     def _drop(self) -> None:
+        import psycopg
+
         if self._conn is not None:
             with contextlib.suppress(psycopg.Error):
                 self._conn.close()

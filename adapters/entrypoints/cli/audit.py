@@ -7,25 +7,11 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from adapters.audit.chain import ChainEntry, chained
-from adapters.audit.exports import export_records, sealed, verify_export, write_records
-from adapters.audit.keys import (
-    SignedHead,
-    Signer,
-    key_id,
-    known_public_key,
-    load_public_key,
-    public_pem,
-    raw_public,
-)
-from adapters.audit.merkle import ProofError
-from adapters.audit.receipts import ballot_receipt, check_document, inclusion_document
-from adapters.audit.transparency import proof_of_consistency, transparent, verify_log
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import (
     DataDirOpt,
@@ -38,10 +24,14 @@ from adapters.entrypoints.cli.common import (
 )
 from adapters.entrypoints.cli.output_options import ForceOpt, OutputOpt, data_home
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of
-from adapters.readmodels.queries import status_as_of
 from adapters.reports.outputs import check_output, open_output
-from adapters.store import NoStoreError, no_store_message, store_exists
 from domain.errors import InvalidInputError, NotFoundError
+
+# The recorders, keys (cryptography) and proofs are imported by the commands that use them:
+# `akkoord --help` imports every command module and needs none of them.
+if TYPE_CHECKING:
+    from adapters.audit.chain import ChainEntry
+    from adapters.audit.keys import SignedHead
 
 audit_app = typer.Typer(
     help="Tamper evidence: the hash chain and the signed Merkle tree over the log.",
@@ -72,6 +62,10 @@ def verify_command(
 ) -> None:
     """Recompute the chain and the Merkle tree from the stored events and check them against
     every signed tree head and checkpoint; exit 0 only when all agree."""
+    from adapters.audit.exports import verify_export
+    from adapters.audit.keys import SignedHead, known_public_key, load_public_key
+    from adapters.audit.transparency import transparent, verify_log
+
     expected = published(expect)
     public = load_public_key(key) if key is not None else None
     if file is not None:
@@ -134,6 +128,8 @@ def verify_command(
 @guarded
 def checkpoint_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Record and print the head of the chain, to publish or countersign elsewhere."""
+    from adapters.audit.chain import chained
+
     with engine(data_dir) as e:
         position, head = chained(e.app.recorder).record_checkpoint()
     emit(json_output, {"position": position, "hash": head}, f"{position} {head}")
@@ -156,6 +152,10 @@ def export_log_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Every stored event with its chain hash; verifies on its own with `audit verify --file`."""
+    from adapters.audit.chain import chained
+    from adapters.audit.exports import export_records, sealed, write_records
+    from adapters.audit.transparency import transparent
+
     if output is not None:
         check_output(output, data_dir=data_home(data_dir), force=force)  # refuse before any work
     if fmt not in ("jsonl", "csv"):
@@ -196,6 +196,8 @@ def export_status_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """The status of every agreement for every party, now or as of a moment."""
+    from adapters.readmodels.queries import status_as_of
+
     if fmt not in ("csv", "json"):
         raise InvalidInputError(f"--format is csv or json, not {fmt!r}")
     if output is not None:
@@ -245,6 +247,8 @@ KeyOpt = Annotated[
 
 def published(expect: str | None) -> str | SignedHead | None:
     """`--expect`: a signed head file, or a hash in any case."""
+    from adapters.audit.keys import SignedHead
+
     if expect is None:
         return None
     path = Path(expect)
@@ -263,6 +267,9 @@ def published(expect: str | None) -> str | SignedHead | None:
 @guarded
 def key_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Print the audit public key that signs the tree heads (made if there is none yet)."""
+    from adapters.audit.keys import Signer, key_id, public_pem, raw_public
+    from adapters.store import NoStoreError, no_store_message, store_exists
+
     settings = Settings.resolve(data_dir)
     if not settings.audit_key_path.exists() and not store_exists(settings):
         raise NoStoreError(no_store_message(settings))  # no key is made for a store not there
@@ -283,6 +290,8 @@ def head_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """The signed tree head over the whole log, to publish (signs a fresh one if needed)."""
+    from adapters.audit.transparency import transparent
+
     with engine(data_dir) as e:
         recorder = transparent(e.app.recorder)
         if every:
@@ -307,6 +316,9 @@ def prove_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """An inclusion proof of one event against the latest signed head; checks offline."""
+    from adapters.audit.receipts import inclusion_document
+    from adapters.audit.transparency import transparent
+
     with engine(data_dir) as e:
         proof = inclusion_document(transparent(e.app.recorder), position)
     emit(
@@ -326,6 +338,8 @@ def consistency_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """A consistency proof: the tree at OLD is a prefix of the tree at NEW."""
+    from adapters.audit.transparency import proof_of_consistency, transparent
+
     if not 0 < old <= new:
         raise InvalidInputError("give two tree sizes, 0 < OLD <= NEW")
     with engine(data_dir) as e:
@@ -352,6 +366,10 @@ def check_proof_command(
 ) -> None:
     """Check an inclusion proof, consistency proof or ballot receipt offline, without the
     store: exit 0 when it holds, 6 when it does not."""
+    from adapters.audit.keys import load_public_key
+    from adapters.audit.merkle import ProofError
+    from adapters.audit.receipts import check_document
+
     public = load_public_key(key)
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
@@ -373,6 +391,8 @@ def receipt_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """A ballot's receipt: the ballot, its leaf and, once signed, the head and inclusion path."""
+    from adapters.audit.receipts import ballot_receipt
+
     with engine(data_dir) as e:
         receipt = ballot_receipt(e.app.recorder, position)
     covered = receipt["signed_head"]

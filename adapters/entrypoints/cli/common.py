@@ -11,32 +11,20 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 from uuid import UUID
 
-import psycopg
 import typer
-from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
-from eventsourcing.utils import TopicError
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.audit.idempotency import (
-    PENDING,
-    KeyStore,
-    Pending,
-    check_key,
-    dumps,
-    replay,
-    request_hash,
-)
-from adapters.bootstrap import Engine, build
-from adapters.config import logs
-from adapters.config.settings import Settings
-from adapters.store import backend_for, store_exists
-from adapters.store.database_wait import WAIT_ENV
+from adapters.config.settings import WAIT_ENV, Settings
 from domain.actor import Actor, Role
 from domain.errors import DomainError, InvalidInputError, NotAllowedError
+
+# Every command module imports this one, and `akkoord --help` imports every command module: the
+# store, the event library and the log writer are imported where a command first uses them.
+if TYPE_CHECKING:
+    from adapters.bootstrap import Engine
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -96,11 +84,34 @@ def fail(message: str, *, code: str, exit_code: int, as_json: bool) -> typer.Exi
     return typer.Exit(exit_code)
 
 
+class _NeverRaisedError(Exception):
+    """Stands in for the error class of a library that was never imported: nothing raised it."""
+
+
+def _error_class(module: str, name: str) -> type[Exception]:
+    """The error class `module.name` if that module is loaded. An error can only come from a
+    loaded module, so the handlers below need not import a database driver to catch its errors."""
+    loaded = sys.modules.get(module)
+    found: type[Exception] = getattr(loaded, name) if loaded is not None else _NeverRaisedError
+    return found
+
+
+def _storage_errors() -> tuple[type[Exception], ...]:
+    return (
+        _error_class("eventsourcing.persistence", "PersistenceError"),
+        sqlite3.Error,
+        _error_class("sqlalchemy.exc", "SQLAlchemyError"),
+        _error_class("psycopg", "Error"),
+    )
+
+
 def guarded(command: Callable[P, R]) -> Callable[P, R]:
     """Turn refusals into one line on stderr and a non-zero exit; log them for the audit trail."""
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from adapters.config import logs  # loads structlog: only once a command runs
+
         as_json = bool(kwargs.get("json_output", False))
         name = command.__name__.removesuffix("_command")
         data_dir = kwargs.get("data_dir")
@@ -112,7 +123,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
                 "refused", code=e.code, reason=str(e)
             )
             raise fail(str(e), code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
-        except (PersistenceError, sqlite3.Error, SQLAlchemyError, psycopg.Error) as e:
+        except _storage_errors() as e:
             logs.logger(command=name).error("storage error", error=str(e))
             raise fail(
                 f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
@@ -124,7 +135,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
                 exit_code=EXIT_CODES["invalid"],
                 as_json=as_json,
             ) from None
-        except MapperDeserialisationError as e:
+        except _error_class("eventsourcing.persistence", "MapperDeserialisationError") as e:
             logs.logger(command=name).error("undecodable event", error=str(e))
             raise fail(
                 f"a stored event cannot be read ({str(e).split(':')[0]}); the store is damaged: "
@@ -133,7 +144,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
                 exit_code=EXIT_STORAGE,
                 as_json=as_json,
             ) from None
-        except TopicError as e:
+        except _error_class("eventsourcing.utils", "TopicError") as e:
             raise fail(
                 f"the store holds events this version of akkoord does not know ({e}); "
                 "it was written by a newer version: upgrade akkoord",
@@ -158,6 +169,10 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def engine(data_dir: Path | None, *, create: bool = False) -> Iterator[Engine]:
+    from adapters.bootstrap import build
+    from adapters.config import logs
+    from adapters.store import backend_for, store_exists
+
     settings = Settings.resolve(data_dir)
     new_store = create and not store_exists(settings)
     new_dir = create and not settings.data_dir.exists()
@@ -212,6 +227,16 @@ def once(
         answer = command()
         e.catch_up()
         return answer
+    from adapters.audit.idempotency import (
+        PENDING,
+        KeyStore,
+        Pending,
+        check_key,
+        dumps,
+        replay,
+        request_hash,
+    )
+
     check_key(key)
     digest = request_hash("cli", json.dumps(request, sort_keys=True, default=str))
     store = KeyStore(e.app.recorder)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from adapters.audit.receipts import cast_receipt
-from adapters.bootstrap import Engine
 from adapters.entrypoints.cli.common import (
     ActorOpt,
     DataDirOpt,
@@ -27,6 +25,9 @@ from domain.consultation import TALLY_VISIBILITY
 from domain.errors import InvalidInputError, UnknownConsultationError
 from domain.weights import WeightRule
 from projections.tally import Tally
+
+if TYPE_CHECKING:
+    from adapters.bootstrap import Engine
 
 app = typer.Typer(help="Member consultations (ledenraadplegingen).", no_args_is_help=True)
 
@@ -131,6 +132,8 @@ def cast_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Cast (or re-cast) a municipality's ballot; the last one before the deadline counts."""
+    from adapters.audit.receipts import cast_receipt  # the signing keys: only for a cast
+
     who = actor_from(actor)
     cid = parse_id(consultation_id)
     code = member.strip().upper()

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from adapters.bootstrap import init_database
 from adapters.config.settings import DATABASE_URL_ENV, Settings
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, emit, guarded, show
-from adapters.store import backend_for
-from adapters.store.postgres import PostgresBackend, database_status
 from domain.errors import InvalidInputError
+
+# Only these two commands load the store and the PostgreSQL driver, so not `akkoord --help`.
+if TYPE_CHECKING:
+    from adapters.store.postgres import PostgresBackend
 
 app = typer.Typer(
     help="The PostgreSQL store: create its tables, see what is there.", no_args_is_help=True
@@ -29,6 +30,9 @@ DatabaseUrlOpt = Annotated[
 
 
 def _postgres(settings: Settings) -> PostgresBackend:
+    from adapters.store import backend_for
+    from adapters.store.postgres import PostgresBackend
+
     backend = backend_for(settings)
     if not isinstance(backend, PostgresBackend):
         raise InvalidInputError(
@@ -44,6 +48,9 @@ def init_command(
     database_url: DatabaseUrlOpt = None, json_output: JsonOpt = False, data_dir: DataDirOpt = None
 ) -> None:
     """Create the schema, tables and functions; run once before starting nodes (safe to repeat)."""
+    from adapters.bootstrap import init_database
+    from adapters.store.postgres import database_status
+
     backend = _postgres(Settings.resolve(data_dir, database_url))
     made = init_database(backend)
     after = database_status(backend)
@@ -61,6 +68,8 @@ def status_command(
     database_url: DatabaseUrlOpt = None, json_output: JsonOpt = False, data_dir: DataDirOpt = None
 ) -> None:
     """What is in the database: server, tables, events, and how far each read model is."""
+    from adapters.store.postgres import database_status
+
     found = database_status(_postgres(Settings.resolve(data_dir, database_url)))
     show(
         json_output,

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
 from adapters.entrypoints.cli.consultation import load_tally, print_tally
 from adapters.entrypoints.cli.scenario import play
-from adapters.readmodels.queries import entitlement, status_as_of
-from adapters.scenario import Run, Scenario, default_scenario_path, load_scenario, started_here
-from adapters.store import backend_for, store_exists
 from domain.errors import ConflictError
 from domain.funding import euros
+
+# The store, the read models and the scenario runner load when the demo runs, not on --help.
+if TYPE_CHECKING:
+    from adapters.bootstrap import Engine
+    from adapters.scenario import Run, Scenario
 
 
 class StoreNotEmptyError(ConflictError):
@@ -34,6 +35,10 @@ def demo_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the story of the letters (IZA 2022 to the ALV of November 2025) into a fresh store."""
+    from adapters.readmodels.queries import entitlement, status_as_of
+    from adapters.scenario import default_scenario_path, load_scenario
+    from adapters.store import backend_for, store_exists
+
     target = data_dir or Path(tempfile.mkdtemp(prefix="akkoord-demo-"))
     settings = Settings(data_dir=target)
     scenario = load_scenario(scenario_file or default_scenario_path())
@@ -128,5 +133,8 @@ def demo_command(
 
 
 def _fresh_or_interrupted(settings: Settings, scenario: Scenario) -> bool:
+    from adapters.bootstrap import build
+    from adapters.scenario import started_here
+
     with build(settings) as e:
         return e.app.head() == 0 or started_here(e, scenario)

@@ -22,7 +22,6 @@ from adapters.entrypoints.cli.common import (
     split_list,
 )
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, parse_duration, parse_moment
-from adapters.readmodels.queries import entitlement
 from domain.agreement import PartyStatus
 from domain.commitment import Finding
 from domain.errors import InvalidInputError
@@ -311,6 +310,8 @@ def entitlement_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """What a region is entitled to in a year, as of a moment, and why."""
+    from adapters.readmodels.queries import entitlement  # SQLAlchemy: only once a command runs
+
     moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
     with engine(data_dir) as e:
         e.catch_up()

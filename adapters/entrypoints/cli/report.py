@@ -10,7 +10,6 @@ import typer
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, emit, engine, guarded, parse_id
 from adapters.entrypoints.cli.output_options import ForceOpt, OutputOpt, data_home
 from adapters.reports.outputs import check_output, write_output
-from adapters.reports.report import gather, render
 from domain.errors import InvalidInputError
 
 app = typer.Typer(help="Reports for the board.", no_args_is_help=True)
@@ -28,6 +27,9 @@ def consultation_command(
 ) -> None:
     """Question, dates, weight rule, tally, turnout, provinces, a chart, and the explanations
     (a PDF on a terminal needs --output)."""
+    # Jinja2 and fpdf load here, for this one command, not for every `akkoord` run.
+    from adapters.reports.report import gather, render
+
     cid = parse_id(consultation_id)
     home = data_home(data_dir)
     if output is not None:

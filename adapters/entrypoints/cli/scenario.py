@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from adapters.bootstrap import Engine, build, create_tables
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, emit, guarded, out
-from adapters.scenario import Run, Scenario, default_scenario_path, load_scenario, run_scenario
-from adapters.store import backend_for
-from adapters.store.scratch_dirs import scratch_dir
 from workflows.clock import SimulatedClock
+
+# The scenario runner wires a whole store: it loads when a scenario runs, not on --help.
+if TYPE_CHECKING:
+    from adapters.bootstrap import Engine
+    from adapters.scenario import Run, Scenario
 
 app = typer.Typer(help="Scenario files: dated steps on a simulated clock.", no_args_is_help=True)
 
@@ -35,6 +36,10 @@ def play(
     The real run resumes a run of the same file that was killed: the steps it marked are
     skipped (see adapters.scenario). The scratch copy is removed whatever happens, and copies
     left by killed runs are removed at the next start."""
+    from adapters.bootstrap import create_tables
+    from adapters.store import backend_for
+    from adapters.store.scratch_dirs import scratch_dir
+
     target = settings.data_dir
     backend = backend_for(settings)
     fresh = not backend.store_exists()
@@ -61,6 +66,9 @@ def _play(
     show_progress: bool,
     after: Callable[[Engine, Run], None] | None,
 ) -> Run:
+    from adapters.bootstrap import build
+    from adapters.scenario import Run, run_scenario
+
     clock = SimulatedClock(scenario.steps[0].at)
     with build(settings, create=True, clock=clock) as e:
         run = Run(engine=e, clock=clock, timezone=scenario.timezone)
@@ -95,6 +103,8 @@ def run_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Check the whole file, then run its steps in order; deadlines fire as the clock passes them."""
+    from adapters.scenario import default_scenario_path, load_scenario
+
     path = file or default_scenario_path()
     scenario = load_scenario(path)
     run = play(Settings.resolve(data_dir), scenario, show_progress=not json_output)
@@ -123,6 +133,8 @@ def check_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Check a scenario file: every step, run on a scratch copy of the store; nothing is written."""
+    from adapters.scenario import load_scenario
+
     scenario = load_scenario(file)
     play(Settings.resolve(data_dir), scenario, show_progress=not json_output, commit=False)
     emit(

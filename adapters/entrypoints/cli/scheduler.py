@@ -7,12 +7,8 @@ from typing import Annotated
 
 import typer
 
-from adapters.config import logs
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import DatabaseWaitOpt, DataDirOpt, JsonOpt, engine, guarded
-from adapters.entrypoints.scheduler import DeadlineScheduler, run_forever
-from adapters.store import backend_for
-from adapters.store.database_wait import wait_for_store
 
 app = typer.Typer(help="The deadline scheduler.", no_args_is_help=True)
 
@@ -31,6 +27,12 @@ def run_command(
 
     With several schedulers on one store, exactly one fires: the one holding the lock.
     """
+    # APScheduler and the store load for this long-running command only, not on every `akkoord`.
+    from adapters.config import logs
+    from adapters.entrypoints.scheduler import DeadlineScheduler, run_forever
+    from adapters.store import backend_for
+    from adapters.store.database_wait import wait_for_store
+
     settings = Settings.resolve(data_dir)
     wait_for_store(settings, give_up_after=database_wait)
     with engine(data_dir) as e:

@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from adapters.config import logs
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import DatabaseWaitOpt, DataDirOpt, guarded
-from adapters.entrypoints.http.app import create_app
-from adapters.store.database_wait import wait_for_store
 
 
 @guarded
@@ -25,6 +21,14 @@ def serve_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Serve the dashboard and the API (OpenAPI docs at /docs) until Ctrl-C."""
+    # The web stack (FastAPI, uvicorn, Jinja2) is most of akkoord's import time: only `serve`
+    # pays it.
+    import uvicorn
+
+    from adapters.config import logs
+    from adapters.entrypoints.http.app import create_app
+    from adapters.store.database_wait import wait_for_store
+
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     wait_for_store(settings, give_up_after=database_wait)

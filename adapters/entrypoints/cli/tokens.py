@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from adapters.auth.tokens import TokenStore
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import (
     ActorOpt,
@@ -19,12 +18,18 @@ from adapters.entrypoints.cli.common import (
     show,
 )
 
+# The token table (SQLAlchemy) loads when a tokens command runs, not on `akkoord --help`.
+if TYPE_CHECKING:
+    from adapters.auth.tokens import TokenStore
+
 app = typer.Typer(
     help="API tokens (bearer tokens bound to an actor and role).", no_args_is_help=True
 )
 
 
 def _store(data_dir: Path | None) -> TokenStore:
+    from adapters.auth.tokens import TokenStore
+
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return TokenStore(settings)

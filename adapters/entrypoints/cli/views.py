@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from adapters.config import logs
 from adapters.entrypoints.cli.common import (
     DataDirOpt,
     JsonOpt,
@@ -20,16 +19,12 @@ from adapters.entrypoints.cli.common import (
     show,
 )
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
-from adapters.readmodels.queries import (
-    actions_for,
-    deadline_rows,
-    deadline_state,
-    status_as_of,
-    timeline_rows,
-)
 from domain.actor import Actor
 from domain.errors import InvalidInputError
 from projections.rows import from_time_key
+
+# The read-model queries (SQLAlchemy) are imported inside the commands that run them, so that
+# `akkoord --help`, which imports every command module, does not load them.
 
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="A date (end of that day) or a date-time.")
@@ -55,6 +50,8 @@ def status_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Where every agreement stands for every party: now, or as of any past moment."""
+    from adapters.readmodels.queries import status_as_of
+
     zone(tz)
     moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
     with engine(data_dir) as e:
@@ -85,6 +82,8 @@ def timeline_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Every step of the decision processes, in the order they took effect."""
+    from adapters.readmodels.queries import timeline_rows
+
     zone(tz)
     only = parse_id(aggregate_id, "process") if aggregate_id else None
     with engine(data_dir) as e:
@@ -145,6 +144,9 @@ def deadlines_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Pending, due and overdue deadlines (with --all also those fired, done or cancelled)."""
+    from adapters.config import logs
+    from adapters.readmodels.queries import deadline_rows, deadline_state
+
     zone(tz)
     states = ("pending", "fired", "done", "cancelled") if all_states else ("pending",)
     now = datetime.now(UTC)
@@ -186,6 +188,8 @@ def actions_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Open actions: what each role must do next."""
+    from adapters.readmodels.queries import actions_for
+
     zone(tz)
     if role:
         base = role.partition(":")[0]
