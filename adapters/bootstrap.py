@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from sqlalchemy import text
 
 from adapters.audit.chain import NewerStoreError, chained, check_store_version
 from adapters.audit.keys import Signer
 from adapters.audit.transparency import transparent
 from adapters.auth.tokens import token_tables
 from adapters.config.settings import Settings
-from adapters.readmodels.projector import Projector, catch_up_all
+from adapters.readmodels.driver import Driver
+from adapters.readmodels.projector import LiveProjections, Projector, catch_up_all
 from adapters.readmodels.tables import (
     ROW_TABLES,
     TALLY_TABLES,
@@ -27,6 +32,7 @@ from projections.tally import TallyProjection
 from projections.timeline import TimelineProjection
 from workflows.clock import Clock
 from workflows.governance import Governance
+from workflows.process_managers import TOPICS as WORKFLOW_TOPICS
 
 if TYPE_CHECKING:
     from adapters.store.postgres import PostgresBackend
@@ -38,17 +44,43 @@ class Engine:
     app: Governance
     views: ReadModels
     projectors: list[Projector] = field(default_factory=list)
+    postgres: bool = False
+    live: LiveProjections | None = None
+
+    @contextmanager
+    def writing(self) -> Iterator[Driver]:
+        """A read-model write transaction outside any command (catch-up, rebuild), serialised
+        with every other writer of the read models."""
+        with self.views.writing() as conn:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            yield Driver(cursor, postgres=self.postgres, schema=self.views_schema)
+
+    @property
+    def views_schema(self) -> str | None:
+        return backend_for(self.settings).views_schema()
+
+    def current(self) -> bool:
+        """Whether the workflows and every read model have seen the whole log: after this
+        process's own commands they have (those commit their read-model rows and the
+        workflows' scan mark with the events), so catching up is this one read."""
+        assert self.live is not None
+        with self.views.reading() as conn:
+            row = conn.execute(text(self.live.current_sql()), {"app": self.app.name}).one()
+        head, reacted, lowest, known = (int(v or 0) for v in row)
+        return known == len(self.projectors) and reacted >= head and lowest >= head
 
     def catch_up(self) -> int:
         """Let the workflows react to new events, then bring every read model up to date."""
+        if self.current():
+            return 0
         reacted = self.app.run_workflows()
-        return reacted + catch_up_all(self.projectors, self.app, self.views)
+        return reacted + catch_up_all(self.projectors, self.app, self.writing)
 
     def rebuild(self) -> int:
         """Drop and replay every read model; returns the length of the log replayed."""
         for projector in self.projectors:
-            projector.reset(self.views)
-        catch_up_all(self.projectors, self.app, self.views)
+            projector.reset(self.writing)
+        catch_up_all(self.projectors, self.app, self.writing)
         return self.app.head()
 
     def close(self) -> None:
@@ -125,4 +157,27 @@ def build(settings: Settings, *, create: bool = False, clock: Clock | None = Non
             ),
         ),
     ]
-    return Engine(settings=settings, app=app, views=views, projectors=projectors)
+    lock = backend.views_lock_sql()
+
+    def serialize(conn: Driver) -> None:
+        if lock is not None:
+            conn.write(*lock)
+
+    live = LiveProjections(
+        projectors=projectors,
+        app=app,
+        postgres=lock is not None,
+        schema=backend.views_schema(),
+        serialize=serialize,
+        workflow_topics=frozenset(WORKFLOW_TOPICS),
+        workflow_name=app.name,
+    )
+    chained(app.recorder).use_in_transaction(live)
+    return Engine(
+        settings=settings,
+        app=app,
+        views=views,
+        projectors=projectors,
+        postgres=lock is not None,
+        live=live,
+    )

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.persistence import IntegrityError, Notification, Recording
 from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import EnvType
 
@@ -24,6 +24,10 @@ R = TypeVar("R")
 
 CONFLICT_RETRIES = 5
 PAGE = 500
+# The recorder receives the events it stores both as stored events and, under this keyword, as
+# the domain events they were made from: work in the insert's transaction (the read models)
+# then need not decode what the application already holds.
+DOMAIN_EVENTS = "akkoord_domain_events"
 
 
 class ConcurrentChangeError(ConflictError):
@@ -39,6 +43,10 @@ class GovernanceBase(EventSourcedProjection[UUID]):
     def __init__(self, env: EnvType | None = None, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.clock: Clock = clock or SystemClock()
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        processing_event.saved_kwargs[DOMAIN_EVENTS] = processing_event.events
+        return super()._record(processing_event)
 
     def _load(self, kind: type[A], aggregate_id: UUID, missing: NotFoundError) -> A:
         try:

@@ -44,6 +44,11 @@ def chain_hash(previous: str, position: int, event_digest: str) -> str:
 # The shape of the store this code writes; a store marked higher was written by a newer akkoord.
 STORE_VERSION = 1
 
+# Work that must commit with the events (the read models, the workflows' scan mark), called by
+# the recorder inside the insert's transaction with (cursor, positions, stored events, kwargs
+# the application saved them with). Installed by the wiring: the audit log knows no read model.
+InTransaction = Callable[..., None]
+
 CHAIN_TABLES = [
     "CREATE TABLE IF NOT EXISTS akkoord_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS event_hashes ("
@@ -56,6 +61,11 @@ CHAIN_TABLES = [
 
 class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
     """The library's SQLite process recorder, extending each insert with the chain."""
+
+    in_transaction: InTransaction | None = None
+
+    def use_in_transaction(self, work: InTransaction) -> None:
+        self.in_transaction = work
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *CHAIN_TABLES, IDEMPOTENCY_TABLE]
@@ -320,6 +330,8 @@ class ChainedRecorder(Protocol):
     def store_version(self) -> int | None: ...
 
     def mark_store_version(self, version: int) -> None: ...
+
+    def use_in_transaction(self, work: InTransaction) -> None: ...
 
 
 def paged(fetch: Callable[[int], list[Any]]) -> Iterator[Any]:

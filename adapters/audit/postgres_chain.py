@@ -17,6 +17,7 @@ from adapters.audit.chain import (
     GENESIS,
     PAGE,
     ChainEntry,
+    InTransaction,
     LogRow,
     chain_hash,
     digest,
@@ -37,6 +38,11 @@ CHAIN_TABLES = [
 
 
 class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
+    in_transaction: InTransaction | None = None
+
+    def use_in_transaction(self, work: InTransaction) -> None:
+        self.in_transaction = work
+
     def __init__(
         self,
         datastore: PostgresDatastore,
@@ -114,6 +120,8 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
             if checkpoints:
                 curs.executemany(self._add_checkpoint, checkpoints)
             self._after_chain(curs, hashes, stored_events)
+            if self.in_transaction is not None:
+                self.in_transaction(curs, positions, stored_events, **kwargs)
         return positions
 
     def _after_chain(

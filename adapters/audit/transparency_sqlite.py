@@ -38,6 +38,8 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
                 for p, e in zip(positions, stored_events, strict=True)
             ]
             self._grow(c, added, [e.topic for e in stored_events])
+            if self.in_transaction is not None:
+                self.in_transaction(c, positions, stored_events, **kwargs)
         return positions
 
     def _state(self, c: SQLiteCursor) -> Tree | None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 DEFAULT_HOME = Path(".akkoord")
 EVENTS_FILE = "events.sqlite"
-VIEWS_FILE = "views.sqlite"
 LOG_FILE = "akkoord.log"
 AUTH_FILE = "auth.sqlite"
 DATABASE_URL_ENV = "AKKOORD_DATABASE_URL"
@@ -96,7 +95,8 @@ class Settings:
 
     @property
     def views_path(self) -> Path:
-        return self.data_dir / VIEWS_FILE
+        """Where the read models are: in the events file, so a command commits once."""
+        return self.events_path
 
     @property
     def auth_path(self) -> Path:

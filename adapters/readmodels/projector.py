@@ -1,28 +1,31 @@
-"""Catch-up of read models on the notification log (SQLite has no subscriptions to push them).
+"""Read models follow the log in two ways, both writing rows and positions in one transaction.
 
-Each batch runs in one write transaction: read the tracked position, apply the next events, move
-the position. Two processes catching up at once queue on the lock instead of counting twice.
+- **Live, in the command's own transaction** (`LiveProjections`): the recorder hands over the
+  events it has just inserted, and every read model that had seen everything before them
+  applies them and moves its position, before the one commit. A command is then one commit:
+  events, audit records, read-model rows and positions.
+- **Catch-up** (`catch_up_all`): for what was written without that (a store from before, a
+  rebuild, a read model added later), in batches; two processes catching up at once queue on
+  the store's write lock (SQLite) or an advisory lock (PostgreSQL) instead of counting twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, delete
+from eventsourcing.persistence import StoredEvent, Tracking
+from sqlalchemy import Table, delete
 
+from adapters.readmodels.driver import Driver
 from adapters.readmodels.tables import ReadModels
-from workflows.base import GovernanceBase
+from workflows.base import DOMAIN_EVENTS, GovernanceBase
 
 BATCH = 1000
 
-
-@runtime_checkable
-class Buffered(Protocol):
-    """A view that gathers a batch's changes and writes them at its end."""
-
-    def flush(self) -> None: ...
+Writing = Callable[[], AbstractContextManager[Driver]]
 
 
 class Projection(Protocol):
@@ -35,51 +38,166 @@ class Projection(Protocol):
 @dataclass(frozen=True)
 class Projector:
     projection: Projection
-    make_view: Callable[[Connection], Any]
+    make_view: Callable[[Driver], Any]
     tables: tuple[Table, ...]
 
-    def catch_up(self, app: GovernanceBase, views: ReadModels, batch: int = BATCH) -> int:
+    def catch_up(self, app: GovernanceBase, writing: Writing, batch: int = BATCH) -> int:
         """Apply every event not yet applied to this read model alone."""
-        return catch_up_all([self], app, views, batch)
+        return catch_up_all([self], app, writing, batch)
 
-    def reset(self, views: ReadModels) -> None:
-        with views.writing() as conn:
+    def reset(self, writing: Writing) -> None:
+        with writing() as conn:
             for table in reversed(self.tables):
                 conn.execute(delete(table))
-            views.set_position(conn, self.projection.name, 0)
+            ReadModels.set_positions(conn, {self.projection.name: 0}, ReadModels.positions(conn))
+
+
+def _apply(
+    projectors: Sequence[Projector],
+    conn: Driver,
+    behind: dict[str, int],
+    notifications: Sequence[tuple[int, str, Callable[[], Any]]],
+) -> dict[str, int]:
+    """Hand each event to every projection that wants it and has not seen it; write the views'
+    buffers; return the positions that moved."""
+    targets = [(p, p.make_view(conn), frozenset(p.projection.topics)) for p in projectors]
+    for position, topic, decode in notifications:
+        event = None
+        for projector, view, its_topics in targets:
+            if position > behind[projector.projection.name] and topic in its_topics:
+                event = event or decode()
+                projector.projection.process(event, view, position)
+    for _, view, _ in targets:
+        flush = getattr(view, "flush", None)  # a view that buffers writes them now
+        if flush is not None:
+            flush()
+    last = notifications[-1][0]
+    return {p.projection.name: last for p in projectors if last > behind[p.projection.name]}
 
 
 def catch_up_all(
-    projectors: list[Projector], app: GovernanceBase, views: ReadModels, batch: int = BATCH
+    projectors: list[Projector], app: GovernanceBase, writing: Writing, batch: int = BATCH
 ) -> int:
     """Bring every read model up to date in one pass over the log: each event is read and
     decoded once, and handed to every projection that wants it, in one transaction per batch."""
-    wanted = {p.projection.name: frozenset(p.projection.topics) for p in projectors}
-    topics = sorted(set().union(*wanted.values()))
+    topics = sorted({t for p in projectors for t in p.projection.topics})
     applied = 0
     while True:
-        with views.writing() as conn:
-            positions = views.positions(conn)
-            behind = {p.projection.name: positions.get(p.projection.name, 0) for p in projectors}
+        with writing() as conn:
+            known = ReadModels.positions(conn)
+            behind = {p.projection.name: known.get(p.projection.name, 0) for p in projectors}
             page = app.recorder.select_notifications(
                 start=min(behind.values(), default=0) + 1, limit=batch, topics=topics
             )
             if not page:
                 return applied
-            targets = [(p, p.make_view(conn), wanted[p.projection.name]) for p in projectors]
-            for notification in page:
-                event = None
-                for projector, view, its_topics in targets:
-                    name = projector.projection.name
-                    if notification.id > behind[name] and notification.topic in its_topics:
-                        event = event or app.mapper.to_domain_event(notification)
-                        projector.projection.process(event, view, notification.id)
-            for _, view, _ in targets:
-                if isinstance(view, Buffered):
-                    view.flush()  # in this transaction, before the position moves
-            for projector in projectors:
-                if page[-1].id > behind[projector.projection.name]:
-                    views.set_position(conn, projector.projection.name, page[-1].id)
+            moved = _apply(
+                projectors,
+                conn,
+                behind,
+                [
+                    (n.id, n.topic, lambda n=n: app.mapper.to_domain_event(n))  # type: ignore[misc]
+                    for n in page
+                ],
+            )
+            ReadModels.set_positions(conn, moved, known)
         applied += len(page)
         if len(page) < batch:
             return applied
+
+
+@dataclass
+class LiveProjections:
+    """Called by the recorder inside the transaction that inserts events (see the module)."""
+
+    projectors: list[Projector]
+    app: GovernanceBase
+    postgres: bool
+    schema: str | None
+    serialize: Callable[[Driver], None]
+    workflow_topics: frozenset[str]
+    workflow_name: str
+
+    def __call__(
+        self, cursor: Any, positions: Sequence[int], stored: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        if not positions:
+            return
+        conn = Driver(cursor, postgres=self.postgres, schema=self.schema)
+        self.serialize(conn)
+        first = positions[0]
+        known = ReadModels.positions(conn)
+        # Only a read model that has seen everything before these events may take them; one
+        # that is behind (a store from before, a rebuild under way) is left to catch-up. The
+        # event before ours is usually at first - 1; on PostgreSQL a failed insert leaves a gap.
+        seen = {p.projection.name: known.get(p.projection.name, 0) for p in self.projectors}
+        previous = first - 1
+        if any(at != previous for at in seen.values()):
+            previous = self._previous_position(conn, first)
+        ready = [p for p in self.projectors if seen[p.projection.name] >= previous]
+        domain_events: Sequence[Any] | None = kwargs.get(DOMAIN_EVENTS)
+        if ready:
+            items = [
+                (position, s.topic, self._decoder(s, domain_events, i))
+                for i, (position, s) in enumerate(zip(positions, stored, strict=True))
+            ]
+            behind = {p.projection.name: first - 1 for p in ready}
+            ReadModels.set_positions(conn, _apply(ready, conn, behind, items), known)
+        self._mark_workflows_scanned(conn, cursor, first, positions[-1], stored)
+
+    def _previous_position(self, conn: Driver, first: int) -> int:
+        """The log's last position before `first` (the insert holds the log's write lock)."""
+        rows = conn.select(*self.previous_sql(first))
+        return int(rows[0][0] or 0) if rows else 0
+
+    def previous_sql(self, first: int) -> tuple[str, tuple[int]]:
+        table: str = getattr(self.app.recorder, "events_table_name", "stored_events")
+        if self.postgres:
+            return (
+                f'SELECT max(notification_id) FROM "{self.schema}"."{table}" '
+                "WHERE notification_id < %s",
+                (first,),
+            )
+        return f'SELECT max(rowid) FROM "{table}" WHERE rowid < ?', (first,)
+
+    def current_sql(self) -> str:
+        """One read that says whether the workflows and every read model have seen the whole
+        log: (head, workflows' position, lowest read-model position, read models known)."""
+        recorder: Any = self.app.recorder
+        events: str = getattr(recorder, "events_table_name", "stored_events")
+        if self.postgres:
+            q = f'"{self.schema}".'
+            head = f'SELECT max(notification_id) FROM {q}"{events}"'
+            tracking = f'{q}"{getattr(recorder, "tracking_table_name", "notification_tracking")}"'
+        else:
+            q = ""
+            head = f'SELECT max(rowid) FROM "{events}"'
+            tracking = "tracking"
+        names = ", ".join(f"'{p.projection.name}'" for p in self.projectors)
+        positions = f"{q}projection_positions WHERE name IN ({names})"
+        return (
+            f"SELECT ({head}), "
+            f"(SELECT max(notification_id) FROM {tracking} WHERE application_name = :app), "
+            f"(SELECT min(position) FROM {positions}), (SELECT count(*) FROM {positions})"
+        )
+
+    def _decoder(
+        self, stored: StoredEvent, domain_events: Sequence[Any] | None, index: int
+    ) -> Callable[[], Any]:
+        if domain_events is not None and len(domain_events) > index:
+            event = domain_events[index]
+            return lambda: event
+        return lambda: self.app.mapper.to_domain_event(stored)
+
+    def _mark_workflows_scanned(
+        self, conn: Driver, cursor: Any, first: int, last: int, stored: Sequence[StoredEvent]
+    ) -> None:
+        """Workflows in constant time: when none of these events is one the process managers
+        react to, and they had reacted to everything before, they need not scan them later.
+        (The library's own tracking statements, on this transaction's cursor.)"""
+        if any(s.topic in self.workflow_topics for s in stored):
+            return
+        recorder: Any = self.app.recorder
+        reacted = recorder._max_tracking_id(self.workflow_name, cursor) or 0
+        if reacted == first - 1 or reacted >= self._previous_position(conn, first):
+            recorder._insert_tracking(cursor, Tracking(self.workflow_name, last))

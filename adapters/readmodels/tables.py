@@ -29,7 +29,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
+from adapters.readmodels.driver import Driver
 from domain.consultation import Voter
 from projections.tally import Delta, StandingVoter, Tally
 
@@ -230,6 +232,14 @@ class ReadModels:
     def _ensure_schema(self) -> None:
         """Read models are derived: when their shape changed, drop them and let catch-up rebuild."""
         wanted = schema_fingerprint()
+        # Looked at first without the write lock: the read models share the events' database,
+        # and a reader must not queue behind a writer for a schema that is already right.
+        try:
+            with self.reading() as conn:
+                if conn.execute(select(schema_meta.c.fingerprint)).scalar() == wanted:
+                    return
+        except DBAPIError:
+            pass  # no table yet (or no database: the write below says so)
         with self.writing() as conn:
             schema_meta.create(conn, checkfirst=True)
             found = conn.execute(select(schema_meta.c.fingerprint)).scalar()
@@ -259,25 +269,25 @@ class ReadModels:
     # Positions ------------------------------------------------------------------------------
 
     @staticmethod
-    def position(conn: Connection, name: str) -> int:
-        found = conn.execute(select(positions.c.position).where(positions.c.name == name)).scalar()
-        return int(found or 0)
+    def positions(conn: Driver) -> dict[str, int]:
+        return {str(name): int(at) for name, at in conn.rows(_POSITIONS)}
 
     @staticmethod
-    def set_position(conn: Connection, name: str, position: int) -> None:
-        done = conn.execute(
-            update(positions).where(positions.c.name == name).values(position=position)
+    def set_positions(conn: Driver, moved: dict[str, int], known: dict[str, int]) -> None:
+        """Move several positions in two statements at most; `known` is what `positions` read
+        in this transaction (a name not in it gets its row)."""
+        rows = [{"n": name, "p": at} for name, at in moved.items() if name in known]
+        conn.executemany(_SET_POSITION, rows)
+        conn.executemany(
+            _ADD_POSITION, [{"n": name, "p": at} for name, at in moved.items() if name not in known]
         )
-        if done.rowcount == 0:
-            conn.execute(insert(positions).values(name=name, position=position))
 
-    @staticmethod
-    def positions(conn: Connection) -> dict[str, int]:
-        return {str(r.name): int(r.position) for r in conn.execute(select(positions))}
+    def current_positions(self) -> dict[str, int]:
+        with self.reading() as conn:
+            return {str(r[0]): int(r[1]) for r in conn.execute(_POSITIONS)}
 
     def read_position(self, name: str) -> int:
-        with self.reading() as conn:
-            return self.position(conn, name)
+        return self.current_positions().get(name, 0)
 
     # Tally queries --------------------------------------------------------------------------
 
@@ -366,7 +376,7 @@ class SqlTallyView:
     consultation's and province's counters as one sum, however many ballots moved them.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Driver) -> None:
         self.conn = conn
         self._voters: dict[tuple[str, str], StandingVoter] = {}
         self._lookups: dict[str, int] = {}
@@ -378,53 +388,53 @@ class SqlTallyView:
     def add_consultation(
         self, consultation_id: str, title: str, closes_at: str, voters: list[Voter]
     ) -> None:
+        zero = dict.fromkeys(_counts, 0)
         self.conn.execute(
-            insert(tally_consultations).values(
-                consultation_id=consultation_id,
-                title=title,
-                closes_at=closes_at,
-                state="open",
-                electorate_members=len(voters),
-                electorate_weight=sum(v.weight for v in voters),
-                **dict.fromkeys(_counts, 0),
-            )
+            _INSERT_CONSULTATION,
+            {
+                "consultation_id": consultation_id,
+                "title": title,
+                "closes_at": closes_at,
+                "state": "open",
+                "electorate_members": len(voters),
+                "electorate_weight": sum(v.weight for v in voters),
+                **zero,
+            },
         )
         provinces: dict[str, list[int]] = {}
         for v in voters:
             entry = provinces.setdefault(v.province, [0, 0])
             entry[0] += 1
             entry[1] += v.weight
-        if provinces:
-            self.conn.execute(
-                insert(tally_provinces),
-                [
-                    {
-                        "consultation_id": consultation_id,
-                        "province": p,
-                        "electorate_members": m,
-                        "electorate_weight": w,
-                        **dict.fromkeys(_counts, 0),
-                    }
-                    for p, (m, w) in provinces.items()
-                ],
-            )
-        if voters:
-            self.conn.execute(
-                insert(tally_voters),
-                [
-                    {
-                        "consultation_id": consultation_id,
-                        "member": v.code,
-                        "name": v.name,
-                        "province": v.province,
-                        "weight": v.weight,
-                        "choice": None,
-                        "explanation": "",
-                        "cast_at": None,
-                    }
-                    for v in voters
-                ],
-            )
+        self.conn.executemany(
+            _INSERT_PROVINCE,
+            [
+                {
+                    "consultation_id": consultation_id,
+                    "province": p,
+                    "electorate_members": m,
+                    "electorate_weight": w,
+                    **zero,
+                }
+                for p, (m, w) in provinces.items()
+            ],
+        )
+        self.conn.executemany(
+            _INSERT_VOTER,
+            [
+                {
+                    "consultation_id": consultation_id,
+                    "member": v.code,
+                    "name": v.name,
+                    "province": v.province,
+                    "weight": v.weight,
+                    "choice": None,
+                    "explanation": "",
+                    "cast_at": None,
+                }
+                for v in voters
+            ],
+        )
 
     # The per-ballot statements are built once: constructing them per ballot was most of a
     # ballot's cost (the database work itself is a few microseconds).
@@ -436,11 +446,11 @@ class SqlTallyView:
         if self._read_whole(consultation_id, looked):
             # A batch with many ballots in one consultation (a catch-up after a while, a
             # rebuild): read its electorate once instead of a voter at a time.
-            for r in self.conn.execute(_VOTERS, {"c": consultation_id}):
+            for r in self.conn.rows(_VOTERS, {"c": consultation_id}):
                 self._voters.setdefault((consultation_id, r[0]), StandingVoter(r[1], r[2], r[3]))
             self._whole.add(consultation_id)
             return self._voters.get(key)
-        row = self.conn.execute(_VOTER, {"c": consultation_id, "m": member}).first()
+        row = self.conn.first(_VOTER, {"c": consultation_id, "m": member})
         found = None if row is None else StandingVoter(row[0], row[1], row[2])
         if found is not None:
             self._voters[key] = found
@@ -452,7 +462,7 @@ class SqlTallyView:
         come to a thirtieth of the electorate (checked at 32, 64, 128, ... lookups)."""
         if looked < 32 or looked & (looked - 1):
             return False
-        size = self.conn.execute(_ELECTORATE_SIZE, {"c": consultation_id}).scalar() or 0
+        size = self.conn.scalar(_ELECTORATE_SIZE, {"c": consultation_id}) or 0
         return looked * 30 >= size
 
     def set_ballot(
@@ -480,24 +490,21 @@ class SqlTallyView:
                 sums[i] += amount
 
     def flush(self) -> None:
-        if self._ballots:
-            self.conn.execute(_SET_BALLOT, list(self._ballots.values()))
-        if self._consultations:
-            self.conn.execute(
-                _ADD_CONSULTATION,
-                [
-                    {"c": c, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
-                    for c, sums in self._consultations.items()
-                ],
-            )
-        if self._provinces:
-            self.conn.execute(
-                _ADD_PROVINCE,
-                [
-                    {"c": c, "p": p, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
-                    for (c, p), sums in self._provinces.items()
-                ],
-            )
+        self.conn.executemany(_SET_BALLOT, list(self._ballots.values()))
+        self.conn.executemany(
+            _ADD_CONSULTATION,
+            [
+                {"c": c, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
+                for c, sums in self._consultations.items()
+            ],
+        )
+        self.conn.executemany(
+            _ADD_PROVINCE,
+            [
+                {"c": c, "p": p, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
+                for (c, p), sums in self._provinces.items()
+            ],
+        )
         self._voters.clear()
         self._lookups.clear()
         self._whole.clear()
@@ -506,11 +513,15 @@ class SqlTallyView:
         self._provinces.clear()
 
     def set_state(self, consultation_id: str, **fields: str) -> None:
-        self.conn.execute(
-            update(tally_consultations)
-            .where(tally_consultations.c.consultation_id == consultation_id)
-            .values(**fields)
-        )
+        shape = tuple(sorted(fields))
+        statement = _SET_STATE.get(shape)
+        if statement is None:
+            statement = _SET_STATE[shape] = (
+                update(tally_consultations)
+                .where(tally_consultations.c.consultation_id == bindparam("c"))
+                .values({k: bindparam(f"v_{k}") for k in shape})
+            )
+        self.conn.execute(statement, {"c": consultation_id, **{f"v_{k}": fields[k] for k in shape}})
 
 
 class SqlRows:
@@ -519,7 +530,7 @@ class SqlRows:
 
     _statements: ClassVar[dict[tuple[Any, ...], Any]] = {}
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Driver) -> None:
         self.conn = conn
         # Inserts wait to go out as one statement per run into the same table; an update or a
         # delete (which may touch them) and the end of the batch send them first, in order.
@@ -577,7 +588,7 @@ class SqlRows:
 
     def flush(self) -> None:
         for statement, rows in self._inserts:
-            self.conn.execute(statement, rows)
+            self.conn.executemany(statement, rows)
         self._inserts.clear()
 
 
@@ -614,3 +625,18 @@ _ADD_PROVINCE = (
     )
     .values({n: tally_provinces.c[n] + bindparam(f"d_{n}") for n in _counts})
 )
+_INSERT_CONSULTATION = insert(tally_consultations).values(
+    {c.name: bindparam(c.name) for c in tally_consultations.columns}
+)
+_INSERT_PROVINCE = insert(tally_provinces).values(
+    {c.name: bindparam(c.name) for c in tally_provinces.columns}
+)
+_INSERT_VOTER = insert(tally_voters).values(
+    {c.name: bindparam(c.name) for c in tally_voters.columns}
+)
+_SET_STATE: dict[tuple[str, ...], Any] = {}
+_POSITIONS = select(positions.c.name, positions.c.position)
+_SET_POSITION = (
+    update(positions).where(positions.c.name == bindparam("n")).values(position=bindparam("p"))
+)
+_ADD_POSITION = insert(positions).values(name=bindparam("n"), position=bindparam("p"))

@@ -18,7 +18,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from adapters.config.settings import Settings
 from adapters.store.leadership import FileLeadership, Leadership
 
-STORE_FILES = ("events.sqlite", "views.sqlite")  # and their -wal/-shm companions
+STORE_FILES = ("events.sqlite",)  # and its -wal/-shm companions
+OLD_VIEWS_FILE = "views.sqlite"  # where read models lived before they moved into the events file
 
 
 # Makes every table of a new store (the wiring's `create_tables`). Passed down, not imported: what
@@ -42,6 +43,13 @@ class Backend(Protocol):
 
     def serialize_views(self, conn: Connection) -> None:
         """Called first in every read-model write transaction: one writer at a time."""
+
+    def views_lock_sql(self) -> tuple[str, tuple[Any, ...]] | None:
+        """The same serialisation as a driver statement, for read-model writes made inside the
+        event store's own insert transaction (None where that transaction's lock suffices)."""
+
+    def views_schema(self) -> str | None:
+        """The schema the read-model tables live in, to qualify them in driver statements."""
 
     def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
         """The token store's engine, its tables made by `make_tables` if need be (the token
@@ -116,11 +124,28 @@ class SqliteBackend:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)  # the library makes the tables
 
     def views_engines(self) -> tuple[Engine, Engine]:
-        path = self.settings.views_path
+        # The read models live in the events file: a command writes its events and the rows
+        # they cause in one transaction (ATTACH would not be atomic across files in WAL mode).
+        path = self.settings.events_path
+        self._forget_old_views_file()
         return sqlite_engine(path, immediate=True), sqlite_engine(path, immediate=False)
+
+    def _forget_old_views_file(self) -> None:
+        """A store from before kept its read models in a file of their own. They are derived,
+        so moving them is rebuilding them: the old file goes, and catch-up rebuilds them in the
+        events file on this first open."""
+        old = self.settings.data_dir / OLD_VIEWS_FILE
+        for path in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
+            path.unlink(missing_ok=True)
 
     def serialize_views(self, conn: Connection) -> None:
         pass  # BEGIN IMMEDIATE already holds SQLite's one write lock
+
+    def views_lock_sql(self) -> tuple[str, tuple[Any, ...]] | None:
+        return None  # the insert that calls it already holds SQLite's one write lock
+
+    def views_schema(self) -> str | None:
+        return None
 
     def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
         engine = create_engine(f"sqlite:///{self.settings.auth_path}", connect_args={"timeout": 30})

@@ -252,6 +252,12 @@ class PostgresBackend:
         # Held to the end of the transaction: two nodes catching up never apply a batch twice.
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self.target.lock_key("views")})
 
+    def views_lock_sql(self) -> tuple[str, tuple[Any, ...]] | None:
+        return "SELECT pg_advisory_xact_lock(%s)", (self.target.lock_key("views"),)
+
+    def views_schema(self) -> str | None:
+        return self.target.schema
+
     def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
         # Tokens may be issued before the first event (as on SQLite, where they have a file of
         # their own): their schema and table are made if need be, under the init lock.

@@ -105,6 +105,12 @@ def _storage_errors() -> tuple[type[Exception], ...]:
     )
 
 
+def _storage_reason(error: Exception) -> str:
+    """The database's own words: SQLAlchemy wraps them with the statement and a link."""
+    original = getattr(error, "orig", None)
+    return " ".join(str(original if original is not None else error).split())
+
+
 def guarded(command: Callable[P, R]) -> Callable[P, R]:
     """Turn refusals into one line on stderr and a non-zero exit; log them for the audit trail."""
 
@@ -124,9 +130,10 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             )
             raise fail(str(e), code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
         except _storage_errors() as e:
-            logs.logger(command=name).error("storage error", error=str(e))
+            reason = _storage_reason(e)
+            logs.logger(command=name).error("storage error", error=reason)
             raise fail(
-                f"storage error: {e}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
+                f"storage error: {reason}", code="storage", exit_code=EXIT_STORAGE, as_json=as_json
             ) from None
         except UnicodeError:
             raise fail(
