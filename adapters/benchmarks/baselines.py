@@ -1,80 +1,111 @@
 """What akkoord is compared with: the bare eventsourcing library and raw `sqlite3`.
 
-Each baseline runs on the same kind of store as akkoord (an SQLite file in WAL mode, the
-library's own SQLite persistence module), in a directory of its own.
+Each baseline runs on the same kind of store as akkoord, in a place of its own (a file in its
+own directory, or a schema of its own on the same PostgreSQL server), configured like akkoord's:
+the environment akkoord's event store gets (its aggregate cache, lock timeout and pool
+settings; see `adapters.store.backends`), minus akkoord's own recorder class, and on SQLite the
+same `PRAGMA synchronous` as akkoord's event-store connection.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from uuid import UUID
+from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate, event
 
+from adapters.benchmarks.bare_model import (
+    SYNCHRONOUS_ENV,
+    SYNCHRONOUS_LEVELS,
+    TUNED_SQLITE,
+    BareApplication,
+    Poll,
+    cast_once,
+)
 from adapters.benchmarks.figures import Stopwatch, latencies_ms, per_second
+from adapters.config.settings import Settings
+from adapters.store import backend_for
 
-SMALL_AGGREGATES = 50  # the command baseline rotates over these, so each stays small
 EVENT_SIZE = 300  # bytes in a raw sqlite3 row, about the size of a stored ballot
-
-
-class Counter(Aggregate):
-    """A small aggregate: a name and a number."""
-
-    @event("Created")
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.count = 0
-
-    @event("Incremented")
-    def increment(self, by: int) -> None:
-        self.count += by
-
-
-class BareApplication(Application[UUID]):
-    """The library as it comes: no akkoord aggregates, workflows, chain or read models."""
+AKKOORD_ONLY = ("PROCESS_RECORDER_TOPIC",)  # akkoord's chained, transparent recorder
 
 
 def sqlite_env(path: Path) -> dict[str, str]:
+    """The library's SQLite defaults (the bulk baselines: one batched save, no cache needed)."""
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
 
 
-class BareCommands:
-    """The library's get + one-event change + save on a small aggregate, each saved alone."""
+def synchronous_of(app: Application[Any]) -> str | None:
+    """`PRAGMA synchronous` on akkoord's event-store connection (None on PostgreSQL)."""
+    datastore = getattr(app.recorder, "datastore", None)
+    if datastore is None or not hasattr(datastore, "pool"):
+        return None
+    try:
+        with datastore.transaction(commit=False) as cursor:
+            cursor.execute("PRAGMA synchronous")
+            row = cursor.fetchone()
+    except Exception:  # not SQLite after all: nothing to copy
+        return None
+    return SYNCHRONOUS_LEVELS.get(str(row[0])) if row else None
 
-    def __init__(self, directory: Path) -> None:
-        self.app = BareApplication(env=sqlite_env(directory / "bare-commands.sqlite"))
-        counters = [Counter(f"counter-{i}") for i in range(SMALL_AGGREGATES)]
-        self.app.save(*counters)
-        self.ids = [c.id for c in counters]
+
+def bare_env(store: Settings, synchronous: str | None = None) -> dict[str, str]:
+    """The environment akkoord would give its event store at `store`, for the bare library."""
+    env = {k: v for k, v in backend_for(store).event_store_env().items() if k not in AKKOORD_ONLY}
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        env["PERSISTENCE_MODULE"] = TUNED_SQLITE
+        if synchronous:
+            env[SYNCHRONOUS_ENV] = synchronous
+    env["CREATE_TABLE"] = "y"  # akkoord's nodes leave it to `db init`; the baseline has none
+    return env
+
+
+class BareCommands:
+    """The library's get + one-event change + save on one poll of `members`, each saved alone,
+    cycling through the members: the aggregate's state stays the same size all run long."""
+
+    def __init__(self, env: dict[str, str], members: list[str], prefill: int) -> None:
+        self.app = BareApplication(env=env)
+        poll = Poll("benchmark")
+        for member in members[:prefill]:
+            poll.cast(member, "yes")
+        self.app.save(poll)
+        self.poll_id = poll.id
+        self.members = members
         self.issued = 0
+
+    def cast(self) -> None:
+        member = self.members[self.issued % len(self.members)]
+        # Prefilled ballots say yes: the first pass re-casts no, the next yes, and so on.
+        choice = "no" if (self.issued // len(self.members)) % 2 == 0 else "yes"
+        self.issued += 1
+        cast_once(self.app, self.poll_id, member, choice)
 
     def run(self, count: int) -> float:
         """Issue `count` commands; returns commands per second."""
         with Stopwatch() as watch:
             for _ in range(count):
-                counter: Counter = self.app.repository.get(self.ids[self.issued % len(self.ids)])
-                counter.increment(1)
-                self.app.save(counter)
-                self.issued += 1
+                self.cast()
         return per_second(count, watch.seconds)
 
     def close(self) -> None:
         self.app.close()
 
 
-def _raw_connection(path: Path) -> sqlite3.Connection:
+def _raw_connection(path: Path, synchronous: str | None = None) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")  # as the library sets it; synchronous as default
+    conn.execute("PRAGMA journal_mode=WAL")  # as the library sets it
+    if synchronous in SYNCHRONOUS_LEVELS.values():
+        conn.execute(f"PRAGMA synchronous={synchronous}")  # one of four words
     return conn
 
 
 class RawCommits:
     """Raw `sqlite3`: one row inserted and committed per transaction."""
 
-    def __init__(self, directory: Path) -> None:
-        self.conn = _raw_connection(directory / "raw-commits.sqlite")
+    def __init__(self, directory: Path, synchronous: str | None = None) -> None:
+        self.conn = _raw_connection(directory / "raw-commits.sqlite", synchronous)
         self.conn.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
         self.body = b"x" * EVENT_SIZE
 
@@ -96,16 +127,24 @@ def bare_batched_save_events_per_second(directory: Path, count: int, name: str) 
     app = BareApplication(env=sqlite_env(directory / f"bare-batch-{name}.sqlite"))
     try:
         with Stopwatch() as watch:
-            counters = [Counter(f"counter-{i}") for i in range(count)]
-            app.save(*counters)
+            polls = [Poll(f"poll-{i}") for i in range(count)]
+            app.save(*polls)
         return per_second(count, watch.seconds)
     finally:
         app.close()
 
 
-def bare_read_decode(events_path: Path, page: int = 1000) -> tuple[int, float]:
+class LogReader(BareApplication):
+    """The bare library on akkoord's own log (on PostgreSQL the table is named after the
+    application)."""
+
+    name = "Governance"
+
+
+def bare_read_decode(store: Settings, page: int = 1000) -> tuple[int, float]:
     """The library reading and decoding the whole notification log: (events, seconds)."""
-    app = BareApplication(env=sqlite_env(events_path))
+    env = {k: v for k, v in backend_for(store).event_store_env().items() if k not in AKKOORD_ONLY}
+    app = LogReader(env=env)
     try:
         decoded = 0
         with Stopwatch() as watch:

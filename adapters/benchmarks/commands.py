@@ -9,13 +9,15 @@ first ballot or a re-cast with the other choice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-from adapters.benchmarks.baselines import BareCommands, RawCommits
-from adapters.benchmarks.figures import Config, Figure, Stopwatch, Target, figure, per_second
+from adapters.benchmarks.baselines import BareCommands, RawCommits, bare_env, synchronous_of
+from adapters.benchmarks.figures import Config, Figure, Stopwatch, Target, per_second, sampled
 from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
@@ -24,18 +26,44 @@ from domain.consultation import Choice, Consultation
 
 OFFICER = Actor(Role.OFFICER, "bench")
 COMMAND_TARGET = Target.ratio_at_least(0.8)
-LIBRARY = "bare library: get + one-event change + save, small aggregate"
-
-
-ROUNDS = 3  # akkoord and its baselines take turns, so a burst of load hits them alike
+LIBRARY = (
+    "bare library configured like akkoord (its aggregate cache, sync settings): get + one event "
+    "+ save, on one poll of as many members"
+)
 
 
 @dataclass(frozen=True)
 class Baselines:
     """Measured with the commands, shared by every figure about commands."""
 
-    library: float  # bare library get + change + save, per second
-    sqlite: float  # raw sqlite3 single-row commits, per second
+    library: float  # bare library get + change + save, per second (median of the rounds)
+    sqlite: float  # raw sqlite3 single-row commits, per second (median of the rounds)
+    library_rounds: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where one set of command figures runs: akkoord's store and the baseline's beside it."""
+
+    prefix: str  # "" on SQLite, "pg." on PostgreSQL
+    akkoord: Settings
+    baseline: Settings
+    commands: int  # timed per backend, over all rounds
+    baseline_ops: int
+
+    @property
+    def sqlite(self) -> bool:
+        return self.akkoord.database_url is None
+
+
+def in_turn(rounds: int, *steps: Callable[[], float]) -> list[list[float]]:
+    """Run `steps` one after the other, `rounds` times: a burst of load on a shared machine hits
+    akkoord and its baselines alike. One list of samples per step."""
+    samples: list[list[float]] = [[] for _ in steps]
+    for _ in range(rounds):
+        for i, step in enumerate(steps):
+            samples[i].append(step())
+    return samples
 
 
 def open_consultation(engine: Engine, ballots: int, codes: list[str]) -> UUID:
@@ -83,105 +111,142 @@ class Caster:
             self.engine.catch_up()
 
 
-def command_figures(directory: Path, config: Config) -> tuple[list[Figure], Baselines]:
-    """The figures, and the baselines measured in turn with them (the best round of each)."""
+def shipped_codes() -> list[str]:
+    return sorted(f.code for f in read_members_csv(shipped_members_path()))
+
+
+def command_figures(where: Where, config: Config) -> tuple[list[Figure], Baselines]:
+    """The figures, and the baselines measured in turn with them."""
     facts = read_members_csv(shipped_members_path())
     codes = sorted(f.code for f in facts)
-    (directory / "baselines").mkdir(parents=True, exist_ok=True)
-    library = BareCommands(directory / "baselines")
-    sqlite = RawCommits(directory / "baselines")
-    rates: dict[str, list[float]] = {"full": [], "alone": [], "library": [], "sqlite": []}
-    each = max(1, config.commands // ROUNDS)
-    each_baseline = max(1, config.baseline_ops // ROUNDS)
-    try:
-        with build(Settings(directory / "commands", database_url=None), create=True) as engine:
-            engine.app.members.load_members(facts, actor=OFFICER, reason="benchmark")
-            engine.catch_up()
-            cid = open_consultation(engine, config.prefill_ballots, codes)
-            caster = Caster(engine, cid, codes)
-            for _ in range(min(5, each)):  # warm-up
+    rounds = config.rounds
+    each = max(1, where.commands // rounds)
+    each_baseline = max(1, where.baseline_ops // rounds)
+    where.baseline.data_dir.mkdir(parents=True, exist_ok=True)
+    with build(where.akkoord, create=True) as engine:
+        engine.app.members.load_members(facts, actor=OFFICER, reason="benchmark")
+        engine.catch_up()
+        cid = open_consultation(engine, config.prefill_ballots, codes)
+        caster = Caster(engine, cid, codes)
+        synchronous = synchronous_of(engine.app)
+        library = BareCommands(bare_env(where.baseline, synchronous), codes, config.prefill_ballots)
+        sqlite = RawCommits(where.baseline.data_dir, synchronous) if where.sqlite else None
+        try:
+            for _ in range(min(5, each)):  # warm-up: imports, caches, prepared statements
                 caster.cast(catch_up=True)
-            library.run(min(20, each_baseline))
-            for _ in range(ROUNDS):
-                rates["library"].append(library.run(each_baseline))
-                rates["sqlite"].append(sqlite.run(each_baseline * 2))
-                with Stopwatch() as full:
+                library.cast()
+
+            def full() -> float:
+                with Stopwatch() as watch:
                     for _ in range(each):
                         caster.cast(catch_up=True)
-                rates["full"].append(per_second(each, full.seconds))
-                with Stopwatch() as alone:
+                return per_second(each, watch.seconds)
+
+            def alone() -> float:
+                with Stopwatch() as watch:
                     for _ in range(each):
                         caster.cast(catch_up=False)
-                engine.catch_up()
-                rates["alone"].append(per_second(each, alone.seconds))
+                engine.catch_up()  # not timed: the next round starts caught up
+                return per_second(each, watch.seconds)
+
+            steps = [full, lambda: library.run(each_baseline), alone]
+            if sqlite is not None:
+                steps.append(lambda: sqlite.run(each_baseline * 2))
+            full_rates, library_rates, alone_rates, *raw = in_turn(rounds, *steps)
             ballots = len(engine.app.consultations.standing_ballots(cid))
-    finally:
-        library.close()
-        sqlite.close()
-    best = {name: max(values) for name, values in rates.items()}
-    base = Baselines(library=best["library"], sqlite=best["sqlite"])
-    what = (
-        f"cast-ballot command + catch-up, each committed alone "
-        f"(342 members, {ballots} ballots standing)"
+        finally:
+            library.close()
+            if sqlite is not None:
+                sqlite.close()
+    sqlite_rates = raw[0] if raw else []
+    base = Baselines(
+        library=statistics.median(library_rates),
+        sqlite=statistics.median(sqlite_rates) if sqlite_rates else 0.0,
+        library_rounds=library_rates,
     )
+    backend = "SQLite" if where.sqlite else "PostgreSQL"
+    what = (
+        f"cast-ballot command + catch-up, each committed alone, {backend} "
+        f"(342 members, {ballots} ballots standing; {each} per round)"
+    )
+    p = where.prefix
     figures = [
-        figure(
-            "commands.cast_ballot",
-            best["full"],
+        sampled(
+            f"{p}commands.cast_ballot",
+            full_rates,
             "commands/s",
-            base.library,
+            library_rates,
             target=COMMAND_TARGET,
             what=what,
             baseline_what=LIBRARY,
         ),
-        figure(
-            "commands.cast_ballot_vs_sqlite",
-            best["full"],
+        sampled(
+            f"{p}commands.cast_ballot_without_catch_up",
+            alone_rates,
             "commands/s",
-            base.sqlite,
-            what=what,
-            baseline_what="raw sqlite3: one-row insert, one commit each",
-        ),
-        figure(
-            "commands.cast_ballot_without_catch_up",
-            best["alone"],
-            "commands/s",
-            base.library,
+            library_rates,
             what="the service's cast_ballot alone (no workflows, no read models)",
             baseline_what=LIBRARY,
         ),
     ]
+    if sqlite_rates:
+        figures.insert(
+            1,
+            sampled(
+                f"{p}commands.cast_ballot_vs_sqlite",
+                full_rates,
+                "commands/s",
+                sqlite_rates,
+                what=what,
+                baseline_what="raw sqlite3, same sync settings: one-row insert, one commit each",
+            ),
+        )
     return figures, base
 
 
 def big_log_command_figure(
-    store: Path, label: str, config: Config, base: Baselines, small_store_rate: float
+    store: Path, label: str, config: Config, baseline_dir: Path, small_store_rate: float
 ) -> Figure:
     """The same commands on a store whose log is long: must cost the same as on a short one.
 
-    `store` holds a synthetic log with its read models rebuilt; the workflows catch up on it
-    first (not timed), then a new consultation gets the same prefilled ballots as above."""
-    codes = sorted(f.code for f in read_members_csv(shipped_members_path()))
+    `store` holds a synthetic log with its read models rebuilt and the workflows' position at
+    its head (see `logs`); a new consultation gets the same prefilled ballots as above, and the
+    bare library takes turns with it on a store of its own."""
+    codes = shipped_codes()
+    baseline_dir.mkdir(parents=True, exist_ok=True)
+    rounds = config.rounds
+    each = max(1, config.commands // rounds)
     with build(Settings(store, database_url=None)) as engine:
         engine.catch_up()
         cid = open_consultation(engine, config.prefill_ballots, codes)
         caster = Caster(engine, cid, codes)
-        for _ in range(min(5, config.commands)):
-            caster.cast(catch_up=True)
-        each = max(1, config.commands // ROUNDS)
-        rates = []
-        for _ in range(ROUNDS):
-            with Stopwatch() as watch:
-                for _ in range(each):
-                    caster.cast(catch_up=True)
-            rates.append(per_second(each, watch.seconds))
+        library = BareCommands(
+            bare_env(Settings(baseline_dir, database_url=None), synchronous_of(engine.app)),
+            codes,
+            config.prefill_ballots,
+        )
+        try:
+            for _ in range(min(5, each)):
+                caster.cast(catch_up=True)
+                library.cast()
+
+            def akkoord() -> float:
+                with Stopwatch() as watch:
+                    for _ in range(each):
+                        caster.cast(catch_up=True)
+                return per_second(each, watch.seconds)
+
+            rates, library_rates = in_turn(
+                rounds, akkoord, lambda: library.run(max(1, config.baseline_ops // rounds))
+            )
+        finally:
+            library.close()
         head = engine.app.head()
-    rate = max(rates)
-    return figure(
+    return sampled(
         f"commands.cast_ballot@{label}",
-        rate,
+        rates,
         "commands/s",
-        base.library,
+        library_rates,
         target=COMMAND_TARGET,
         what=(
             f"as commands.cast_ballot ({small_store_rate:.1f}/s there), on a store whose log "

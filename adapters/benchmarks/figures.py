@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,10 @@ class Target:
         return cls(f">= {floor:g} x baseline", lambda _v, r: r is not None and r >= floor)
 
     @classmethod
+    def ratio_at_most(cls, ceiling: float) -> Target:
+        return cls(f"<= {ceiling:g} x baseline", lambda _v, r: r is not None and r <= ceiling)
+
+    @classmethod
     def below(cls, ceiling: float, unit: str) -> Target:
         return cls(f"< {ceiling:g} {unit}", lambda v, _r: v < ceiling)
 
@@ -31,7 +36,11 @@ class Target:
 
 @dataclass(frozen=True)
 class Figure:
-    """One measured figure beside its baseline; `ratio` is value / baseline."""
+    """One measured figure beside its baseline; `ratio` is value / baseline.
+
+    A figure measured in several rounds (taking turns with its baseline) has `value` and
+    `baseline` the median of the rounds and `minimum`/`baseline_minimum` the lowest round; a
+    figure measured once has its one value for both."""
 
     name: str
     value: float
@@ -41,6 +50,17 @@ class Figure:
     met: bool | None
     what: str = ""  # what was measured (for people; not in the JSON)
     baseline_what: str = ""  # what the baseline is (for people; not in the JSON)
+    minimum: float | None = None  # None: the same as value (measured once)
+    baseline_minimum: float | None = None
+    rounds: int = 1
+
+    @property
+    def low(self) -> float:
+        return self.value if self.minimum is None else self.minimum
+
+    @property
+    def baseline_low(self) -> float | None:
+        return self.baseline if self.baseline_minimum is None else self.baseline_minimum
 
     @property
     def ratio(self) -> float | None:
@@ -50,12 +70,19 @@ class Figure:
 
     def as_dict(self) -> dict[str, Any]:
         ratio = self.ratio
+        baseline = None if self.baseline is None else _round(self.baseline)
+        baseline_low = self.baseline_low
         return {
             "name": self.name,
             "value": _round(self.value),
+            "min": _round(self.low),
+            "median": _round(self.value),
             "unit": self.unit,
-            "baseline": None if self.baseline is None else _round(self.baseline),
+            "baseline": baseline,
+            "baseline_min": None if baseline_low is None else _round(baseline_low),
+            "baseline_median": baseline,
             "ratio": None if ratio is None else round(ratio, 4),
+            "rounds": self.rounds,
             "target": self.target,
             "met": self.met,
         }
@@ -92,11 +119,43 @@ def figure(
     )
 
 
+def sampled(
+    name: str,
+    samples: Sequence[float],
+    unit: str,
+    baseline_samples: Sequence[float],
+    *,
+    target: Target | None = None,
+    what: str = "",
+    baseline_what: str = "",
+) -> Figure:
+    """A figure from rounds taken in turn with its baseline: median and minimum of each; the
+    ratio and the verdict are on the medians."""
+    if not samples or not baseline_samples:
+        raise ValueError(f"{name}: no rounds measured")
+    value = statistics.median(samples)
+    baseline = statistics.median(baseline_samples)
+    ratio = value / baseline if baseline else None
+    return Figure(
+        name=name,
+        value=value,
+        unit=unit,
+        baseline=baseline,
+        target=None if target is None else target.text,
+        met=None if target is None else target.check(value, ratio),
+        what=what,
+        baseline_what=baseline_what,
+        minimum=min(samples),
+        baseline_minimum=min(baseline_samples),
+        rounds=len(samples),
+    )
+
+
 @dataclass(frozen=True)
 class Config:
-    """The sizes of one run. `quick` finishes in under a minute on a 2-core machine: its logs
-    are small because the rebuild is the slowest part (about 1,000 events/s before the fixes
-    proposed in tests/benchmarks/RESULTS.md; with them, 10k and 100k would fit)."""
+    """The sizes of one run. `full` finishes in under 20 minutes on a quiet 2-core machine (the
+    1M-event rebuild is most of it), `quick` in a few minutes, `tiny` (the smoke test) in
+    seconds. Figures that take turns with their baseline run `rounds` rounds of each."""
 
     mode: str
     commands: int  # timed cast-ballot commands
@@ -111,13 +170,20 @@ class Config:
     tally_ballots: int  # ballots cast in it before the tally is read
     tally_reads: int
     tally_casts: int  # cast-ballot commands timed on the large electorate
+    rounds: int  # rounds of akkoord and its baseline, in turn (commands, HTTP, CLI processes)
+    rebuild_rounds: int  # rebuild and read-and-decode, in turn, per log
+    http_requests: int  # HTTP casts per round, per number of clients
+    cli_processes: int  # CLI cast processes per round
+    pg_commands: int  # cast-ballot commands timed on PostgreSQL (with --database-url)
+    pg_log_size: int  # the log rebuilt on PostgreSQL
+    http_clients: tuple[int, ...] = (1, 8)
     scenario: bool = True  # import the shipped scenario (bulk)
 
     @classmethod
     def full(cls) -> Config:
         return cls(
             mode="full",
-            commands=300,
+            commands=500,
             prefill_ballots=250,
             baseline_ops=2000,
             members=10_000,
@@ -129,6 +195,12 @@ class Config:
             tally_ballots=20_000,
             tally_reads=1000,
             tally_casts=5,
+            rounds=5,
+            rebuild_rounds=2,
+            http_requests=300,
+            cli_processes=4,
+            pg_commands=300,
+            pg_log_size=20_000,
         )
 
     @classmethod
@@ -147,6 +219,12 @@ class Config:
             tally_ballots=2000,
             tally_reads=200,
             tally_casts=2,
+            rounds=3,
+            rebuild_rounds=2,
+            http_requests=60,
+            cli_processes=2,
+            pg_commands=60,
+            pg_log_size=2000,
         )
 
     @classmethod
@@ -154,7 +232,7 @@ class Config:
         """Seconds, not minutes: for the smoke test of the benchmark code itself."""
         return cls(
             mode="tiny",
-            commands=5,
+            commands=6,
             prefill_ballots=20,
             baseline_ops=20,
             members=50,
@@ -166,6 +244,12 @@ class Config:
             tally_ballots=50,
             tally_reads=10,
             tally_casts=1,
+            rounds=2,
+            rebuild_rounds=2,
+            http_requests=4,
+            cli_processes=1,
+            pg_commands=4,
+            pg_log_size=500,
             scenario=False,
         )
 

@@ -123,7 +123,11 @@ def tally_figures(directory: Path, config: Config, base: Baselines) -> list[Figu
                 engine.catch_up()
         views_path = engine.settings.views_path
     floor = raw_row_read_ms(
-        views_path, "tally_consultations", "consultation_id", str(cid), config.tally_reads
+        views_path,
+        "tally_consultations",
+        "consultation_id",
+        str(cid),
+        config.tally_reads,
     )
     weights = build_electorate(rows, WeightRule.CEIL)
     raw_update = raw_tally_update_us(

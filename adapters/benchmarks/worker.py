@@ -3,6 +3,9 @@
     python -m adapters.benchmarks.worker rebuild DIR   # akkoord's projection rebuild
     python -m adapters.benchmarks.worker read DIR      # the bare library reading the log
 
+With BENCH_DATABASE_URL set (in the environment, not the arguments: it may hold a password), the
+store is the PostgreSQL schema it names.
+
 Prints one JSON object: events, seconds, and the process's resident memory before the task
 and at its peak (kB). The peak is VmHWM from /proc: getrusage's ru_maxrss would not do, because
 Linux carries it over an exec, so a worker started from a big parent would report the parent's.
@@ -11,6 +14,7 @@ Linux carries it over an exec, so a worker started from a big parent would repor
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -40,11 +44,11 @@ def _peak_kb() -> int:
     return peak
 
 
-def rebuild(directory: Path) -> dict[str, Any]:
+def rebuild(directory: Path, url: str | None) -> dict[str, Any]:
     from adapters.bootstrap import build
     from adapters.config.settings import Settings
 
-    with build(Settings(directory, database_url=None)) as engine:
+    with build(Settings(directory, database_url=url)) as engine:
         before = _rss_kb()
         started = time.perf_counter()
         events = engine.rebuild()
@@ -52,15 +56,16 @@ def rebuild(directory: Path) -> dict[str, Any]:
     return {"events": events, "seconds": seconds, "rss_before_kb": before}
 
 
-def read(directory: Path) -> dict[str, Any]:
+def read(directory: Path, url: str | None) -> dict[str, Any]:
     from adapters.benchmarks.baselines import bare_read_decode
-    from adapters.config.settings import EVENTS_FILE
+    from adapters.config.settings import Settings
 
     before = _rss_kb()
-    events, seconds = bare_read_decode(directory / EVENTS_FILE)
+    events, seconds = bare_read_decode(Settings(directory, database_url=url))
     return {"events": events, "seconds": seconds, "rss_before_kb": before}
 
 
+URL_ENV = "BENCH_DATABASE_URL"
 TASKS = {"rebuild": rebuild, "read": read}
 
 
@@ -68,7 +73,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] not in TASKS:
         sys.stderr.write(f"usage: python -m adapters.benchmarks.worker {{{','.join(TASKS)}}} DIR\n")
         return 2
-    result = TASKS[argv[0]](Path(argv[1]))
+    result = TASKS[argv[0]](Path(argv[1]), os.environ.get(URL_ENV) or None)
     result["peak_kb"] = _peak_kb()
     sys.stdout.write(json.dumps(result) + "\n")
     return 0

@@ -8,27 +8,46 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from adapters.benchmarks import figures as figures_module
-from adapters.benchmarks.figures import Config, Figure, Target, figure, percentile
+from adapters.benchmarks.figures import Config, Figure, Target, figure, percentile, sampled
 from adapters.entrypoints.cli.main import app
 
-KEYS = {"name", "value", "unit", "baseline", "ratio", "target", "met"}
-GROUPS = ("commands.", "bulk.", "rebuild.", "as_of.", "tally.", "memory.")
+KEYS = {
+    "name",
+    "value",
+    "min",
+    "median",
+    "unit",
+    "baseline",
+    "baseline_min",
+    "baseline_median",
+    "ratio",
+    "rounds",
+    "target",
+    "met",
+}
+GROUPS = ("commands.", "http.", "cli.", "bulk.", "rebuild.", "as_of.", "tally.", "memory.")
+# On the suite's PostgreSQL run the smoke run measures that server too (schemas of its own).
+DATABASE_URL = os.environ.get("AKKOORD_DATABASE_URL")
+NEW_FIGURES = ("http.cast@1", "http.cast@8", "http.cast_p50@1", "http.cast_p50@8")
+NEW_FIGURES += ("cli.cast_process",)
 
-pytestmark = pytest.mark.slow  # real subprocesses (the rebuild workers), a few seconds
+pytestmark = pytest.mark.slow  # real subprocesses (servers, CLI casts, rebuild workers): a minute
 
 
 @pytest.fixture(scope="module")
 def tiny_report() -> dict[str, Any]:
     """`akkoord bench --quick --json`, with the quick sizes shrunk to the tiny ones."""
+    extra = ["--database-url", DATABASE_URL] if DATABASE_URL else []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(figures_module.Config, "quick", classmethod(lambda cls: Config.tiny()))
-        result = CliRunner().invoke(app, ["bench", "--quick", "--json"])
+        result = CliRunner().invoke(app, ["bench", "--quick", "--json", *extra])
     assert result.exit_code == 0, result.output
     report: dict[str, Any] = json.loads(result.stdout)
     return report
@@ -49,6 +68,33 @@ def test_json_has_one_entry_per_figure_with_exactly_the_agreed_keys(
         assert any(name.startswith(group) for name in names), f"no {group} figure"
     assert tiny_report["mode"] == "tiny"
     assert tiny_report["machine"]["cpus"]
+
+
+def test_the_new_figures_are_there_with_min_median_and_baseline(
+    tiny_report: dict[str, Any],
+) -> None:
+    found = {entry["name"]: entry for entry in tiny_report["figures"]}
+    expected = list(NEW_FIGURES)
+    if DATABASE_URL:
+        expected += ["pg.commands.cast_ballot", "pg.commands.cast_ballot_without_catch_up"]
+        assert any(name.startswith("pg.rebuild.events_per_s@") for name in found), found
+    for name in expected:
+        assert name in found, f"no {name}"
+    for entry in found.values():
+        for key in ("value", "min", "median", "baseline", "baseline_min", "baseline_median"):
+            assert entry[key] is not None and entry[key] > 0, (key, entry)
+        assert entry["min"] <= entry["median"] == entry["value"], entry
+        assert entry["baseline_min"] <= entry["baseline_median"] == entry["baseline"], entry
+    # Taken in turns with their baselines: more than one round each.
+    for name in ("commands.cast_ballot", "http.cast@1", "http.cast@8", "cli.cast_process"):
+        assert found[name]["rounds"] >= 2, found[name]
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_in_one_line() -> None:
+    result = CliRunner().invoke(app, ["bench", "--quick", "--database-url", "mysql://h/db"])
+    assert result.exit_code != 0
+    assert "postgresql://" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_every_figure_has_a_baseline_and_its_ratio_is_computed(
@@ -79,12 +125,13 @@ def test_the_table_for_people_shows_every_figure(monkeypatch: pytest.MonkeyPatch
         figure("bulk.y", 5000.0, "events/s", 20000.0),
     ]
     monkeypatch.setattr(
-        "adapters.benchmarks.runner.run_benchmarks", lambda config, progress: canned
+        "adapters.benchmarks.runner.run_benchmarks", lambda config, progress, **_: canned
     )
     result = CliRunner().invoke(app, ["bench", "--quick"])
     assert result.exit_code == 0, result.output
     for f in canned:
         assert f.name in result.stdout
+    assert "median" in result.stdout
     assert "1 of 2 targets met; missed: commands.x" in result.stdout
 
 
@@ -96,3 +143,7 @@ def test_ratio_and_verdicts() -> None:
     assert figure("x", 1.0, "x", None).as_dict()["ratio"] is None
     assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 50) == 3.0
     assert percentile([float(i) for i in range(1, 101)], 99) == 99.0
+    rounds = sampled("x", [3.0, 1.0, 2.0], "ops/s", [4.0, 8.0], target=Target.ratio_at_least(0.8))
+    assert (rounds.value, rounds.low, rounds.baseline, rounds.baseline_low) == (2.0, 1.0, 6.0, 4.0)
+    assert rounds.ratio == pytest.approx(2 / 6) and rounds.met is False and rounds.rounds == 3
+    assert figure("x", 5.0, "s", 1.0, target=Target.ratio_at_most(4)).met is False

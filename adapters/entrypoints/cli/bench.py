@@ -10,8 +10,21 @@ import typer
 from adapters.entrypoints.cli.common import JsonOpt, err, guarded, out, print_json
 
 QuickOpt = Annotated[
-    bool, typer.Option("--quick", help="Smaller sizes: finishes in under a minute.")
+    bool, typer.Option("--quick", help="Smaller sizes: finishes in a few minutes.")
 ]
+DatabaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Also measure commands and rebuild on this PostgreSQL server "
+        "(postgresql://USER:PASSWORD@HOST:PORT/DBNAME), each store in a schema of its own, "
+        "dropped afterwards.",
+        show_default=False,
+    ),
+]
+
+
+TABLE_WIDTH = 150  # columns of the table when the output is not a terminal
 
 
 def _number(value: float | None) -> str:
@@ -24,10 +37,18 @@ def _number(value: float | None) -> str:
     return f"{value:.3g}"
 
 
+def _with_min(median: float | None, low: float | None, rounds: int) -> str:
+    """The median, and the lowest round beside it when there was more than one."""
+    if median is None or rounds < 2:
+        return _number(median)
+    return f"{_number(median)} [dim]({_number(low)})[/dim]"
+
+
 @guarded
 def bench_command(
     json_output: JsonOpt = False,
     quick: QuickOpt = False,
+    database_url: DatabaseUrlOpt = None,
     soak_minutes: Annotated[
         float | None,
         typer.Option(
@@ -38,8 +59,9 @@ def bench_command(
         ),
     ] = None,
 ) -> None:
-    """Benchmarks in temp dirs: commands, bulk, rebuild, as-of, tally, memory (several minutes;
-    --quick: under one). --soak MINUTES runs the long consistency soak instead."""
+    """Benchmarks in temp dirs, each figure beside a baseline measured in the same run, in turns:
+    commands, HTTP, CLI processes, bulk, rebuild, as-of, tally, memory (under 20 minutes; --quick:
+    a few). --database-url adds PostgreSQL. --soak MINUTES runs the consistency soak instead."""
     from rich.table import Table
 
     if soak_minutes is not None:
@@ -61,6 +83,11 @@ def bench_command(
     from adapters.benchmarks.runner import machine, report, run_benchmarks
 
     config = Config.quick() if quick else Config.full()
+    postgres = None
+    if database_url:
+        from adapters.benchmarks.pg_schemas import check_server
+
+        postgres = check_server(database_url)  # a bad URL or an absent server: one line, now
 
     started = time.perf_counter()
 
@@ -68,34 +95,41 @@ def bench_command(
         if not json_output:
             err.print(f"[dim]{time.perf_counter() - started:6.1f} s  {what}[/dim]")
 
-    figures = run_benchmarks(config, progress)
+    figures = run_benchmarks(config, progress, database_url=database_url)
     seconds = time.perf_counter() - started
     if json_output:
-        print_json(report(config, figures, seconds))
+        print_json(report(config, figures, seconds, postgres))
         return
-    about = machine()
+    about = machine(postgres)
     table = Table(
         title=f"akkoord bench ({config.mode}, {seconds:.0f} s)",
         caption=(
             f"{about['date']}; {about['cpus']} CPUs, {about['memory']}; Python {about['python']}, "
             f"SQLite {about['sqlite']}, eventsourcing {about['eventsourcing']}"
+            + (f"; PostgreSQL {postgres}" if postgres else "")
+            + ". Median (and min) over the rounds; ratio = median / baseline median."
         ),
     )
-    for column in ("figure", "value", "unit", "baseline", "ratio", "target", "met"):
-        numeric = column in ("value", "baseline", "ratio")
-        table.add_column(column, justify="right" if numeric else "left")
+    for column in ("figure", "median (min)", "unit", "baseline (min)", "ratio", "target", "met"):
+        numeric = column in ("median (min)", "baseline (min)", "ratio")
+        # The figure's name is never cut: it is what the JSON and the README refer to.
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=column == "figure")
     for f in figures:
         met = "" if f.met is None else ("[green]yes[/green]" if f.met else "[red]no[/red]")
         table.add_row(
             f.name,
-            _number(f.value),
+            _with_min(f.value, f.low, f.rounds),
             f.unit,
-            _number(f.baseline),
+            _with_min(f.baseline, f.baseline_low, f.rounds),
             _number(f.ratio),
             f.target or "",
             met,
         )
-    out.print(table)
+    # Piped into a file, rich would assume 80 columns and squeeze the table: give it room.
+    from rich.console import Console
+
+    wide = out if out.is_terminal else Console(highlight=False, width=max(out.width, TABLE_WIDTH))
+    wide.print(table)
     for f in figures:
         out.print(f"[bold]{f.name}[/bold]: {f.what}; [dim]baseline: {f.baseline_what}[/dim]")
     checked = [f for f in figures if f.met is not None]
