@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
@@ -112,7 +113,9 @@ def ballot_receipt(log: ApplicationRecorder, position: int) -> dict[str, Any]:
         "path": None,
     }
     heads = recorder.signed_heads()
-    if heads:
+    # A ballot cast after the latest head waits for the next one: known from one count,
+    # without reading every leaf as a proof does.
+    if heads and recorder.leaf_index_of(position) < heads[-1].tree_size:
         try:
             proof = proof_of_inclusion(recorder, position, heads[-1])
         except LookupError:
@@ -123,10 +126,22 @@ def ballot_receipt(log: ApplicationRecorder, position: int) -> dict[str, Any]:
     return receipt
 
 
+def _newest_first(log: ApplicationRecorder, aggregate_id: UUID, page: int = 32) -> Iterator[Any]:
+    """An aggregate's events, newest first, a page at a time: a receipt asked for right after
+    a cast is found on the first page, not after reading every ballot of the consultation."""
+    upto: int | None = None
+    while True:
+        batch = log.select_events(aggregate_id, desc=True, lte=upto, limit=page)
+        yield from batch
+        if len(batch) < page:
+            return
+        upto = batch[-1].originator_version - 1
+
+
 def cast_receipt(log: ApplicationRecorder, consultation_id: UUID, member: str) -> dict[str, Any]:
     """The receipt of the member's standing ballot (the latest cast or re-cast)."""
     recorder = transparent(log)
-    for stored in log.select_events(consultation_id, desc=True):
+    for stored in _newest_first(log, consultation_id):
         if (
             stored.topic.endswith(BALLOT_TOPICS)
             and json.loads(stored.state).get("member") == member

@@ -92,6 +92,9 @@ class TransparentRecorder(ChainedRecorder, Protocol):
 
     def position_of(self, originator_id: str, version: int) -> int | None: ...
 
+    def leaf_index_of(self, position: int) -> int:
+        """The index of the event at `position` among the tree's leaves (one read)."""
+
     def checkpoints(self) -> dict[int, str]: ...
 
     def public_key(self) -> Ed25519PublicKey | None:

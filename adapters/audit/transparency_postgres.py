@@ -69,6 +69,7 @@ class TransparentPostgresProcessRecorder(ChainedPostgresProcessRecorder):
             "WHERE originator_id = %s AND originator_version = %s"
         )
         self._checkpoints_sql = q("SELECT position, hash FROM {schema}.audit_checkpoints")
+        self._index_sql = q("SELECT count(*) AS n FROM {schema}.event_hashes WHERE position < %s")
         self._tree_exists = SQL("SELECT to_regclass(%s) IS NOT NULL")
         self._tree_regclass = f'"{datastore.schema}".merkle_state'
         h = hashlib.sha256(f"akkoord:{datastore.schema}:tree".encode()).digest()
@@ -76,6 +77,12 @@ class TransparentPostgresProcessRecorder(ChainedPostgresProcessRecorder):
 
     def use_signer(self, signer: Signer) -> None:
         self.signer = signer
+
+    def leaf_index_of(self, position: int) -> int:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._index_sql, (position,), prepare=True)
+            row = curs.fetchone()
+        return int(row["n"]) if row else 0
 
     def _after_chain(
         self, curs: Any, hashes: list[tuple[int, str, str]], stored_events: Sequence[StoredEvent]

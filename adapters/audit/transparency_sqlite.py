@@ -121,6 +121,12 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
     def public_key(self) -> Ed25519PublicKey | None:
         return None if self.signer is None else known_public_key(self.signer.path)
 
+    def leaf_index_of(self, position: int) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT count(*) FROM event_hashes WHERE position < ?", (position,))
+            row = c.fetchone()
+        return int(row[0])
+
     def position_of(self, originator_id: str, version: int) -> int | None:
         from uuid import UUID
 
