@@ -16,6 +16,7 @@ from adapters.benchmarks.figures import Config, Figure, Target
 from adapters.benchmarks.logs import write_log
 from adapters.benchmarks.pg_schemas import bench_schemas
 from adapters.benchmarks.rebuild import measure_rebuilds, rebuild_figures, size_label
+from adapters.benchmarks.tree_overhead import LONGER, tree_overhead_figure
 from adapters.config.settings import Settings
 from adapters.store import backend_for
 
@@ -47,6 +48,17 @@ def postgres_figures(
             _release(akkoord)
             _release(baseline)
         figures += found
+        tree = Settings(root / "pg-tree", database_url=schemas.url_for("tree"))
+        no_tree = Settings(root / "pg-no-tree", database_url=schemas.url_for("no_tree"))
+        timed = 2 * LONGER * config.pg_commands
+        progress(f"PostgreSQL audit: {timed} commands each, with and without the tree")
+        try:
+            figures.append(
+                tree_overhead_figure(tree, no_tree, config, config.pg_commands, prefix=PREFIX)
+            )
+        finally:
+            _release(tree)
+            _release(no_tree)
         size = config.pg_log_size
         log = Settings(root / f"pg-log-{size_label(size)}", database_url=schemas.url_for("log"))
         progress(f"PostgreSQL: writing a synthetic log of {size:,} events")

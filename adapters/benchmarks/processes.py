@@ -43,6 +43,11 @@ def cli_figures(directory: Path, config: Config) -> list[Figure]:
     subjects = prepare(directory, config.prefill_ballots)
     members = subjects.codes[:20]
     akkoord_env, bare_env = child_env(), child_env(**subjects.bare_env)
+    for env in (akkoord_env, bare_env):
+        # As an installed program runs: Python keeps the modules it compiled (the warm-up
+        # below writes them). Where the environment forbids that, as CI's may, every process
+        # would time compiling each module it imports instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     choices = {"akkoord": Alternating(), "bare": Alternating()}
     turn = {"akkoord": 0, "bare": 0}
     times: dict[str, list[float]] = {"akkoord": [], "bare": []}

@@ -22,6 +22,7 @@ from adapters.benchmarks.processes import cli_figures
 from adapters.benchmarks.rebuild import measure_rebuilds, rebuild_figures, size_label
 from adapters.benchmarks.serving import http_figures
 from adapters.benchmarks.tally import tally_figures
+from adapters.benchmarks.tree_overhead import LONGER, tree_overhead_figure
 from adapters.config.settings import Settings
 
 Progress = Callable[[str], None]
@@ -97,6 +98,17 @@ def _run(config: Config, root: Path, progress: Progress) -> list[Figure]:
         )
         found, base = command_figures(where, config)
         figures += found
+    with step(
+        f"audit: {2 * LONGER * config.commands} commands each, with and without the Merkle tree"
+    ):
+        figures.append(
+            tree_overhead_figure(
+                Settings(root / "tree", database_url=None),
+                Settings(root / "no-tree", database_url=None),
+                config,
+                config.commands,
+            )
+        )
     clients = " and ".join(str(c) for c in config.http_clients)
     with step(f"HTTP: akkoord serve and a bare FastAPI server, {clients} clients, in turns"):
         figures += http_figures(root / "http", config)

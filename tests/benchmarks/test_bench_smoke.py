@@ -9,13 +9,20 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from adapters.audit.chain import chained
+from adapters.audit.transparency import transparent
 from adapters.benchmarks import figures as figures_module
 from adapters.benchmarks.figures import Config, Figure, Target, figure, percentile, sampled
+from adapters.benchmarks.no_tree import no_tree_settings
+from adapters.benchmarks.tree_overhead import alternating, bench_caster
+from adapters.config.settings import Settings
 from adapters.entrypoints.cli.main import app
 
 KEYS = {
@@ -33,10 +40,11 @@ KEYS = {
     "met",
 }
 GROUPS = ("commands.", "http.", "cli.", "bulk.", "rebuild.", "as_of.", "tally.", "memory.")
+GROUPS += ("audit.",)
 # On the suite's PostgreSQL run the smoke run measures that server too (schemas of its own).
 DATABASE_URL = os.environ.get("AKKOORD_DATABASE_URL")
 NEW_FIGURES = ("http.cast@1", "http.cast@8", "http.cast_p50@1", "http.cast_p50@8")
-NEW_FIGURES += ("cli.cast_process",)
+NEW_FIGURES += ("cli.cast_process", "audit.tree_overhead")
 
 pytestmark = pytest.mark.slow  # real subprocesses (servers, CLI casts, rebuild workers): a minute
 
@@ -77,6 +85,7 @@ def test_the_new_figures_are_there_with_min_median_and_baseline(
     expected = list(NEW_FIGURES)
     if DATABASE_URL:
         expected += ["pg.commands.cast_ballot", "pg.commands.cast_ballot_without_catch_up"]
+        expected += ["pg.audit.tree_overhead"]
         assert any(name.startswith("pg.rebuild.events_per_s@") for name in found), found
     for name in expected:
         assert name in found, f"no {name}"
@@ -87,6 +96,9 @@ def test_the_new_figures_are_there_with_min_median_and_baseline(
         assert entry["baseline_min"] <= entry["baseline_median"] == entry["baseline"], entry
     # Taken in turns with their baselines: more than one round each.
     for name in ("commands.cast_ballot", "http.cast@1", "http.cast@8", "cli.cast_process"):
+        assert found[name]["rounds"] >= 2, found[name]
+    for name in [n for n in expected if n.endswith("audit.tree_overhead")]:
+        assert found[name]["unit"] == "commands/s", found[name]
         assert found[name]["rounds"] >= 2, found[name]
 
 
@@ -116,6 +128,7 @@ def test_targets_come_with_a_verdict(tiny_report: dict[str, Any]) -> None:
     assert any(name.startswith("memory.rebuild_peak@") for name in targeted)
     assert any(name.startswith("as_of.p99@") for name in targeted)
     assert "tally.read_p99" in targeted
+    assert targeted["audit.tree_overhead"]["target"] == ">= 0.95 x baseline"
 
 
 def test_the_table_for_people_shows_every_figure(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,3 +160,47 @@ def test_ratio_and_verdicts() -> None:
     assert (rounds.value, rounds.low, rounds.baseline, rounds.baseline_low) == (2.0, 1.0, 6.0, 4.0)
     assert rounds.ratio == pytest.approx(2 / 6) and rounds.met is False and rounds.rounds == 3
     assert figure("x", 5.0, "s", 1.0, target=Target.ratio_at_most(4)).met is False
+
+
+def test_turns_swap_who_goes_first_every_other_round() -> None:
+    order: list[str] = []
+
+    def step(name: str, value: float) -> Callable[[], float]:
+        def run() -> float:
+            order.append(name)
+            return value
+
+        return run
+
+    a, b = alternating(4, step("with", 2.0), step("without", 1.0))
+    assert (a, b) == ([2.0] * 4, [1.0] * 4)
+    assert order == ["with", "without", "without", "with"] * 2
+
+
+def test_the_store_without_the_tree_keeps_everything_else(tmp_path: Path) -> None:
+    """The bench's no-tree store: events, chain and read models as ever, no leaves, no heads;
+    the same commands on a store with the tree grow both."""
+    sides = {
+        "tree": Settings(tmp_path / "tree"),
+        "no-tree": no_tree_settings(Settings(tmp_path / "no-tree")),
+    }
+    found: dict[str, tuple[int, int, int, int, int]] = {}
+    for name, settings in sides.items():
+        with bench_caster(settings, Config.tiny()) as caster:
+            caster.cast(catch_up=True)  # a re-cast: one event, no new ballot
+            app = caster.engine.app
+            recorder = transparent(app.recorder)
+            found[name] = (
+                app.head(),
+                len(list(chained(app.recorder).chain_entries())),
+                len(app.consultations.standing_ballots(caster.cid)),
+                recorder.tree().size,
+                len(recorder.signed_heads()),
+            )
+    head, chain, ballots, leaves, heads = found["no-tree"]
+    assert head > 0 and chain == head and ballots == Config.tiny().prefill_ballots
+    assert (leaves, heads) == (0, 0)
+    assert found["tree"][:3] == found["no-tree"][:3]
+    assert found["tree"][3] == chain and found["tree"][4] >= 1
+    with pytest.raises(RuntimeError, match="already have their backend"):
+        no_tree_settings(sides["tree"])
