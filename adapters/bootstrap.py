@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-
 from adapters.audit.chain import NewerStoreError, chained, check_store_version
 from adapters.audit.keys import Signer
 from adapters.audit.transparency import transparent
@@ -64,9 +62,12 @@ class Engine:
         process's own commands they have (those commit their read-model rows and the
         workflows' scan mark with the events), so catching up is this one read."""
         assert self.live is not None
-        with self.views.reading() as conn:
-            row = conn.execute(text(self.live.current_sql()), {"app": self.app.name}).one()
-        head, reacted, lowest, known = (int(v or 0) for v in row)
+        # On the event store's own connection: the read models are tables of its database.
+        with self.app.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            cursor.execute(self.live.current_sql(), {"app": self.app.name})
+            row = cursor.fetchone()
+        values = row.values() if isinstance(row, dict) else row
+        head, reacted, lowest, known = (int(v or 0) for v in values)
         return known == len(self.projectors) and reacted >= head and lowest >= head
 
     def catch_up(self) -> int:

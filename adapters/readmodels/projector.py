@@ -173,12 +173,14 @@ class LiveProjections:
             q = ""
             head = f'SELECT max(rowid) FROM "{events}"'
             tracking = "tracking"
+        app = "%(app)s" if self.postgres else ":app"  # the driver's own named parameters
         names = ", ".join(f"'{p.projection.name}'" for p in self.projectors)
         positions = f"{q}projection_positions WHERE name IN ({names})"
         return (
-            f"SELECT ({head}), "
-            f"(SELECT max(notification_id) FROM {tracking} WHERE application_name = :app), "
-            f"(SELECT min(position) FROM {positions}), (SELECT count(*) FROM {positions})"
+            f"SELECT ({head}) AS head, "  # noqa: S608 - table names of our own, no input
+            f"(SELECT max(notification_id) FROM {tracking} WHERE application_name = {app}) "
+            f"AS reacted, (SELECT min(position) FROM {positions}) AS lowest, "
+            f"(SELECT count(*) FROM {positions}) AS known"
         )
 
     def _decoder(

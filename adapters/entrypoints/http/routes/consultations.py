@@ -116,7 +116,9 @@ def cast_ballot(
     )
     return {
         "recorded": recorded,
-        "receipt": cast_receipt(s.read().app.recorder, consultation_id, member),
+        # From the event store itself: the read models, just brought up to date by `act`,
+        # play no part in a receipt.
+        "receipt": cast_receipt(s.engine.app.recorder, consultation_id, member),
     }
 
 
