@@ -177,7 +177,7 @@ class LiveProjections:
         names = ", ".join(f"'{p.projection.name}'" for p in self.projectors)
         positions = f"{q}projection_positions WHERE name IN ({names})"
         return (
-            f"SELECT ({head}) AS head, "  # noqa: S608 - table names of our own, no input
+            f"SELECT ({head}) AS head, "
             f"(SELECT max(notification_id) FROM {tracking} WHERE application_name = {app}) "
             f"AS reacted, (SELECT min(position) FROM {positions}) AS lowest, "
             f"(SELECT count(*) FROM {positions}) AS known"
