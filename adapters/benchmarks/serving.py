@@ -3,13 +3,16 @@
 Two real servers run side by side in this run: `akkoord serve` (its API, bearer tokens, the
 write lock, catch-up, the ballot's receipt in the answer; the scheduler off, so only the casts
 are measured) and `bare_server` (the bare library behind one FastAPI route under uvicorn, its
-store configured like akkoord's). Clients are threads with an `httpx.Client` each, every client
+store configured like akkoord's). Clients are threads with a kept-alive connection each (the
+standard library's `http.client`: `akkoord bench` needs no HTTP client package), every client
 casting for members of its own, each cast the other choice than last time (one event each).
 The two servers take turns, round after round, at each number of clients.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import signal
 import statistics
 import subprocess
@@ -20,8 +23,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import Any
+from urllib.parse import urlsplit
 
 from adapters.auth.tokens import TokenStore
 from adapters.benchmarks.commands import OFFICER, in_turn
@@ -71,14 +74,13 @@ class Server:
             if self.proc.poll() is not None:
                 raise ServerError(f"{self.name} exited ({self.proc.returncode}): {tail(self.log)}")
             try:
-                answer = httpx.get(
-                    self.url + self.ready_path, headers=self.headers(any_member), timeout=5
-                )
-            except httpx.TransportError:
+                with connection(self.url, timeout=5) as http:
+                    status, text = request(http, "GET", self.ready_path, self.headers(any_member))
+            except OSError:
                 time.sleep(0.1)
                 continue
-            if answer.status_code != 200:
-                raise ServerError(f"{self.name} answered {answer.status_code}: {answer.text}")
+            if status != 200:
+                raise ServerError(f"{self.name} answered {status}: {text}")
             return
         raise ServerError(f"{self.name} did not answer within {START_TIMEOUT} s: {tail(self.log)}")
 
@@ -150,6 +152,36 @@ def servers(directory: Path, subjects: Subjects, members: list[str]) -> Iterator
             server.stop()
 
 
+http_client_errors = http.client.HTTPException
+
+
+@contextmanager
+def connection(url: str, timeout: float) -> Iterator[http.client.HTTPConnection]:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def request(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: dict[str, Any] | None = None,
+) -> tuple[int, str]:
+    """One request on a kept-alive connection: (status, body text)."""
+    data = None if body is None else json.dumps(body).encode()
+    sent = dict(headers)
+    if data is not None:
+        sent["content-type"] = "application/json"
+    conn.request(method, path, body=data, headers=sent)
+    answer = conn.getresponse()
+    return answer.status, answer.read().decode("utf-8", "replace")
+
+
 class Load:
     """Casts through one server from `clients` threads; keeps each member's last choice."""
 
@@ -170,22 +202,22 @@ class Load:
 
         def client(i: int) -> None:
             group, choices = self.groups[i], self.choices[i]
-            with httpx.Client(base_url=self.server.url, timeout=REQUEST_TIMEOUT) as http:
+            with connection(self.server.url, timeout=REQUEST_TIMEOUT) as http:
                 gate.wait()
                 for n in range(shares[i]):
                     member = group[n % len(group)]
                     body = {"member": member, "choice": choices.next(member)}
                     started = time.perf_counter()
                     try:
-                        answer = http.post(
-                            self.server.path, json=body, headers=self.server.headers(member)
+                        status, text = request(
+                            http, "POST", self.server.path, self.server.headers(member), body
                         )
-                    except httpx.HTTPError as e:
+                    except (OSError, http_client_errors) as e:
                         failures.append(f"{type(e).__name__}: {e}")
                         return
                     latencies[i].append((time.perf_counter() - started) * 1000)
-                    if answer.status_code != 200:
-                        failures.append(f"{answer.status_code} {answer.text[:200]}")
+                    if status != 200:
+                        failures.append(f"{status} {text[:200]}")
                         return
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(self.clients)]
