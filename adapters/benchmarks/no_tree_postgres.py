@@ -8,8 +8,11 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from adapters.audit.transparency_postgres import TransparentPostgresProcessRecorder
-from adapters.benchmarks.no_tree import RECORDER_TOPIC
 from adapters.store.postgres import PostgresBackend
+
+# The library's setting that names the recorder class (no_tree.py names it too: it imports this
+# module, so this one may not import it back).
+RECORDER_TOPIC = "PROCESS_RECORDER_TOPIC"
 
 
 class NoTreePostgresProcessRecorder(TransparentPostgresProcessRecorder):
