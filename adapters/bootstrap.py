@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.utils import retry
 
 from adapters.audit.chain import NewerStoreError, chained, check_store_version
 from adapters.audit.keys import Signer
@@ -62,12 +65,8 @@ class Engine:
         process's own commands they have (those commit their read-model rows and the
         workflows' scan mark with the events), so catching up is this one read."""
         assert self.live is not None
-        # On the event store's own connection: the read models are tables of its database.
-        with self.app.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
-            cursor.execute(self.live.current_sql(), {"app": self.app.name})
-            row = cursor.fetchone()
-        values = row.values() if isinstance(row, dict) else row
-        head, reacted, lowest, known = (int(v or 0) for v in values)
+        row = (_current_row_retried if self.postgres else _current_row)(self)
+        head, reacted, lowest, known = (int(v or 0) for v in row)
         return known == len(self.projectors) and reacted >= head and lowest >= head
 
     def catch_up(self) -> int:
@@ -93,6 +92,24 @@ class Engine:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _current_row(engine: Engine) -> Any:
+    """`Engine.current`'s one read, on the event store's own connection (the read models are
+    tables of its database)."""
+    assert engine.live is not None
+    datastore: Any = engine.app.recorder.datastore  # type: ignore[attr-defined]
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute(engine.live.current_sql(), {"app": engine.app.name})
+        row = cursor.fetchone()
+    return tuple(row.values()) if isinstance(row, dict) else row
+
+
+# On PostgreSQL with the library's own retries for its reads: after the server comes back, the
+# first request may meet a connection the pool lost, and tries again on a new one.
+_current_row_retried = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)(
+    _current_row
+)
 
 
 def read_models(backend: Backend) -> ReadModels:
