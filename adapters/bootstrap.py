@@ -45,27 +45,23 @@ class Engine:
     app: Governance
     views: ReadModels
     projectors: list[Projector] = field(default_factory=list)
-    postgres: bool = False
     live: LiveProjections | None = None
 
     @contextmanager
     def writing(self) -> Iterator[Driver]:
         """A read-model write transaction outside any command (catch-up, rebuild), serialised
         with every other writer of the read models."""
+        assert self.live is not None
         with self.views.writing() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            yield Driver(cursor, postgres=self.postgres, schema=self.views_schema)
-
-    @property
-    def views_schema(self) -> str | None:
-        return backend_for(self.settings).views_schema()
+            yield Driver(cursor, postgres=self.live.postgres, schema=self.live.schema)
 
     def current(self) -> bool:
         """Whether the workflows and every read model have seen the whole log: after this
         process's own commands they have (those commit their read-model rows and the
         workflows' scan mark with the events), so catching up is this one read."""
         assert self.live is not None
-        row = (_current_row_retried if self.postgres else _current_row)(self)
+        row = (_current_row_retried if self.live.postgres else _current_row)(self)
         head, reacted, lowest, known = (int(v or 0) for v in row)
         return known == len(self.projectors) and reacted >= head and lowest >= head
 
@@ -100,7 +96,7 @@ def _current_row(engine: Engine) -> Any:
     assert engine.live is not None
     datastore: Any = engine.app.recorder.datastore  # type: ignore[attr-defined]
     with datastore.transaction(commit=False) as cursor:
-        cursor.execute(engine.live.current_sql(), {"app": engine.app.name})
+        cursor.execute(engine.live.current_sql, {"app": engine.app.name})
         row = cursor.fetchone()
     return tuple(row.values()) if isinstance(row, dict) else row
 
@@ -191,11 +187,4 @@ def build(settings: Settings, *, create: bool = False, clock: Clock | None = Non
         workflow_name=app.name,
     )
     chained(app.recorder).use_in_transaction(live)
-    return Engine(
-        settings=settings,
-        app=app,
-        views=views,
-        projectors=projectors,
-        postgres=lock is not None,
-        live=live,
-    )
+    return Engine(settings=settings, app=app, views=views, projectors=projectors, live=live)

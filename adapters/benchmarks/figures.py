@@ -6,7 +6,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -133,18 +133,16 @@ def sampled(
     ratio and the verdict are on the medians."""
     if not samples or not baseline_samples:
         raise ValueError(f"{name}: no rounds measured")
-    value = statistics.median(samples)
-    baseline = statistics.median(baseline_samples)
-    ratio = value / baseline if baseline else None
-    return Figure(
-        name=name,
-        value=value,
-        unit=unit,
-        baseline=baseline,
-        target=None if target is None else target.text,
-        met=None if target is None else target.check(value, ratio),
-        what=what,
-        baseline_what=baseline_what,
+    return replace(
+        figure(
+            name,
+            statistics.median(samples),
+            unit,
+            statistics.median(baseline_samples),
+            target=target,
+            what=what,
+            baseline_what=baseline_what,
+        ),
         minimum=min(samples),
         baseline_minimum=min(baseline_samples),
         rounds=len(samples),

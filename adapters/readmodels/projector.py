@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from eventsourcing.persistence import StoredEvent, Tracking
@@ -160,6 +161,7 @@ class LiveProjections:
             )
         return f'SELECT max(rowid) FROM "{table}" WHERE rowid < ?', (first,)
 
+    @cached_property
     def current_sql(self) -> str:
         """One read that says whether the workflows and every read model have seen the whole
         log: (head, workflows' position, lowest read-model position, read models known)."""

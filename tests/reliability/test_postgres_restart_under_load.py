@@ -40,7 +40,7 @@ from domain.consultation import Consultation
 from tests.http.support import bearer, consultation_body
 from tests.reliability.pg_cluster import Cluster, NoClusterError, own_cluster
 from tests.reliability.support import AKKOORD, ROOT, free_port
-from tests.reliability.test_postgres_outage_under_load import Answers, judge
+from tests.reliability.test_postgres_outage_under_load import Answers, judge, serving
 
 pytestmark = pytest.mark.postgres_only("a real PostgreSQL server of the test's own, restarted")
 
@@ -207,14 +207,6 @@ def stop_nodes(nodes: list[Node]) -> None:
         except subprocess.TimeoutExpired:
             node.proc.kill()
             node.proc.wait()
-
-
-def serving(node: Node, token: str) -> bool:
-    try:
-        r = httpx.get(f"{node.url}/api/me", headers=bearer(token), timeout=30)
-    except httpx.TransportError:
-        return False
-    return r.status_code == 200
 
 
 def leaderships(nodes: list[Node]) -> int:
