@@ -80,18 +80,32 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
             c.execute("SELECT hash FROM event_hashes ORDER BY position DESC LIMIT 1")
             row = c.fetchone()
             previous = row[0] if row else GENESIS
+            hashes: list[tuple[int, str, str]] = []
             for position, stored in zip(positions, stored_events, strict=True):
                 d = digest(
                     stored.topic, stored.originator_id, stored.originator_version, stored.state
                 )
                 previous = chain_hash(previous, position, d)
-                c.execute("INSERT INTO event_hashes VALUES (?, ?, ?)", (position, d, previous))
+                hashes.append((position, d, previous))
                 if position % CHECKPOINT_EVERY == 0:
                     c.execute(
                         "INSERT INTO audit_checkpoints VALUES (?, ?, ?)",
                         (position, previous, datetime.now(UTC).isoformat()),
                     )
+            c.executemany("INSERT INTO event_hashes VALUES (?, ?, ?)", hashes)
+            self._after_chain(c, hashes, stored_events)
+            if self.in_transaction is not None:
+                self.in_transaction(c, positions, stored_events, **kwargs)
         return positions
+
+    def _after_chain(
+        self,
+        c: SQLiteCursor,
+        hashes: list[tuple[int, str, str]],
+        stored_events: Sequence[StoredEvent],
+    ) -> None:
+        """Called in the insert's transaction with (position, digest, hash) of each new event:
+        where the transparency log (`transparency_sqlite`) extends its tree."""
 
     # Reading the chain back, for verification and exports ---------------------------------
 

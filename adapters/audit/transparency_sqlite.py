@@ -4,13 +4,12 @@ Merkle tree's compact range and, when due, signing a tree head, in the same tran
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteCursor
 
-from adapters.audit.chain import ChainedSQLiteProcessRecorder, digest
+from adapters.audit.chain import ChainedSQLiteProcessRecorder, chain_hash
 from adapters.audit.keys import SignedHead, Signer, known_public_key
 from adapters.audit.merkle import decode_frontier, encode_frontier
 from adapters.audit.transparency import TREE_TABLES_SQLITE, Tree, root_at, wants_head
@@ -20,6 +19,7 @@ HEAD_COLUMNS = "tree_size, root_hash, timestamp, key_id, signature"
 
 class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
     signer: Signer | None = None
+    _last: tuple[str, Tree] | None = None  # (chain hash, tree) after this process's last insert
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *TREE_TABLES_SQLITE]
@@ -27,28 +27,40 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
     def use_signer(self, signer: Signer) -> None:
         self.signer = signer
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        if stored_events and positions:
-            # The chain's digests again (a hash is cheaper than reading them back).
-            added = [
-                (p, digest(e.topic, e.originator_id, e.originator_version, e.state))
-                for p, e in zip(positions, stored_events, strict=True)
-            ]
-            self._grow(c, added, [e.topic for e in stored_events])
-            if self.in_transaction is not None:
-                self.in_transaction(c, positions, stored_events, **kwargs)
-        return positions
+    def _after_chain(
+        self,
+        c: SQLiteCursor,
+        hashes: list[tuple[int, str, str]],
+        stored_events: Sequence[StoredEvent],
+    ) -> None:
+        # The tree this process left after its own last insert is still the tree if the chain
+        # goes on from the hash that insert ended with (nobody else wrote, nothing rolled back):
+        # then the state need not be read back and decoded on every command.
+        known = self._last
+        start = None
+        if known is not None and hashes:
+            position, d, h = hashes[0]
+            if chain_hash(known[0], position, d) == h:
+                start = Tree(known[1].size, list(known[1].frontier))
+        tree = self._grow(
+            c, [(p, d) for p, d, _ in hashes], [e.topic for e in stored_events], start
+        )
+        if hashes:
+            self._last = (hashes[-1][2], tree)
 
     def _state(self, c: SQLiteCursor) -> Tree | None:
         c.execute("SELECT size, frontier FROM merkle_state WHERE id = 1")
         row = c.fetchone()
         return None if row is None else Tree(int(row[0]), decode_frontier(row[1]))
 
-    def _grow(self, c: SQLiteCursor, added: list[tuple[int, str]], topics: list[str]) -> None:
-        tree = self._state(c) or Tree()
+    def _grow(
+        self,
+        c: SQLiteCursor,
+        added: list[tuple[int, str]],
+        topics: list[str],
+        start: Tree | None = None,
+    ) -> Tree:
+        tree = start or self._state(c) or Tree()
         old = tree.size
         for position, d in added:
             tree.append(position, d)
@@ -58,6 +70,7 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
         )
         if self.signer is not None and wants_head(old, tree.size, topics):
             self._put_head(c, self.signer.sign(tree.size, tree.root()))
+        return Tree(tree.size, list(tree.frontier))
 
     def _put_head(self, c: SQLiteCursor, head: SignedHead) -> None:
         c.execute(

@@ -8,6 +8,9 @@ path learns that a store without its tree exists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteCursor
 
 from adapters.audit.transparency_sqlite import TransparentSQLiteProcessRecorder
@@ -18,10 +21,14 @@ RECORDER_TOPIC = "PROCESS_RECORDER_TOPIC"
 
 
 class NoTreeSQLiteProcessRecorder(TransparentSQLiteProcessRecorder):
-    """Inserts without extending the tree or signing heads. The insert still hashes each event
-    a second time for the tree (one SHA-256, microseconds): the figure errs towards the tree."""
+    """Inserts without extending the tree or signing heads."""
 
-    def _grow(self, c: SQLiteCursor, added: list[tuple[int, str]], topics: list[str]) -> None:
+    def _after_chain(
+        self,
+        c: SQLiteCursor,
+        hashes: list[tuple[int, str, str]],
+        stored_events: Sequence[StoredEvent],
+    ) -> None:
         pass
 
     def ensure_tree(self) -> int:

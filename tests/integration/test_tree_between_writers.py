@@ -1,0 +1,84 @@
+"""The Merkle tree stays the tree of the whole log when a process reuses the tree it left after
+its own last insert: two writers on one store in any order, and inserts rolled back after the tree
+was extended, leave a recorded tree equal to the one recomputed from the chain, and every signed
+head verifies."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, suppress
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapters.audit.merkle import root
+from adapters.audit.transparency import leaves, transparent, verify_log
+from adapters.bootstrap import Engine, build
+from adapters.config.settings import Settings
+from domain.errors import DomainError
+from tests.integration.test_consultation_store import FACTS, START, open_consultation, secretary
+from workflows.clock import SimulatedClock
+
+
+class InjectedError(RuntimeError):
+    """A failure after the tree was extended, before the commit: the insert rolls back."""
+
+
+def _fail_once_after(engine: Engine) -> None:
+    recorder: Any = engine.app.recorder
+    original = recorder.in_transaction
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        recorder.in_transaction = original
+        original(*args, **kwargs)
+        raise InjectedError("rolled back after the tree grew")
+
+    recorder.in_transaction = failing
+
+
+def _recomputed_root(engine: Engine) -> bytes:
+    recorder = transparent(engine.app.recorder)
+    return root([leaf for _, leaf in leaves(recorder.chain_entries())])
+
+
+steps = st.lists(st.tuples(st.sampled_from([0, 1]), st.booleans()), min_size=1, max_size=24)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(plan=steps)
+def test_two_writers_and_rollbacks_keep_the_recorded_tree_true(
+    tmp_path_factory: pytest.TempPathFactory, plan: list[tuple[int, bool]]
+) -> None:
+    data_dir: Path = tmp_path_factory.mktemp("tree")
+    clock = SimulatedClock(START)
+    with ExitStack() as stack:
+        first = stack.enter_context(build(Settings(data_dir), create=True, clock=clock))
+        cid = open_consultation(first, clock)
+        second = stack.enter_context(build(Settings(data_dir), clock=clock))
+        writers = (first, second)
+        for i, (who, roll_back) in enumerate(plan):
+            engine = writers[who]
+            clock.advance(timedelta(minutes=1))
+            member = FACTS[i % len(FACTS)].code
+            if roll_back:
+                _fail_once_after(engine)
+            with suppress(InjectedError, DomainError):
+                engine.app.consultations.cast_ballot(
+                    UUID(cid), member=member, choice="yes", actor=secretary(member)
+                )
+        for engine in writers:
+            recorder = transparent(engine.app.recorder)
+            tree = recorder.tree()
+            assert tree.size == len(list(recorder.chain_entries()))
+            assert tree.root() == _recomputed_root(engine)
+        recorder = transparent(first.app.recorder)
+        recorder.sign_head()
+        result = verify_log(recorder)
+        assert result.ok, result.first_break
+        assert result.heads_verified == len(recorder.signed_heads())
