@@ -20,7 +20,8 @@ from adapters.audit.transparency import leaves, transparent, verify_log
 from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
 from domain.errors import DomainError
-from tests.integration.test_consultation_store import FACTS, START, open_consultation, secretary
+from tests.conftest import START, secretary
+from tests.integration.test_consultation_store import FACTS, open_consultation
 from workflows.clock import SimulatedClock
 
 
