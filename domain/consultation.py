@@ -273,9 +273,11 @@ class Consultation(GovernanceAggregate):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Consultation:
         """The repository's cache hands out deep copies; the electorate never changes after
-        opening, so copies share it and copy only what a command can change."""
+        opening, and a ballot's record is replaced, never changed in place, so copies share
+        both and copy only the mapping a command can change (a command on an electorate of
+        100,000 with 20,000 ballots copied every record before)."""
         copied = copy.copy(self)
-        copied.ballots = {m: dict(b) for m, b in self.ballots.items()}
+        copied.ballots = dict(self.ballots)
         copied.agreements = list(self.agreements)
         copied.__dict__["_pending_events"] = []
         return copied

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 import pytest
@@ -184,3 +185,17 @@ def test_a_result_cannot_be_cancelled_after_the_deadline() -> None:
 def test_explanations_are_bounded() -> None:
     with pytest.raises(InvalidInputError):
         cast(opened(), "GM0090", explanation="x" * 4001)
+
+
+def test_a_copy_from_the_cache_changes_alone() -> None:
+    """The repository's cache hands out copies that share what never changes in place; a
+    command on a copy (a cast, a recast) must leave the cached original as it was."""
+    original = opened()
+    cast(original, "GM0090", "yes")
+    copied = copy.deepcopy(original)
+    cast(copied, "GM0090", "no", explanation="herzien")
+    cast(copied, "GM0363", "yes")
+    assert list(original.ballots) == ["GM0090"]
+    assert original.ballots["GM0090"]["choice"] == "yes"
+    assert copied.ballots["GM0090"]["choice"] == "no"
+    assert original.result() != copied.result()
