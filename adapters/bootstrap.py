@@ -95,10 +95,16 @@ def _current_row(engine: Engine) -> Any:
     tables of its database)."""
     assert engine.live is not None
     datastore: Any = engine.app.recorder.datastore  # type: ignore[attr-defined]
+    if engine.live.postgres:
+        # One statement reads one snapshot: on the pool's autocommit connection it needs no
+        # BEGIN and ROLLBACK around it (two round trips fewer on every command).
+        with datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(engine.live.current_sql, {"app": engine.app.name}, prepare=True)
+            row = cursor.fetchone()
+        return tuple(row.values())
     with datastore.transaction(commit=False) as cursor:
         cursor.execute(engine.live.current_sql, {"app": engine.app.name})
-        row = cursor.fetchone()
-    return tuple(row.values()) if isinstance(row, dict) else row
+        return cursor.fetchone()
 
 
 # On PostgreSQL with the library's own retries for its reads: after the server comes back, the

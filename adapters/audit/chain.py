@@ -41,6 +41,16 @@ def chain_hash(previous: str, position: int, event_digest: str) -> str:
     return hashlib.sha256(f"{previous}|{position}|{event_digest}".encode()).hexdigest()
 
 
+def tail_after(committed: tuple[int, str] | None, first: int) -> str | None:
+    """The chain's last hash before position `first`, if this process's own last commit ended
+    right before it: positions are handed out in commit order under the insert's lock, so no
+    other event can lie between (another writer's, or one rolled back, moves `first` on).
+    None: read it from the store."""
+    if committed is not None and first == committed[0] + 1:
+        return committed[1]
+    return None
+
+
 # The shape of the store this code writes; a store marked higher was written by a newer akkoord.
 STORE_VERSION = 1
 
@@ -70,6 +80,17 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *CHAIN_TABLES, IDEMPOTENCY_TABLE]
 
+    _committed: tuple[int, str] | None = None  # (position, hash) of this process's last commit
+    _pending: tuple[int, str] | None = None
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        self._pending = None
+        positions = super().insert_events(stored_events, **kwargs)
+        self._committed = self._pending or self._committed  # only once the commit is done
+        return positions
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -77,9 +98,11 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
         claim_sqlite(c, positions, kwargs)  # a request's idempotency key, with its events
         if stored_events and positions:
             # The insert above holds SQLite's write lock, so the tail cannot move under us.
-            c.execute("SELECT hash FROM event_hashes ORDER BY position DESC LIMIT 1")
-            row = c.fetchone()
-            previous = row[0] if row else GENESIS
+            previous = tail_after(self._committed, positions[0])
+            if previous is None:
+                c.execute("SELECT hash FROM event_hashes ORDER BY position DESC LIMIT 1")
+                row = c.fetchone()
+                previous = row[0] if row else GENESIS
             hashes: list[tuple[int, str, str]] = []
             for position, stored in zip(positions, stored_events, strict=True):
                 d = digest(
@@ -93,6 +116,7 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
                         (position, previous, datetime.now(UTC).isoformat()),
                     )
             c.executemany("INSERT INTO event_hashes VALUES (?, ?, ?)", hashes)
+            self._pending = (hashes[-1][0], hashes[-1][2])
             self._after_chain(c, hashes, stored_events)
             if self.in_transaction is not None:
                 self.in_transaction(c, positions, stored_events, **kwargs)

@@ -61,7 +61,11 @@ class Driver:
         self._run(self.sql(statement), dict(params or {}))
 
     def executemany(self, statement: ClauseElement, rows: Sequence[Params]) -> None:
-        if rows:
+        if len(rows) == 1:
+            # One row is one statement: psycopg runs a batch as a pipeline, which waits for
+            # the server more often than a single prepared statement does.
+            self._run(self.sql(statement), dict(rows[0]))
+        elif rows:
             self.cursor.executemany(self.sql(statement), [dict(r) for r in rows])
 
     def _run(self, sql: str, params: Any) -> None:

@@ -1,7 +1,7 @@
-"""The Merkle tree stays the tree of the whole log when a process reuses the tree it left after
-its own last insert: two writers on one store in any order, and inserts rolled back after the tree
-was extended, leave a recorded tree equal to the one recomputed from the chain, and every signed
-head verifies."""
+"""The chain and the Merkle tree stay those of the whole log when a process reuses the chain's
+tail and the tree it left after its own last commit: two writers on one store in any order, and
+inserts rolled back after the chain and the tree were extended, leave a chain that verifies, a
+recorded tree equal to the one recomputed from the chain, and every signed head verified."""
 
 from __future__ import annotations
 
