@@ -112,12 +112,12 @@ def ballot_receipt(log: ApplicationRecorder, position: int) -> dict[str, Any]:
         "leaf_index": None,
         "path": None,
     }
-    heads = recorder.signed_heads()
+    head = recorder.latest_head()
     # A ballot cast after the latest head waits for the next one: known from one count,
     # without reading every leaf as a proof does.
-    if heads and recorder.leaf_index_of(position) < heads[-1].tree_size:
+    if head is not None and recorder.leaf_index_of(position) < head.tree_size:
         try:
-            proof = proof_of_inclusion(recorder, position, heads[-1])
+            proof = proof_of_inclusion(recorder, position, head)
         except LookupError:
             return receipt  # cast after the latest head: the next one will cover it
         receipt.update(

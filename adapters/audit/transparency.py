@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from adapters.audit.chain import Break, ChainedRecorder, ChainEntry, Verification, verify_chain
 from adapters.audit.keys import SignedHead, Signer, key_id
@@ -27,6 +25,9 @@ from adapters.audit.merkle import (
     leaf_hash,
     root,
 )
+
+if TYPE_CHECKING:  # cryptography is loaded where a key is used (adapters.audit.keys)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HEAD_EVERY = 100
 # Closing a consultation settles its ballots: the head signed then proves every one was counted.
@@ -68,6 +69,17 @@ class Tree:
         return frontier_root(self.frontier)
 
 
+# The index of the event at position %(p)s among the leaves, counted from the nearer end of the
+# log (the tree holds one leaf per chain row, so its size less the rows from p on is the same
+# count): a receipt asked for right after a cast counts a handful of rows, not the whole log.
+LEAF_INDEX = (
+    "SELECT CASE WHEN %(p)s * 2 > (SELECT max(position) FROM {schema}.event_hashes) "
+    "THEN (SELECT size FROM {schema}.merkle_state WHERE id = 1) "
+    "- (SELECT count(*) FROM {schema}.event_hashes WHERE position >= %(p)s) "
+    "ELSE (SELECT count(*) FROM {schema}.event_hashes WHERE position < %(p)s) END AS n"
+)
+
+
 def wants_head(old_size: int, new_size: int, topics: Iterable[str]) -> bool:
     return new_size // HEAD_EVERY > old_size // HEAD_EVERY or any(
         t.endswith(SIGN_ON_TOPICS) for t in topics
@@ -86,6 +98,9 @@ class TransparentRecorder(ChainedRecorder, Protocol):
     def tree(self) -> Tree: ...
 
     def signed_heads(self) -> list[SignedHead]: ...
+
+    def latest_head(self) -> SignedHead | None:
+        """The newest signed head, in one read (`signed_heads` reads them all)."""
 
     def sign_head(self, size: int | None = None) -> SignedHead:
         """A head over the first `size` events (default: all), signed now unless one exists."""

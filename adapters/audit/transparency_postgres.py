@@ -17,7 +17,7 @@ from adapters.audit.chain import chain_hash
 from adapters.audit.keys import SignedHead, Signer, known_public_key
 from adapters.audit.merkle import decode_frontier, encode_frontier
 from adapters.audit.postgres_chain import ChainedPostgresProcessRecorder
-from adapters.audit.transparency import TREE_TABLES_POSTGRES, Tree, root_at, wants_head
+from adapters.audit.transparency import LEAF_INDEX, TREE_TABLES_POSTGRES, Tree, root_at, wants_head
 
 HEAD_COLUMNS = "tree_size, root_hash, timestamp, key_id, signature"
 
@@ -69,7 +69,10 @@ class TransparentPostgresProcessRecorder(ChainedPostgresProcessRecorder):
             "WHERE originator_id = %s AND originator_version = %s"
         )
         self._checkpoints_sql = q("SELECT position, hash FROM {schema}.audit_checkpoints")
-        self._index_sql = q("SELECT count(*) AS n FROM {schema}.event_hashes WHERE position < %s")
+        self._index_sql = q(LEAF_INDEX)
+        self._latest_head_sql = q(
+            f"SELECT {HEAD_COLUMNS} FROM {{schema}}.signed_heads ORDER BY tree_size DESC LIMIT 1"
+        )
         self._tree_exists = SQL("SELECT to_regclass(%s) IS NOT NULL")
         self._tree_regclass = f'"{datastore.schema}".merkle_state'
         h = hashlib.sha256(f"akkoord:{datastore.schema}:tree".encode()).digest()
@@ -80,9 +83,15 @@ class TransparentPostgresProcessRecorder(ChainedPostgresProcessRecorder):
 
     def leaf_index_of(self, position: int) -> int:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._index_sql, (position,), prepare=True)
+            curs.execute(self._index_sql, {"p": position}, prepare=True)
             row = curs.fetchone()
         return int(row["n"]) if row else 0
+
+    def latest_head(self) -> SignedHead | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._latest_head_sql, prepare=True)
+            row = curs.fetchone()
+        return None if row is None else self._signed_head(row)
 
     def _after_chain(
         self, curs: Any, hashes: list[tuple[int, str, str]], stored_events: Sequence[StoredEvent]

@@ -4,17 +4,21 @@ Merkle tree's compact range and, when due, signing a tree head, in the same tran
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteCursor
 
 from adapters.audit.chain import ChainedSQLiteProcessRecorder, chain_hash
 from adapters.audit.keys import SignedHead, Signer, known_public_key
 from adapters.audit.merkle import decode_frontier, encode_frontier
-from adapters.audit.transparency import TREE_TABLES_SQLITE, Tree, root_at, wants_head
+from adapters.audit.transparency import LEAF_INDEX, TREE_TABLES_SQLITE, Tree, root_at, wants_head
+
+if TYPE_CHECKING:  # cryptography is loaded where a key is used (adapters.audit.keys)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HEAD_COLUMNS = "tree_size, root_hash, timestamp, key_id, signature"
+LEAF_INDEX_SQLITE = LEAF_INDEX.replace("{schema}.", "").replace("%(p)s", ":p")
 
 
 class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
@@ -136,9 +140,15 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
 
     def leaf_index_of(self, position: int) -> int:
         with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT count(*) FROM event_hashes WHERE position < ?", (position,))
+            c.execute(LEAF_INDEX_SQLITE, {"p": position})
             row = c.fetchone()
         return int(row[0])
+
+    def latest_head(self) -> SignedHead | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT {HEAD_COLUMNS} FROM signed_heads ORDER BY tree_size DESC LIMIT 1")
+            row = c.fetchone()
+        return None if row is None else SignedHead(int(row[0]), row[1], row[2], row[3], row[4])
 
     def position_of(self, originator_id: str, version: int) -> int | None:
         from uuid import UUID
