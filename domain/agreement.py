@@ -22,6 +22,7 @@ class PartyStatus(StrEnum):
     CONDITIONALLY_SIGNED = "conditionally signed"
     DEFINITIVE = "definitive"
     SUSPENDED = "participation suspended"
+    TALKS_RESUMED = "talks resumed"  # back at the table; participation itself still suspended
     RESUMED = "resumed"
     WITHDRAWN = "withdrawn"
     INVOLVED = "involved, not signing"
@@ -48,7 +49,8 @@ TRANSITIONS: dict[PartyStatus, frozenset[PartyStatus]] = {
     S.SIGNED: frozenset({S.SUSPENDED, S.WITHDRAWN, S.CONDITIONALLY_SIGNED, S.DEFINITIVE}),
     S.CONDITIONALLY_SIGNED: frozenset({S.DEFINITIVE, S.WITHDRAWN, S.SUSPENDED}),
     S.DEFINITIVE: frozenset({S.SUSPENDED, S.WITHDRAWN}),
-    S.SUSPENDED: frozenset({S.RESUMED, S.WITHDRAWN}),
+    S.SUSPENDED: frozenset({S.TALKS_RESUMED, S.RESUMED, S.WITHDRAWN}),
+    S.TALKS_RESUMED: frozenset({S.NEGOTIATOR_AGREEMENT, S.RESUMED, S.SUSPENDED, S.WITHDRAWN}),
     S.RESUMED: frozenset(
         {
             S.NEGOTIATOR_AGREEMENT,
@@ -248,6 +250,27 @@ class Agreement(GovernanceAggregate):
             at=at,
         )
         return True
+
+    def restate(
+        self, party: str, *, detail: str, actor: str, reason: str, at: datetime, cause: str = ""
+    ) -> None:
+        """Record a new detail under `party`'s unchanged status, so a step that changes no status
+        (one condition of a resolution met, revoked or failed) still shows, with its cause."""
+        require_aware(at, "now")
+        current = self.status_of(party)
+        if current is PartyStatus.INVOLVED:
+            raise InvalidTransitionError(f"{party} is involved in {self.code}, not signing")
+        self._party_status_changed(
+            agreement=self.code,
+            party=party,
+            status=current.value,
+            previous=current.value,
+            detail=require_text(detail, "the detail"),
+            cause=cause,
+            actor=actor,
+            reason=require_text(reason, "the reason"),
+            at=at,
+        )
 
     @event(PartyAdded)
     def _party_added(

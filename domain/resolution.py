@@ -1,7 +1,9 @@
-"""An ALV resolution or motion: tabled, voted with weighted votes, and its conditions met."""
+"""An ALV resolution or motion: tabled, voted with weighted votes, and its conditions met,
+revoked or declared failed; a condition may lift part of the effect before the others are met."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -27,12 +29,84 @@ class ResolutionKind(StrEnum):
     MOTION = "motion"
 
 
+class Lift(StrEnum):
+    """A part of the effect that one condition lifts on its own, before all are met."""
+
+    TALKS = "talks"  # back at the table: talks resume, participation stays suspended
+
+
+# The status a party under the effect takes while a lifted part is the furthest it got.
+LIFTED_STATUS = {Lift.TALKS: PartyStatus.TALKS_RESUMED}
+
+
+class ConditionState(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    FAILED = "failed"
+
+
 class UnknownResolutionError(NotFoundError):
     code = "unknown_resolution"
 
 
 class ResolutionStateError(ConflictError):
     code = "resolution_state"
+
+
+class ConditionStateError(ConflictError):
+    code = "condition_state"
+
+
+@dataclass(frozen=True)
+class PartialLift:
+    """Condition `condition` lifts `part` of the effect on its own, on every agreement the
+    resolution suspends or only on `agreement`."""
+
+    condition: int
+    part: Lift
+    agreement: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "condition": str(self.condition),
+            "part": self.part.value,
+            "agreement": self.agreement,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> PartialLift:
+        return cls(int(data["condition"]), Lift(data["part"]), data.get("agreement", ""))
+
+    def applies_to(self, agreement: str) -> bool:
+        return self.agreement in ("", agreement)
+
+    def describe(self) -> str:
+        return self.part.value + (f" in {self.agreement}" if self.agreement else "")
+
+
+def parse_lifts(values: list[str]) -> list[PartialLift]:
+    """`CONDITION:PART[:AGREEMENT]` texts, e.g. `1:talks` or `1:talks:AZWA`."""
+    lifts: list[PartialLift] = []
+    options = ", ".join(lift.value for lift in Lift)
+    for value in values:
+        fields = [f.strip() for f in str(value).split(":")]
+        if len(fields) not in (2, 3) or not fields[0].isdigit():
+            raise InvalidInputError(
+                f"lifts takes CONDITION:PART[:AGREEMENT], e.g. 1:talks:AZWA (got {value!r})"
+            )
+        try:
+            part = Lift(fields[1].lower())
+        except ValueError:
+            raise InvalidInputError(
+                f"unknown part {fields[1]!r} to lift (one of: {options})"
+            ) from None
+        scope = agreement_code(fields[2]) if len(fields) == 3 else ""
+        lifts.append(PartialLift(int(fields[0]), part, scope))
+    return lifts
+
+
+def _conditions(count: int) -> str:
+    return f"{count} condition" + ("" if count == 1 else "s")
 
 
 def effect(party: str, agreement: str) -> dict[str, str]:
@@ -85,6 +159,29 @@ class Resolution(GovernanceAggregate):
         reason: str
         at: datetime
 
+    # Recorded with Tabled when a condition lifts a part of the effect on its own; a resolution
+    # without it (every one tabled before it existed) lifts its whole effect at once.
+    class ConditionEffectsRecorded(Aggregate.Event):
+        lifts: list[dict[str, str]]  # PartialLift.as_dict()
+        actor: str
+        reason: str
+        at: datetime
+
+    class ConditionRevoked(Aggregate.Event):
+        condition: int
+        previous: str  # the state it leaves: met or failed
+        evidence: str
+        actor: str
+        reason: str
+        at: datetime
+
+    class ConditionFailed(Aggregate.Event):
+        condition: int
+        evidence: str
+        actor: str
+        reason: str
+        at: datetime
+
     kind: str
     title: str
     tabled_by: str
@@ -94,6 +191,8 @@ class Resolution(GovernanceAggregate):
     outcome: str  # "", "adopted" or "rejected"
     yes_pct: Decimal | None
     met: dict[str, str]  # condition number (as text) -> evidence
+    failed: dict[str, str]  # condition number (as text) -> evidence
+    lifts: list[dict[str, str]]  # PartialLift.as_dict(): the parts conditions lift on their own
     fulfilled: bool
 
     @classmethod
@@ -110,11 +209,34 @@ class Resolution(GovernanceAggregate):
         reason: str,
         at: datetime,
         assembly_id: str = "",
+        lifts: list[PartialLift] | None = None,
     ) -> Resolution:
         require_aware(at, "now")
         if effects and not conditions and kind is ResolutionKind.RESOLUTION:
             raise InvalidInputError("an effect lasts until conditions are met: name the conditions")
-        return cls(
+        lifts = list(lifts or [])
+        if lifts and not effects:
+            raise InvalidInputError(
+                "a condition lifts part of an effect: name the effect (what it suspends)"
+            )
+        suspended = {e["agreement"] for e in effects}
+        seen: set[tuple[int, str]] = set()
+        for lift in lifts:
+            if not 1 <= lift.condition <= len(conditions):
+                raise InvalidInputError(
+                    f"a part to lift names condition {lift.condition}, but the conditions are "
+                    f"1..{len(conditions)}"
+                )
+            if lift.agreement and lift.agreement not in suspended:
+                raise InvalidInputError(
+                    f"condition {lift.condition} lifts {lift.describe()}, but the resolution "
+                    f"suspends only {', '.join(sorted(suspended))}"
+                )
+            if (lift.condition, lift.agreement) in seen:
+                raise InvalidInputError(f"condition {lift.condition} is given a part to lift twice")
+            seen.add((lift.condition, lift.agreement))
+        why = require_reason(reason, "table a resolution")
+        resolution = cls(
             kind=kind.value,
             title=require_text(title, "the title", 300),
             text=text.strip(),
@@ -123,9 +245,17 @@ class Resolution(GovernanceAggregate):
             conditions=[require_text(c, "a condition", 500) for c in conditions],
             effects=list(effects),
             actor=actor,
-            reason=require_reason(reason, "table a resolution"),
+            reason=why,
             at=at,
         )
+        if lifts:
+            resolution._condition_effects_recorded(
+                lifts=[lift.as_dict() for lift in lifts],
+                actor=actor,
+                reason=why,
+                at=at,
+            )
+        return resolution
 
     @event(Tabled)
     def __init__(
@@ -150,6 +280,8 @@ class Resolution(GovernanceAggregate):
         self.outcome = ""
         self.yes_pct = None
         self.met = {}
+        self.failed = {}
+        self.lifts = []
         self.fulfilled = False
 
     def decide(self, result: WeightedResult, *, actor: str, reason: str, at: datetime) -> bool:
@@ -174,29 +306,148 @@ class Resolution(GovernanceAggregate):
     def meet_condition(
         self, number: int, *, evidence: str, actor: str, reason: str, at: datetime
     ) -> bool:
-        """Record condition `number` (1-based) as met; the last one fulfils the resolution."""
+        """Record condition `number` (1-based) as met; the last one fulfils the resolution.
+
+        False when it was met with this same evidence already (a retry writes nothing)."""
+        key = self._check_condition(number, at)
+        evidence = require_text(evidence, "the evidence")
+        if key in self.failed:
+            raise ConditionStateError(
+                f"condition {number} of resolution {self.id} was declared failed "
+                f"({self.failed[key]}): revoke that first"
+            )
+        if key in self.met:
+            if self.met[key] == evidence:
+                return False
+            raise ConditionStateError(
+                f"condition {number} of resolution {self.id} was met already "
+                f"({self.met[key]}): revoke it first to record other evidence"
+            )
+        self._condition_met(
+            condition=number,
+            evidence=evidence,
+            actor=actor,
+            reason=require_reason(reason, "meet a condition"),
+            at=at,
+        )
+        if self.all_met():
+            self._fulfilled(actor=actor, reason="all conditions met", at=at)
+        return True
+
+    def revoke_condition(
+        self, number: int, *, evidence: str, actor: str, reason: str, at: datetime
+    ) -> bool:
+        """Withdraw what was found about condition `number` (met, or failed): it is open again."""
+        key = self._check_condition(number, at)
+        self._require_unfulfilled(number, "revoked")
+        if key in self.met:
+            previous = ConditionState.MET
+        elif key in self.failed:
+            previous = ConditionState.FAILED
+        else:
+            raise ConditionStateError(
+                f"condition {number} of resolution {self.id} is open (neither met nor failed): "
+                "nothing to revoke"
+            )
+        self._condition_revoked(
+            condition=number,
+            previous=previous.value,
+            evidence=require_text(evidence, "the evidence"),
+            actor=actor,
+            reason=require_reason(reason, "revoke a condition"),
+            at=at,
+        )
+        return True
+
+    def declare_failed(
+        self, number: int, *, evidence: str, actor: str, reason: str, at: datetime
+    ) -> bool:
+        """Record that condition `number` failed; the effect stays until it is revoked and met.
+
+        False when it was declared failed with this same evidence already."""
+        key = self._check_condition(number, at)
+        self._require_unfulfilled(number, "declared failed")
+        evidence = require_text(evidence, "the evidence")
+        if key in self.met:
+            raise ConditionStateError(
+                f"condition {number} of resolution {self.id} is met ({self.met[key]}): "
+                "revoke it first"
+            )
+        if key in self.failed:
+            if self.failed[key] == evidence:
+                return False
+            raise ConditionStateError(
+                f"condition {number} of resolution {self.id} was declared failed already "
+                f"({self.failed[key]})"
+            )
+        self._condition_failed(
+            condition=number,
+            evidence=evidence,
+            actor=actor,
+            reason=require_reason(reason, "declare a condition failed"),
+            at=at,
+        )
+        return True
+
+    def _check_condition(self, number: int, at: datetime) -> str:
         require_aware(at, "now")
         if self.outcome != "adopted":
             raise ResolutionStateError(
                 f"resolution {self.id} is {self.outcome or 'not voted yet'}: "
                 "its conditions do not apply"
             )
-        if not 1 <= number <= len(self.conditions):
+        if isinstance(number, bool) or not 1 <= number <= len(self.conditions):
             raise InvalidInputError(
                 f"resolution {self.id} has conditions 1..{len(self.conditions)}, not {number}"
             )
-        if str(number) in self.met:
-            return False
-        self._condition_met(
-            condition=number,
-            evidence=require_text(evidence, "the evidence"),
-            actor=actor,
-            reason=require_reason(reason, "meet a condition"),
-            at=at,
-        )
-        if len(self.met) == len(self.conditions):
-            self._fulfilled(actor=actor, reason="all conditions met", at=at)
-        return True
+        return str(number)
+
+    def _require_unfulfilled(self, number: int, doing: str) -> None:
+        # Fulfilment lifted the effect; suspending again takes a new decision, not a revocation.
+        if self.fulfilled:
+            raise ResolutionStateError(
+                f"resolution {self.id} is fulfilled and its effect lifted: condition {number} "
+                f"can no longer be {doing}"
+            )
+
+    # --- where the parties under the effect stand ------------------------------------------
+
+    def all_met(self) -> bool:
+        return bool(self.conditions) and len(self.met) == len(self.conditions)
+
+    def state_of(self, number: int) -> ConditionState:
+        key = str(number)
+        if key in self.met:
+            return ConditionState.MET
+        return ConditionState.FAILED if key in self.failed else ConditionState.OPEN
+
+    def partial_lifts(self) -> list[PartialLift]:
+        return [PartialLift.from_dict(d) for d in self.lifts]
+
+    def lifted(self, agreement: str) -> set[Lift]:
+        """The parts of the effect on `agreement` lifted by the conditions met so far."""
+        return {
+            lift.part
+            for lift in self.partial_lifts()
+            if str(lift.condition) in self.met and lift.applies_to(agreement)
+        }
+
+    def standing(self, agreement: str) -> tuple[PartyStatus, str]:
+        """Where a party under the effect on `agreement` stands: its status, and the partial
+        state that explains it."""
+        total = len(self.conditions)
+        if self.fulfilled or self.all_met():
+            return PartyStatus.RESUMED, f"all {_conditions(total)} of '{self.title}' met"
+        lifted = self.lifted(agreement)
+        status = PartyStatus.SUSPENDED
+        for lift in Lift:  # the furthest part lifted decides the status
+            if lift in lifted:
+                status = LIFTED_STATUS[lift]
+        parts = [f"{len(self.met)} of {_conditions(total)} met"]
+        parts += [f"condition {n} failed" for n in sorted(int(k) for k in self.failed)]
+        still = "participation still suspended " if status is not PartyStatus.SUSPENDED else ""
+        parts.append(f"{still}until all conditions of '{self.title}' are met")
+        return status, "; ".join(parts)
 
     @event(Adopted)
     def _adopted(
@@ -234,6 +485,25 @@ class Resolution(GovernanceAggregate):
     def _fulfilled(self, actor: str, reason: str, at: datetime) -> None:
         self.fulfilled = True
 
+    @event(ConditionEffectsRecorded)
+    def _condition_effects_recorded(
+        self, lifts: list[dict[str, str]], actor: str, reason: str, at: datetime
+    ) -> None:
+        self.lifts = [dict(d) for d in lifts]
+
+    @event(ConditionRevoked)
+    def _condition_revoked(
+        self, condition: int, previous: str, evidence: str, actor: str, reason: str, at: datetime
+    ) -> None:
+        self.met.pop(str(condition), None)
+        self.failed.pop(str(condition), None)
+
+    @event(ConditionFailed)
+    def _condition_failed(
+        self, condition: int, evidence: str, actor: str, reason: str, at: datetime
+    ) -> None:
+        self.failed[str(condition)] = evidence
+
     def summary(self) -> dict[str, Any]:
         return {
             "id": str(self.id),
@@ -246,11 +516,23 @@ class Resolution(GovernanceAggregate):
                 {
                     "number": i,
                     "text": c,
+                    "state": self.state_of(i).value,
                     "met": str(i) in self.met,
-                    "evidence": self.met.get(str(i), ""),
+                    "evidence": self.met.get(str(i), self.failed.get(str(i), "")),
+                    "lifts": [
+                        lift.describe() for lift in self.partial_lifts() if lift.condition == i
+                    ],
                 }
                 for i, c in enumerate(self.conditions, start=1)
             ],
+            "conditions_met": len(self.met),
             "effects": list(self.effects),
+            "lifted": sorted(
+                {
+                    lift.describe()
+                    for lift in self.partial_lifts()
+                    if str(lift.condition) in self.met and not self.fulfilled
+                }
+            ),
             "fulfilled": self.fulfilled,
         }

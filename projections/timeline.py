@@ -39,6 +39,15 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
     Resolution.Rejected: lambda e: "rejected" + _pct(e.yes_pct),
     Resolution.ConditionMet: lambda e: f"condition {e.condition} met: {e.evidence}",
     Resolution.Fulfilled: lambda e: "all conditions met; the resolution is fulfilled",
+    Resolution.ConditionRevoked: lambda e: (
+        f"condition {e.condition} no longer {e.previous}: {e.evidence}"
+    ),
+    Resolution.ConditionFailed: lambda e: f"condition {e.condition} failed: {e.evidence}",
+    Resolution.ConditionEffectsRecorded: lambda e: "; ".join(
+        f"condition {d['condition']} lifts on its own: {d['part']}"
+        + (f" in {d['agreement']}" if d.get("agreement") else "")
+        for d in e.lifts
+    ),
     ImplementationTest.Commissioned: lambda e: f"UDO commissioned for {e.agreement}: {e.title}",
     ImplementationTest.ParticipantsAdded: lambda e: f"{len(e.members)} municipalities take part",
     ImplementationTest.CriticalPointFound: lambda e: f"critical point {e.number}: {e.title}",

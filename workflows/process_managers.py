@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.utils import get_topic
@@ -118,29 +118,82 @@ class Reaction:
 # Resolutions -------------------------------------------------------------------------------
 
 
-def _effects(r: Reaction, resolution: Resolution, status: PartyStatus, detail: str) -> None:
+# Where a resolution's effect holds a party; from anywhere else the party has moved on (talks
+# led to a negotiator agreement, say), and a lift leaves it there.
+HELD = frozenset({PartyStatus.SUSPENDED, PartyStatus.TALKS_RESUMED})
+
+
+def _resolution_at(r: Reaction, event: DomainEventProtocol[UUID]) -> Resolution | None:
+    """The resolution just after `event`: a reaction that runs late must still describe the
+    partial state of its own moment, not a later one."""
+    try:
+        found: Aggregate = r.app.repository.get(
+            event.originator_id, version=event.originator_version
+        )
+    except AggregateNotFoundError:
+        return None
+    return found if isinstance(found, Resolution) else None
+
+
+def _follow(r: Reaction, resolution: Resolution) -> None:
+    """Move every party under the effect to where the resolution now leaves it, and why."""
+    if resolution.outcome != "adopted" or not resolution.effects:
+        return
     wf = r.workflow("resolution-effects", str(resolution.id))
     for eff in resolution.effects:
-        r.set_status(wf, eff["agreement"], eff["party"], status, detail)
+        code, party = eff["agreement"], eff["party"]
+        target, detail = resolution.standing(code)
+        agreement = r.get(Agreement, agreement_id(code))
+        if agreement is None:
+            r.set_status(wf, code, party, target, detail)  # records the unknown agreement
+            continue
+        current = agreement.statuses.get(party)
+        if current is None:
+            r.set_status(wf, code, party, target, detail)  # records the unknown party
+        elif current == target.value and target in HELD:
+            r.attempt(
+                wf,
+                f"{party} in {code}: {target.value} ({detail})",
+                partial(
+                    agreement.restate,
+                    party,
+                    detail=detail,
+                    actor=r.actor,
+                    reason=r.reason,
+                    at=r.at,
+                    cause=r.trigger,
+                ),
+            )
+        elif target is not PartyStatus.SUSPENDED and current not in HELD:
+            wf.step(
+                trigger=r.trigger,
+                action=f"{party} in {code}: stays {current}, past the effect ({detail})",
+                actor=r.actor,
+                at=r.at,
+            )
+        else:
+            r.set_status(wf, code, party, target, detail)
 
 
 def on_resolution_adopted(r: Reaction, event: Resolution.Adopted) -> None:
-    resolution = r.get(Resolution, event.originator_id)
-    if resolution is not None and resolution.effects:
-        _effects(
-            r,
-            resolution,
-            PartyStatus.SUSPENDED,
-            f"until the conditions of '{resolution.title}' are met",
-        )
+    resolution = _resolution_at(r, event)
+    if resolution is not None:
+        _follow(r, resolution)
+
+
+def on_condition_changed(
+    r: Reaction,
+    event: Resolution.ConditionMet | Resolution.ConditionRevoked | Resolution.ConditionFailed,
+) -> None:
+    resolution = _resolution_at(r, event)
+    if resolution is not None and not resolution.all_met():  # the last is Fulfilled's to lift
+        _follow(r, resolution)
 
 
 def on_resolution_fulfilled(r: Reaction, event: Resolution.Fulfilled) -> None:
-    resolution = r.get(Resolution, event.originator_id)
-    if resolution is not None and resolution.effects:
-        _effects(
-            r, resolution, PartyStatus.RESUMED, f"the conditions of '{resolution.title}' are met"
-        )
+    resolution = _resolution_at(r, event)
+    if resolution is not None:
+        _follow(r, resolution)
 
 
 # Conditional signatures --------------------------------------------------------------------
@@ -366,6 +419,9 @@ def on_party_status_changed(r: Reaction, event: Agreement.PartyStatusChanged) ->
 
 HANDLERS: dict[type[Any], Callable[[Reaction, Any], None]] = {
     Resolution.Adopted: on_resolution_adopted,
+    Resolution.ConditionMet: on_condition_changed,
+    Resolution.ConditionRevoked: on_condition_changed,
+    Resolution.ConditionFailed: on_condition_changed,
     Resolution.Fulfilled: on_resolution_fulfilled,
     ConditionalSigning.Signed: on_signed,
     ConditionalSigning.MadeDefinitive: on_made_definitive,

@@ -9,7 +9,13 @@ from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
 from domain.general_assembly import GeneralAssembly, ItemKind, UnknownAssemblyError
-from domain.resolution import Resolution, ResolutionKind, UnknownResolutionError, effect
+from domain.resolution import (
+    PartialLift,
+    Resolution,
+    ResolutionKind,
+    UnknownResolutionError,
+    effect,
+)
 from domain.rules import WeightedResult
 from workflows.base import ProcessService
 
@@ -33,8 +39,12 @@ class ResolutionService(ProcessService):
         actor: Actor,
         reason: str,
         assembly_id: UUID | None = None,
+        lifts: list[PartialLift] | None = None,
     ) -> UUID:
-        """Table a resolution; on an ALV's agenda too when one is named (both saved at once)."""
+        """Table a resolution; on an ALV's agenda too when one is named (both saved at once).
+
+        `lifts` names the conditions that lift a part of the effect on their own (1: talks);
+        without it the effect lasts, whole, until every condition is met."""
         actor.require(Role.OFFICER, doing="table a resolution")
         now = self.clock.now()
         resolution = Resolution.table(
@@ -48,6 +58,7 @@ class ResolutionService(ProcessService):
             reason=reason,
             at=now,
             assembly_id=str(assembly_id) if assembly_id else "",
+            lifts=lifts,
         )
         if assembly_id is None:
             self.save(resolution)
@@ -88,6 +99,34 @@ class ResolutionService(ProcessService):
             resolution_id,
             unknown_resolution(resolution_id),
             lambda r: r.meet_condition(
+                number, evidence=evidence, actor=str(actor), reason=reason, at=now
+            ),
+        )
+
+    def revoke_condition(
+        self, resolution_id: UUID, *, number: int, evidence: str, actor: Actor, reason: str
+    ) -> bool:
+        actor.require(Role.OFFICER, doing="revoke a condition")
+        now = self.clock.now()
+        return self._change(
+            Resolution,
+            resolution_id,
+            unknown_resolution(resolution_id),
+            lambda r: r.revoke_condition(
+                number, evidence=evidence, actor=str(actor), reason=reason, at=now
+            ),
+        )
+
+    def declare_condition_failed(
+        self, resolution_id: UUID, *, number: int, evidence: str, actor: Actor, reason: str
+    ) -> bool:
+        actor.require(Role.OFFICER, doing="declare a condition failed")
+        now = self.clock.now()
+        return self._change(
+            Resolution,
+            resolution_id,
+            unknown_resolution(resolution_id),
+            lambda r: r.declare_failed(
                 number, evidence=evidence, actor=str(actor), reason=reason, at=now
             ),
         )

@@ -25,7 +25,7 @@ from domain.consultation import Consultation
 from domain.errors import InvalidInputError
 from domain.funding import RuleKind, parse_euros
 from domain.general_assembly import ItemKind
-from domain.resolution import ResolutionKind
+from domain.resolution import ResolutionKind, parse_lifts
 from domain.rules import WeightedResult
 from domain.weights import WeightRule
 from workflows.clock import SimulatedClock
@@ -275,7 +275,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
     ),
     "resolution.table": (
         {"kind", "title", "tabled_by"},
-        {"text", "conditions", "suspends", "assembly"},
+        {"text", "conditions", "suspends", "assembly", "lifts"},
         lambda run, s, a: run.engine.app.resolutions.table_resolution(
             kind=ResolutionKind(a["kind"]),
             title=a["title"],
@@ -286,6 +286,7 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
             actor=s.actor,
             reason=s.reason,
             assembly_id=run.uuid(a["assembly"]) if "assembly" in a else None,
+            lifts=parse_lifts([str(x) for x in a.get("lifts", [])]),
         ),
     ),
     "resolution.decide": (
@@ -299,6 +300,28 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
         {"resolution", "condition", "evidence"},
         set(),
         lambda run, s, a: run.engine.app.resolutions.meet_condition(
+            run.uuid(a["resolution"]),
+            number=int(a["condition"]),
+            evidence=a["evidence"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "resolution.revoke": (
+        {"resolution", "condition", "evidence"},
+        set(),
+        lambda run, s, a: run.engine.app.resolutions.revoke_condition(
+            run.uuid(a["resolution"]),
+            number=int(a["condition"]),
+            evidence=a["evidence"],
+            actor=s.actor,
+            reason=s.reason,
+        ),
+    ),
+    "resolution.fail": (
+        {"resolution", "condition", "evidence"},
+        set(),
+        lambda run, s, a: run.engine.app.resolutions.declare_condition_failed(
             run.uuid(a["resolution"]),
             number=int(a["condition"]),
             evidence=a["evidence"],

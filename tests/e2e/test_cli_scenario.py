@@ -73,6 +73,15 @@ def test_the_shipped_scenario_checks_and_runs(cli: Cli) -> None:
     suspended = vng(cli, "2025-01-01")
     assert suspended["IZA"] == "participation suspended"
     assert suspended["AZWA"] == "participation suspended"
+    # The Frisian letter: equality agreed, VNG back at the AZWA table; IZA waits for both.
+    january = cli("status", "--as-of", "2025-01-20", "--party", "VNG", "--json")
+    assert january.exit_code == 0, january.stderr
+    rows = {row["agreement"]: row for row in january.json()}
+    assert rows["AZWA"]["status"] == "talks resumed"
+    assert rows["AZWA"]["detail"].startswith("1 of 2 conditions met")
+    assert rows["IZA"]["status"] == "participation suspended"
+    assert rows["IZA"]["detail"].startswith("1 of 2 conditions met")
+    assert vng(cli, "2025-07-02")["IZA"] == "resumed"
     assert vng(cli, "2025-10-01")["AZWA"] == "conditionally signed"
     after = vng(cli, "2025-10-30")
     assert (after["AZWA"], after["IZA"]) == ("definitive", "definitive")

@@ -68,6 +68,14 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/api/resolutions/{resolution_id}/decision": {"yes_pct": "93.4", "reason": "ALV"},
     "/api/resolutions/{resolution_id}/conditions/{number}": {"evidence": "brief", "reason": "r"},
+    "/api/resolutions/{resolution_id}/conditions/{number}/revoke": {
+        "evidence": "brief",
+        "reason": "r",
+    },
+    "/api/resolutions/{resolution_id}/conditions/{number}/fail": {
+        "evidence": "brief",
+        "reason": "r",
+    },
     "/api/udos": {"agreement": "AZWA", "title": "UDO AZWA", "reason": "r"},
     "/api/udos/{udo_id}/participants": {"members": ["GM0363"], "reason": "r"},
     "/api/udos/{udo_id}/points": {"title": "Financiering", "reason": "r"},

@@ -44,6 +44,10 @@ def status(e: Engine, day: str, agreement: str, party: str) -> str:
         ("2024-11-29", "IZA", "VNG", "participation suspended"),
         ("2025-01-01", "IZA", "VNG", "participation suspended"),
         ("2025-01-01", "AZWA", "VNG", "participation suspended"),
+        ("2025-01-20", "AZWA", "VNG", "talks resumed"),
+        ("2025-01-20", "IZA", "VNG", "participation suspended"),
+        ("2025-07-01", "AZWA", "VNG", "talks resumed"),
+        ("2025-07-02", "IZA", "VNG", "resumed"),
         ("2025-07-02", "AZWA", "VNG", "negotiator agreement"),
         ("2025-10-01", "AZWA", "VNG", "conditionally signed"),
         ("2025-10-01", "AZWA", "ZN", "signed"),
@@ -72,6 +76,26 @@ def test_each_status_names_the_events_that_caused_it(story: tuple[Engine, Run]) 
     [iza] = status_as_of(e.views, datetime(2025, 1, 1, tzinfo=AMS), "IZA", "VNG")
     assert iza.because[1].startswith("Resolution.Adopted@")
     assert iza.since.startswith("2024-11-29T10:00")  # 11:00 Amsterdam is 10:00 UTC
+
+
+def test_the_equality_condition_resumes_the_azwa_talks_and_both_resume_participation(
+    story: tuple[Engine, Run],
+) -> None:
+    """The Frisian letter: once equality is agreed VNG goes back to the AZWA table; IZA
+    participation waits for the second condition (met on 2 July 2025)."""
+    e, _ = story
+    january = datetime(2025, 1, 20, 23, 0, tzinfo=AMS)
+    [azwa] = status_as_of(e.views, january, "AZWA", "VNG")
+    assert (azwa.status, azwa.since[:10]) == ("talks resumed", "2025-01-20")
+    assert azwa.detail.startswith("1 of 2 conditions met; participation still suspended")
+    assert azwa.because[1].startswith("Resolution.ConditionMet@")
+    [iza] = status_as_of(e.views, january, "IZA", "VNG")
+    assert iza.status == "participation suspended"
+    assert iza.detail.startswith("1 of 2 conditions met; until all conditions")
+    assert iza.because[1].startswith("Resolution.ConditionMet@")
+    [resumed] = status_as_of(e.views, datetime(2025, 7, 2, 9, 5, tzinfo=AMS), "IZA", "VNG")
+    assert resumed.status == "resumed"
+    assert resumed.because[1].startswith("Resolution.Fulfilled@")
 
 
 def test_nothing_existed_before_it_was_registered(story: tuple[Engine, Run]) -> None:

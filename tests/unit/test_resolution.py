@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from domain.agreement import PartyStatus
 from domain.errors import InvalidDeadlineError, InvalidInputError, MissingReasonError
-from domain.resolution import Resolution, ResolutionKind, ResolutionStateError, effect
+from domain.resolution import (
+    ConditionStateError,
+    Resolution,
+    ResolutionKind,
+    ResolutionStateError,
+    effect,
+)
 from domain.rules import WeightedResult
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -251,7 +257,9 @@ def test_conditions_met_one_by_one_fulfil_with_the_last() -> None:
 def test_meeting_a_condition_again_changes_nothing() -> None:
     r = adopted()
     assert meet(r, 1, evidence="eerste brief")
-    assert not meet(r, 1, evidence="tweede brief")
+    assert not meet(r, 1, evidence="eerste brief")  # a retry
+    with pytest.raises(ConditionStateError, match="met already"):
+        meet(r, 1, evidence="tweede brief")  # other evidence: revoke first
     assert r.met["1"] == "eerste brief"
     for n in (2, 3):
         meet(r, n)

@@ -20,7 +20,7 @@ from adapters.entrypoints.cli.common import (
 )
 from adapters.inputs.results import result_dict, result_from
 from domain.errors import InvalidInputError
-from domain.resolution import ResolutionKind
+from domain.resolution import ResolutionKind, parse_lifts
 
 app = typer.Typer(help="ALV resolutions and motions.", no_args_is_help=True)
 
@@ -59,6 +59,15 @@ def table_command(
             "--suspends", help="PARTY:AGREEMENT while the conditions are unmet; repeatable."
         ),
     ] = None,
+    lifts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lifts",
+            help="CONDITION:PART[:AGREEMENT], e.g. 1:talks:AZWA: meeting that condition lifts "
+            "that part of the effect on its own; repeatable. Without it the effect lifts only "
+            "when all conditions are met.",
+        ),
+    ] = None,
     assembly: Annotated[
         str | None, typer.Option("--assembly", help="The ALV whose agenda it goes on.")
     ] = None,
@@ -74,6 +83,7 @@ def table_command(
     except ValueError:
         raise InvalidInputError(f"--kind is resolution or motion, not {kind!r}") from None
     assembly_id = parse_id(assembly, "ALV") if assembly else None
+    parsed_lifts = parse_lifts(lifts or [])
     rid = act(
         data_dir,
         lambda e: e.app.resolutions.table_resolution(
@@ -86,6 +96,7 @@ def table_command(
             actor=who,
             reason=reason,
             assembly_id=assembly_id,
+            lifts=parsed_lifts,
         ),
     )
     emit(json_output, {"id": str(rid)}, str(rid))
@@ -144,6 +155,67 @@ def meet_command(
         json_output,
         {"recorded": recorded},
         f"condition {condition} met" if recorded else "was recorded already; nothing written",
+    )
+
+
+ConditionOpt = Annotated[
+    int, typer.Option("--condition", help="Number, from 1.", show_default=False)
+]
+EvidenceOpt = Annotated[
+    str,
+    typer.Option(
+        "--evidence", help="What shows it, e.g. a letter's file name.", show_default=False
+    ),
+]
+
+
+@app.command("revoke")
+@guarded
+def revoke_command(
+    resolution_id: IdArg,
+    condition: ConditionOpt,
+    evidence: EvidenceOpt,
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Revoke what was recorded about a condition (met or failed): it is open again."""
+    who = actor_from(actor)
+    rid = parse_id(resolution_id, "resolution")
+    act(
+        data_dir,
+        lambda e: e.app.resolutions.revoke_condition(
+            rid, number=condition, evidence=evidence, actor=who, reason=reason
+        ),
+    )
+    emit(json_output, {"recorded": True}, f"condition {condition} revoked: open again")
+
+
+@app.command("fail")
+@guarded
+def fail_command(
+    resolution_id: IdArg,
+    condition: ConditionOpt,
+    evidence: EvidenceOpt,
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Declare a condition failed, with its evidence; the effect stays while it is."""
+    who = actor_from(actor)
+    rid = parse_id(resolution_id, "resolution")
+    recorded = act(
+        data_dir,
+        lambda e: e.app.resolutions.declare_condition_failed(
+            rid, number=condition, evidence=evidence, actor=who, reason=reason
+        ),
+    )
+    emit(
+        json_output,
+        {"recorded": recorded},
+        f"condition {condition} failed" if recorded else "was recorded already; nothing written",
     )
 
 

@@ -1,4 +1,4 @@
-"""Resolutions: tabling, deciding and meeting their conditions."""
+"""Resolutions: tabling, deciding, and meeting, revoking or failing their conditions."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from adapters.entrypoints.http.context import ActorDep, ServerDep
 from adapters.entrypoints.http.idempotent import IdempotentRoute
 from adapters.entrypoints.http.routes.fields import Created, Reason, ResultIn, Text
 from adapters.inputs.results import result_dict, result_from
-from domain.resolution import ResolutionKind
+from domain.resolution import ResolutionKind, parse_lifts
 
 router = APIRouter(route_class=IdempotentRoute)
+
+
+Lifts = Annotated[str, Field(max_length=60, pattern=r"^[0-9]+:[A-Za-z]+(:[^:]+)?$")]
 
 
 class ResolutionIn(BaseModel):
@@ -27,6 +30,13 @@ class ResolutionIn(BaseModel):
     )
     suspends: list[Annotated[str, Field(max_length=100, pattern=r"^[^:]+:[^:]+$")]] = Field(
         default_factory=list, max_length=20, description="PARTY:AGREEMENT"
+    )
+    lifts: list[Lifts] = Field(
+        default_factory=list,
+        max_length=20,
+        description="CONDITION:PART[:AGREEMENT], e.g. 1:talks:AZWA: meeting that condition "
+        "lifts that part of the effect on its own (on every suspended agreement, or only the "
+        "one named); without any, the effect lifts only when all conditions are met",
     )
     assembly: UUID | None = None
     reason: Reason
@@ -45,6 +55,7 @@ def list_resolutions(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
 @router.post("/resolutions", tags=["resolutions"], status_code=201)
 def table_resolution(body: ResolutionIn, s: ServerDep, actor: ActorDep) -> Created:
     pairs = [tuple(x.split(":", 1)) for x in body.suspends]
+    lifts = parse_lifts(body.lifts)
     rid = s.act(
         lambda e: e.app.resolutions.table_resolution(
             kind=ResolutionKind(body.kind),
@@ -56,6 +67,7 @@ def table_resolution(body: ResolutionIn, s: ServerDep, actor: ActorDep) -> Creat
             actor=actor,
             reason=body.reason,
             assembly_id=body.assembly,
+            lifts=lifts,
         )
     )
     return Created(id=str(rid))
@@ -89,6 +101,40 @@ def meet_condition(
 ) -> dict[str, Any]:
     recorded = s.act(
         lambda e: e.app.resolutions.meet_condition(
+            resolution_id, number=number, evidence=body.evidence, actor=actor, reason=body.reason
+        )
+    )
+    return {"recorded": recorded}
+
+
+@router.post("/resolutions/{resolution_id}/conditions/{number}/revoke", tags=["resolutions"])
+def revoke_condition(
+    resolution_id: UUID,
+    number: Annotated[int, Field(ge=1, le=100)],
+    body: ConditionIn,
+    s: ServerDep,
+    actor: ActorDep,
+) -> dict[str, Any]:
+    """Revoke what was recorded about a condition (met or failed): it is open again."""
+    recorded = s.act(
+        lambda e: e.app.resolutions.revoke_condition(
+            resolution_id, number=number, evidence=body.evidence, actor=actor, reason=body.reason
+        )
+    )
+    return {"recorded": recorded}
+
+
+@router.post("/resolutions/{resolution_id}/conditions/{number}/fail", tags=["resolutions"])
+def declare_condition_failed(
+    resolution_id: UUID,
+    number: Annotated[int, Field(ge=1, le=100)],
+    body: ConditionIn,
+    s: ServerDep,
+    actor: ActorDep,
+) -> dict[str, Any]:
+    """Declare a condition failed; the resolution's effect stays while it is."""
+    recorded = s.act(
+        lambda e: e.app.resolutions.declare_condition_failed(
             resolution_id, number=number, evidence=body.evidence, actor=actor, reason=body.reason
         )
     )
