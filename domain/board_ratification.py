@@ -1,4 +1,10 @@
-"""The board ratifies a consultation's outcome: it may follow the advice or depart from it."""
+"""The board ratifies a consultation's outcome: it may follow the advice or depart from it.
+
+One ratification per consultation: its id is derived from the consultation's, so a second
+scheduling (in any process, at any moment) meets the first in the store. Its date may move, but
+not to before the consultation closes unless someone confirms that with a reason; a decision on
+a later day than the one it was due is recorded as late.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,19 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.aggregate import GovernanceAggregate
-from domain.errors import ConflictError, InvalidInputError, NotFoundError
+from domain.deadlines import (
+    CONFIRM_HINT,
+    DateConflictError,
+    decided_late,
+    require_after_close,
+)
+from domain.errors import ConflictError, InvalidDeadlineError, InvalidInputError, NotFoundError
+from domain.ids import natural_id
 from domain.rules import (
     WeightedResult,
     agreement_code,
@@ -44,6 +58,16 @@ class RatificationStateError(ConflictError):
     code = "ratification_state"
 
 
+class RatificationExistsError(ConflictError):
+    code = "ratification_exists"
+
+
+def ratification_id(consultation_id: str) -> UUID:
+    """The one ratification a consultation can have (ratifications scheduled before this rule
+    have random ids; the services look those up too)."""
+    return natural_id("ratification", consultation_id)
+
+
 class BoardRatification(GovernanceAggregate):
     class Scheduled(Aggregate.Created):
         title: str
@@ -53,6 +77,28 @@ class BoardRatification(GovernanceAggregate):
         party: str
         agreements: list[str]
         signing_ids: list[str]
+        actor: str
+        reason: str
+        at: datetime
+        # Added later, with defaults, so events recorded before them still load.
+        conflict_confirmed: bool = False  # dated before the consultation closes, on purpose
+
+    class Rescheduled(Aggregate.Event):
+        scheduled_for: datetime
+        previous_scheduled_for: datetime
+        timezone: str
+        conflict_confirmed: bool
+        actor: str
+        reason: str
+        at: datetime
+
+    class ConsultationOverrunConfirmed(Aggregate.Event):
+        """The consultation was extended to close at or after the ratification's date, and
+        someone confirmed that with a reason (recorded here, with the consultation's extension
+        in the same commit)."""
+
+        consultation_closes_at: datetime
+        scheduled_for: datetime
         actor: str
         reason: str
         at: datetime
@@ -73,6 +119,7 @@ class BoardRatification(GovernanceAggregate):
         actor: str
         reason: str
         at: datetime
+        late: bool = False  # on a later day than scheduled; absent from older events
 
     class SettledByAssembly(Aggregate.Event):
         ratified: bool
@@ -104,6 +151,14 @@ class BoardRatification(GovernanceAggregate):
     outcome: str  # "", "ratified", "rejected"
     communicated: bool
     due_notified: bool
+    # Class defaults: state that older aggregates' events never set.
+    timezone: str = "Europe/Amsterdam"
+    decided_at: datetime | None = None
+    late: bool = False
+
+    @staticmethod
+    def create_id(consultation_id: str) -> UUID:
+        return ratification_id(consultation_id)
 
     @classmethod
     def schedule(
@@ -119,21 +174,36 @@ class BoardRatification(GovernanceAggregate):
         actor: str,
         reason: str,
         at: datetime,
+        consultation_closes_at: datetime | None = None,
+        confirm_conflict: bool = False,
     ) -> BoardRatification:
+        """`consultation_closes_at` is None once the consultation has closed (its advice is
+        there, whatever the date)."""
         require_aware(scheduled_for, "the date of the ratification")
         if not agreements:
             raise InvalidInputError("a ratification names the agreements it decides on")
+        fields: dict[str, Any] = {
+            "title": require_text(title, "the title", 300),
+            "party": party_name(party),
+            "agreements": [agreement_code(a) for a in agreements],
+            "reason": require_reason(reason, "schedule a ratification"),
+        }
+        # The dates last: what was typed wrong is said before what contradicts the store.
+        conflict = consultation_closes_at is not None and require_after_close(
+            scheduled_for,
+            consultation_closes_at,
+            confirmed=confirm_conflict,
+            doing="schedule the ratification",
+        )
         return cls(
-            title=require_text(title, "the title", 300),
             scheduled_for=scheduled_for,
             timezone=timezone,
             consultation_id=consultation_id,
-            party=party_name(party),
-            agreements=[agreement_code(a) for a in agreements],
             signing_ids=signing_ids,
             actor=actor,
-            reason=require_reason(reason, "schedule a ratification"),
             at=at,
+            conflict_confirmed=conflict,
+            **fields,
         )
 
     @event(Scheduled)
@@ -149,9 +219,11 @@ class BoardRatification(GovernanceAggregate):
         actor: str,
         reason: str,
         at: datetime,
+        conflict_confirmed: bool = False,
     ) -> None:
         self.title = title
         self.scheduled_for = scheduled_for
+        self.timezone = timezone
         self.consultation_id = consultation_id
         self.party = party
         self.agreements = agreements
@@ -161,6 +233,81 @@ class BoardRatification(GovernanceAggregate):
         self.outcome = ""
         self.communicated = False
         self.due_notified = False
+
+    def reschedule(
+        self,
+        *,
+        scheduled_for: datetime,
+        timezone: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+        consultation_closes_at: datetime | None = None,
+        confirm_conflict: bool = False,
+    ) -> None:
+        """Move the board's date; the "ratification due" reminder moves with it."""
+        require_aware(scheduled_for, "the new date of the ratification")
+        require_aware(at, "now")
+        if self.decision:
+            raise RatificationStateError(
+                f"ratification {self.id} was decided already ({self.decision}); "
+                "its date cannot move"
+            )
+        if scheduled_for == self.scheduled_for:
+            raise InvalidDeadlineError(
+                f"ratification {self.id} is scheduled for {scheduled_for.isoformat()} already"
+            )
+        if scheduled_for <= at:
+            raise InvalidDeadlineError(
+                f"the new date {scheduled_for.isoformat()} has already passed: a ratification "
+                "moves to a moment still ahead (a decision after its date is recorded as late)"
+            )
+        reason = require_reason(reason, "reschedule a ratification")
+        conflict = consultation_closes_at is not None and require_after_close(
+            scheduled_for,
+            consultation_closes_at,
+            confirmed=confirm_conflict,
+            doing=f"reschedule ratification {self.id}",
+        )
+        self._rescheduled(
+            scheduled_for=scheduled_for,
+            previous_scheduled_for=self.scheduled_for,
+            timezone=timezone,
+            conflict_confirmed=conflict,
+            actor=actor,
+            reason=reason,
+            at=at,
+        )
+
+    def overrun_by(self, consultation_closes_at: datetime) -> bool:
+        """Whether a consultation closing then would leave the board without advice on its date."""
+        return not self.decision and consultation_closes_at >= self.scheduled_for
+
+    def confirm_overrun(
+        self,
+        *,
+        consultation_closes_at: datetime,
+        confirmed: bool,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        """Record that the consultation is extended past this ratification's date, on purpose;
+        refused unless `confirmed`."""
+        if not confirmed:
+            raise DateConflictError(
+                f"cannot extend the consultation to {consultation_closes_at.isoformat()}: it "
+                f"would close after its ratification {self.id} on "
+                f"{self.scheduled_for.isoformat()}; reschedule the ratification first "
+                f"(akkoord board reschedule), or {CONFIRM_HINT}"
+            )
+        self._overrun_confirmed(
+            consultation_closes_at=consultation_closes_at,
+            scheduled_for=self.scheduled_for,
+            actor=actor,
+            reason=require_reason(reason, "extend a consultation past its ratification"),
+            at=at,
+        )
 
     def receive_advice(
         self, result: WeightedResult | None, *, cause: str, actor: str, at: datetime
@@ -207,6 +354,7 @@ class BoardRatification(GovernanceAggregate):
         if decision is Decision.REFER and not assembly_id:
             raise InvalidInputError("a referral names the ALV it goes to")
         self._decided(
+            late=decided_late(self.scheduled_for, self.timezone, at),
             decision=decision.value,
             follows_advice=follows,
             rationale=rationale.strip(),
@@ -236,8 +384,9 @@ class BoardRatification(GovernanceAggregate):
         return True
 
     def notify_due(self, *, actor: str, at: datetime) -> bool:
-        """Record the "ratification due" reminder once; nothing once the board has decided."""
-        if self.decision or self.due_notified:
+        """Record the "ratification due" reminder once per date; nothing once the board has
+        decided, nor before the date (a timer still set for a date that moved)."""
+        if self.decision or self.due_notified or at < self.scheduled_for:
             return False
         self._due_notified(actor=actor, at=at)
         return True
@@ -258,6 +407,32 @@ class BoardRatification(GovernanceAggregate):
             reason=require_reason(reason, "communicate the decision"),
             at=at,
         )
+
+    @event(Rescheduled)
+    def _rescheduled(
+        self,
+        scheduled_for: datetime,
+        previous_scheduled_for: datetime,
+        timezone: str,
+        conflict_confirmed: bool,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.scheduled_for = scheduled_for
+        self.timezone = timezone
+        self.due_notified = False  # the reminder is due again, on the new date
+
+    @event(ConsultationOverrunConfirmed)
+    def _overrun_confirmed(
+        self,
+        consultation_closes_at: datetime,
+        scheduled_for: datetime,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        """Changes nothing: the record is the point."""
 
     @event(AdviceReceived)
     def _advice_received(
@@ -281,8 +456,13 @@ class BoardRatification(GovernanceAggregate):
         actor: str,
         reason: str,
         at: datetime,
+        late: bool = False,
     ) -> None:
         self.decision = decision
+        self.decided_at = at
+        # Derived again from the recorded dates, so decisions recorded before the field existed
+        # show as late too.
+        self.late = late or decided_late(self.scheduled_for, self.timezone, at)
         if decision == Decision.RATIFY.value:
             self.outcome = "ratified"
         elif decision == Decision.REJECT.value:
@@ -322,5 +502,7 @@ class BoardRatification(GovernanceAggregate):
             "advice": self.advice or "pending",
             "decision": self.decision or "pending",
             "outcome": self.outcome or "pending",
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "late": self.late,
             "communicated": self.communicated,
         }

@@ -1,9 +1,14 @@
-"""The kinds of deadline the engine keeps, and when reminders fall due."""
+"""The kinds of deadline the engine keeps, when reminders fall due, and the rules that keep the
+dates of one process consistent with the next: a ratification after its consultation closes,
+and a decision on or before the day it was due (or marked late)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.errors import ConflictError
 
 
 class DeadlineKind(StrEnum):
@@ -25,3 +30,52 @@ FIRED_BY_SCHEDULER = frozenset(
         DeadlineKind.REVIEW_DUE,
     }
 )
+
+# How a person overrides a date conflict, in each entry point's spelling.
+CONFIRM_HINT = 'confirm it with a reason (CLI --confirm-conflict, API "confirm_conflict": true)'
+
+
+class DateConflictError(ConflictError):
+    """Two processes' dates contradict each other, and nobody confirmed that on purpose."""
+
+    code = "date_conflict"
+
+
+def ratification_too_early(ratification_at: datetime, consultation_closes_at: datetime) -> bool:
+    """The board cannot weigh advice that does not exist yet: its date must fall strictly after
+    the consultation's closing time (at the closing moment itself there is no advice either)."""
+    return ratification_at <= consultation_closes_at
+
+
+def require_after_close(
+    ratification_at: datetime,
+    consultation_closes_at: datetime,
+    *,
+    confirmed: bool,
+    doing: str,
+) -> bool:
+    """Refuse a ratification dated at or before the close unless confirmed; returns whether the
+    dates conflict (so the event can record that someone confirmed it)."""
+    if not ratification_too_early(ratification_at, consultation_closes_at):
+        return False
+    if not confirmed:
+        raise DateConflictError(
+            f"cannot {doing}: the ratification on {ratification_at.isoformat()} would fall "
+            f"before the consultation closes at {consultation_closes_at.isoformat()}; "
+            f"{CONFIRM_HINT}"
+        )
+    return True
+
+
+def _zone(name: str, fallback: tzinfo | None) -> tzinfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return fallback
+
+
+def decided_late(due: datetime, timezone: str, decided_at: datetime) -> bool:
+    """A decision is late when it falls on a later calendar day than the one it was due on, in
+    the process's own zone: a board that meets at 10:00 and decides at 15:00 is on time."""
+    zone = _zone(timezone, due.tzinfo)
+    return decided_at.astimezone(zone).date() > due.astimezone(zone).date()

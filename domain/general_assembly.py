@@ -1,4 +1,7 @@
-"""The ALV (algemene ledenvergadering): its agenda and the binding weighted votes on each item."""
+"""The ALV (algemene ledenvergadering): its agenda and the binding weighted votes on each item.
+
+Its date may move until it meets (or votes); the "ALV meets" deadline moves with it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.aggregate import GovernanceAggregate
-from domain.errors import ConflictError, InvalidInputError, NotFoundError
+from domain.errors import ConflictError, InvalidDeadlineError, InvalidInputError, NotFoundError
 from domain.rules import WeightedResult, require_aware, require_reason, require_text
 
 
@@ -33,6 +36,14 @@ class GeneralAssembly(GovernanceAggregate):
     class Convened(Aggregate.Created):
         title: str
         held_on: datetime
+        actor: str
+        reason: str
+        at: datetime
+
+    class Rescheduled(Aggregate.Event):
+        held_on: datetime
+        previous_held_on: datetime
+        timezone: str
         actor: str
         reason: str
         at: datetime
@@ -71,6 +82,7 @@ class GeneralAssembly(GovernanceAggregate):
     items: dict[str, dict[str, Any]]
     held: bool
     closed: bool
+    timezone: str = "Europe/Amsterdam"  # the default for ALVs convened before it was kept
 
     @classmethod
     def convene(
@@ -94,6 +106,38 @@ class GeneralAssembly(GovernanceAggregate):
         self.items = {}
         self.held = False
         self.closed = False
+
+    def reschedule(
+        self, *, held_on: datetime, timezone: str, actor: str, reason: str, at: datetime
+    ) -> None:
+        require_aware(held_on, "the new date of the ALV")
+        require_aware(at, "now")
+        if self.held or self.closed:
+            raise AssemblyStateError(
+                f"ALV {self.id} was {'closed' if self.closed else 'held'} already; "
+                "its date cannot move"
+            )
+        voted = [n for n, item in self.items.items() if item.get("adopted") is not None]
+        if voted:
+            raise AssemblyStateError(
+                f"ALV {self.id} has voted already (item {min(voted, key=int)}); "
+                "its date cannot move"
+            )
+        if held_on == self.held_on:
+            raise InvalidDeadlineError(f"ALV {self.id} meets on {held_on.isoformat()} already")
+        if held_on <= at:
+            raise InvalidDeadlineError(
+                f"the new date {held_on.isoformat()} has already passed: an ALV moves to a "
+                "moment still ahead"
+            )
+        self._rescheduled(
+            held_on=held_on,
+            previous_held_on=self.held_on,
+            timezone=timezone,
+            actor=actor,
+            reason=require_reason(reason, "reschedule an ALV"),
+            at=at,
+        )
 
     def item_for(self, subject_id: str) -> int | None:
         for number, item in self.items.items():
@@ -161,6 +205,19 @@ class GeneralAssembly(GovernanceAggregate):
             return False
         self._closed(actor=actor, reason=require_reason(reason, "close the ALV"), at=at)
         return True
+
+    @event(Rescheduled)
+    def _rescheduled(
+        self,
+        held_on: datetime,
+        previous_held_on: datetime,
+        timezone: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.held_on = held_on
+        self.timezone = timezone
 
     @event(ItemAdded)
     def _item_added(

@@ -1,7 +1,8 @@
 """Deadlines: the scheduler's to-do list, and what `akkoord deadlines` shows.
 
 A deadline is pending until the scheduler fires it (fired), the process settles it first
-(done), or it no longer applies (cancelled).
+(done), or it no longer applies (cancelled). A rescheduled ratification or ALV moves its row: the
+scheduler follows the row, so a reminder fires at the new date, never the old one.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ TOPICS = [
         Consultation.Cancelled,
         Consultation.ClosingSoonNotified,
         BoardRatification.Scheduled,
+        BoardRatification.Rescheduled,
         BoardRatification.DueNotified,
         BoardRatification.Decided,
         GeneralAssembly.Convened,
+        GeneralAssembly.Rescheduled,
         GeneralAssembly.Held,
         Commitment.Registered,
         Commitment.ReviewRaised,
@@ -110,12 +113,30 @@ class DeadlinesProjection:
             _add(
                 rows, subject, K.RATIFICATION_DUE, event.title, event.scheduled_for, event.timezone
             )
+        elif isinstance(event, BoardRatification.Rescheduled):
+            # Re-armed even when the old date's reminder went out: the new date deserves its own.
+            rows.update(
+                TABLE,
+                {"subject_id": subject, "kind": K.RATIFICATION_DUE.value},
+                {
+                    "due_at": time_key(event.scheduled_for),
+                    "timezone": event.timezone,
+                    "state": "pending",
+                    "settled_at": None,
+                },
+            )
         elif isinstance(event, BoardRatification.DueNotified):
             _settle(rows, subject, K.RATIFICATION_DUE, "fired", event.at)
         elif isinstance(event, BoardRatification.Decided):
             _settle(rows, subject, K.RATIFICATION_DUE, "done", event.at)
         elif isinstance(event, GeneralAssembly.Convened):
             _add(rows, subject, K.ASSEMBLY_MEETS, event.title, event.held_on, "Europe/Amsterdam")
+        elif isinstance(event, GeneralAssembly.Rescheduled):
+            rows.update(
+                TABLE,
+                {"subject_id": subject, "kind": K.ASSEMBLY_MEETS.value},
+                {"due_at": time_key(event.held_on), "timezone": event.timezone},
+            )
         elif isinstance(event, GeneralAssembly.Held):
             _settle(rows, subject, K.ASSEMBLY_MEETS, "done", event.at)
         elif isinstance(event, Commitment.Registered):

@@ -69,14 +69,25 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
     Consultation.Cancelled: lambda e: "ledenraadpleging cancelled",
     BoardRatification.Scheduled: lambda e: (
         f"board ratification scheduled for {e.scheduled_for.isoformat()}: {e.title}"
+        + (" (before the consultation closes, confirmed)" if e.conflict_confirmed else "")
     ),
     BoardRatification.AdviceReceived: lambda e: (
         f"the members' advice is {e.advice}"
         + (f" ({e.yes_pct}% in favour)" if e.yes_pct is not None else "")
     ),
+    BoardRatification.Rescheduled: lambda e: (
+        f"board ratification moved from {e.previous_scheduled_for.isoformat()} to "
+        f"{e.scheduled_for.isoformat()}"
+        + (" (before the consultation closes, confirmed)" if e.conflict_confirmed else "")
+    ),
+    BoardRatification.ConsultationOverrunConfirmed: lambda e: (
+        f"consultation extended to {e.consultation_closes_at.isoformat()}, past the ratification"
+        f" on {e.scheduled_for.isoformat()} (confirmed)"
+    ),
     BoardRatification.Decided: lambda e: (
         f"the board decides to {e.decision}"
         + ("" if e.follows_advice else f", departing from the advice: {e.rationale}")
+        + (" (LATE: after the day it was scheduled)" if e.late else "")
     ),
     BoardRatification.SettledByAssembly: lambda e: (
         "the ALV " + ("ratifies" if e.ratified else "rejects") + _pct(e.yes_pct)
@@ -84,6 +95,9 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
     BoardRatification.Communicated: lambda e: f"decision communicated to {', '.join(e.to)}",
     GeneralAssembly.Convened: lambda e: (
         f"ALV convened for {e.held_on.date().isoformat()}: {e.title}"
+    ),
+    GeneralAssembly.Rescheduled: lambda e: (
+        f"ALV moved from {e.previous_held_on.date().isoformat()} to {e.held_on.date().isoformat()}"
     ),
     GeneralAssembly.ItemAdded: lambda e: f"agenda item {e.number} ({e.kind}): {e.title}",
     GeneralAssembly.ItemDecided: lambda e: (

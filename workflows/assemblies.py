@@ -29,6 +29,22 @@ class AssemblyService(ProcessService):
         self.save(assembly)
         return assembly.id
 
+    def reschedule_assembly(
+        self, assembly_id: UUID, *, held_on: datetime, timezone: str, actor: Actor, reason: str
+    ) -> None:
+        actor.require(Role.OFFICER, doing="reschedule an ALV")
+        now = self.clock.now()
+        # No retry: a date someone else just moved is for a person to look at again.
+        self._change(
+            GeneralAssembly,
+            assembly_id,
+            unknown_assembly(assembly_id),
+            lambda a: a.reschedule(
+                held_on=held_on, timezone=timezone, actor=str(actor), reason=reason, at=now
+            ),
+            retry=False,
+        )
+
     def add_agenda_item(
         self,
         assembly_id: UUID,

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
@@ -14,8 +15,9 @@ from domain.consultation import Choice, Consultation, build_electorate
 from domain.errors import InvalidInputError, UnknownConsultationError, UnknownMemberError
 from domain.member import Member, member_id
 from domain.weights import WeightRule
-from workflows.base import GovernanceBase, ProcessService
+from workflows.base import ConcurrentChangeError, GovernanceBase, ProcessService
 from workflows.members import MemberService
+from workflows.ratifications import confirm_overruns
 
 CONSULTATION_OPENED = get_topic(Consultation.Opened)
 
@@ -111,17 +113,37 @@ class ConsultationService(ProcessService):
         )
 
     def extend_consultation(
-        self, consultation_id: UUID, *, closes_at: datetime, actor: Actor, reason: str
+        self,
+        consultation_id: UUID,
+        *,
+        closes_at: datetime,
+        actor: Actor,
+        reason: str,
+        confirm_conflict: bool = False,
     ) -> None:
+        """Extend; an extension to at or past its ratification's date is refused unless
+        `confirm_conflict`, and then the confirmation is saved on the ratification, in the
+        extension's commit."""
         actor.require(Role.OFFICER, doing="extend a consultation")
         now = self.clock.now()
-        self._change(
-            Consultation,
+        consultation = self._load(Consultation, consultation_id, _unknown(consultation_id))
+        consultation.extend(closes_at=closes_at, actor=str(actor), reason=reason, at=now)
+        confirmations = confirm_overruns(
+            self.app,
             consultation_id,
-            _unknown(consultation_id),
-            lambda c: c.extend(closes_at=closes_at, actor=str(actor), reason=reason, at=now),
-            retry=False,
+            closes_at=closes_at,
+            confirmed=confirm_conflict,
+            actor=str(actor),
+            reason=reason,
+            at=now,
         )
+        try:
+            self.save(consultation, *confirmations)
+        except IntegrityError:  # no retry, like any moved deadline: a person looks again
+            raise ConcurrentChangeError(
+                f"consultation {consultation_id} was changed by someone else at the same "
+                "moment; look at it again and retry"
+            ) from None
 
     def cancel_consultation(self, consultation_id: UUID, *, actor: Actor, reason: str) -> None:
         actor.require(Role.OFFICER, doing="cancel a consultation")

@@ -354,7 +354,7 @@ def test_the_board_ratifies_and_the_signature_becomes_definitive(cli: Cli) -> No
         "--reason",
         "board meeting",
         actor=BOARD,
-    ) == {"decision": "ratify"}
+    ) == {"decision": "ratify", "late": False}
 
     shown = data(cli, "board", "show", ratification)
     assert (shown["decision"], shown["outcome"], shown["communicated"]) == (
@@ -947,10 +947,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     register_agreements(cli)
     signing = sign_vng(cli)
     still_open = open_consultation(cli, moment(days=30))
-    pending = schedule(cli, still_open, signing)
+    # the board meets after the consultation closes (an earlier date needs --confirm-conflict)
+    pending = schedule(cli, still_open, signing, moment(days=40))
     closed = open_consultation(cli, moment(days=30))
     cast(cli, closed, "GM0363", "yes")
-    advised = schedule(cli, closed, signing)
+    advised = schedule(cli, closed, signing, moment(days=40))
     close_early(cli, closed)
     udo = data(
         cli,

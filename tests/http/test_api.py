@@ -96,9 +96,11 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/api/ratifications/{ratification_id}/decision": {"decision": "ratify", "reason": "r"},
     "/api/ratifications/{ratification_id}/communicate": {"reference": "Lbr. 25/050", "reason": "r"},
+    "/api/ratifications/{ratification_id}/reschedule": {"date": in_future(days=12), "reason": "r"},
     "/api/assemblies": {"title": "Najaars-ALV", "date": in_future(days=20), "reason": "r"},
     "/api/assemblies/{assembly_id}/items": {"title": "Bekrachtiging", "reason": "r"},
     "/api/assemblies/{assembly_id}/items/{number}/vote": {"outcome": "adopted", "reason": "r"},
+    "/api/assemblies/{assembly_id}/reschedule": {"date": in_future(days=21), "reason": "r"},
     "/api/assemblies/{assembly_id}/hold": {"reason": "r"},
     "/api/assemblies/{assembly_id}/close": {"reason": "r"},
 }
@@ -684,7 +686,7 @@ def test_the_whole_story_through_the_api(api: Api) -> None:
         f"/api/ratifications/{rid}/decision",
         json={"decision": "ratify", "reason": "bestuur"},
     )
-    assert decided == {"decision": "ratify"}
+    assert decided == {"decision": "ratify", "late": False}
     ratification = api.ok("auditor", "GET", f"/api/ratifications/{rid}")
     assert (ratification["decision"], ratification["outcome"]) == ("ratify", "ratified")
     communicated = api.ok(

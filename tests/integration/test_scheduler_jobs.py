@@ -58,6 +58,7 @@ def test_jobs_follow_open_extend_and_cancel_in_utc(
         closes_at=datetime.fromisoformat("2025-10-29T16:00:00+01:00"),
         actor=OFFICER,
         reason="storing",
+        confirm_conflict=True,  # past the ratification's date, on purpose
     )
     scheduler.sync()
     assert scheduler.jobs()[f"consultation closes:{cid}"] == datetime(

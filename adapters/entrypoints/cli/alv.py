@@ -53,6 +53,34 @@ def convene_command(
     emit(json_output, {"id": str(aid)}, str(aid))
 
 
+@app.command("reschedule")
+@guarded
+def reschedule_command(
+    assembly_id: IdArg,
+    date: Annotated[str, typer.Option("--date", help="e.g. 2025-12-11T10:00.", show_default=False)],
+    tz: Annotated[str, typer.Option("--tz")] = DEFAULT_TZ,
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Move the ALV to another date (until it meets); its deadline moves with it."""
+    who = actor_from(actor)
+    aid = parse_id(assembly_id, "ALV")
+    when = parse_moment(date, tz, what="--date")
+    act(
+        data_dir,
+        lambda e: e.app.assemblies.reschedule_assembly(
+            aid, held_on=when, timezone=tz, actor=who, reason=reason
+        ),
+    )
+    emit(
+        json_output,
+        {"id": str(aid), "held_on": when.isoformat()},
+        f"rescheduled to {when.isoformat()}",
+    )
+
+
 @app.command("item")
 @guarded
 def item_command(

@@ -28,6 +28,14 @@ app = typer.Typer(help="Board ratifications.", no_args_is_help=True)
 
 IdArg = Annotated[str, typer.Argument(help="The ratification id.", show_default=False)]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded with the event).")]
+ConfirmOpt = Annotated[
+    bool,
+    typer.Option(
+        "--confirm-conflict",
+        help="Date the ratification at or before the consultation's close on purpose "
+        "(recorded, with --reason, in the event).",
+    ),
+]
 
 
 @app.command("schedule")
@@ -44,11 +52,12 @@ def schedule_command(
     party: Annotated[str, typer.Option("--party")] = "VNG",
     tz: Annotated[str, typer.Option("--tz")] = DEFAULT_TZ,
     reason: ReasonOpt = "",
+    confirm_conflict: ConfirmOpt = False,
     actor: ActorOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Schedule the board's ratification of a consultation's outcome."""
+    """Schedule the board's ratification of a consultation's outcome (one per consultation)."""
     who = actor_from(actor)
     when = parse_moment(date, tz, what="--date")
     cid = parse_id(consultation)
@@ -65,9 +74,44 @@ def schedule_command(
             signing_ids=signings,
             actor=who,
             reason=reason,
+            confirm_conflict=confirm_conflict,
         ),
     )
     emit(json_output, {"id": str(rid)}, str(rid))
+
+
+@app.command("reschedule")
+@guarded
+def reschedule_command(
+    ratification_id: IdArg,
+    date: Annotated[str, typer.Option("--date", help="e.g. 2025-11-05T10:00.", show_default=False)],
+    tz: Annotated[str, typer.Option("--tz")] = DEFAULT_TZ,
+    reason: ReasonOpt = "",
+    confirm_conflict: ConfirmOpt = False,
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Move the board's date; the "ratification due" reminder moves with it."""
+    who = actor_from(actor)
+    rid = parse_id(ratification_id, "ratification")
+    when = parse_moment(date, tz, what="--date")
+    act(
+        data_dir,
+        lambda e: e.app.ratifications.reschedule_ratification(
+            rid,
+            scheduled_for=when,
+            timezone=tz,
+            actor=who,
+            reason=reason,
+            confirm_conflict=confirm_conflict,
+        ),
+    )
+    emit(
+        json_output,
+        {"id": str(rid), "scheduled_for": when.isoformat()},
+        f"rescheduled to {when.isoformat()}",
+    )
 
 
 @app.command("decide")
@@ -99,7 +143,7 @@ def decide_command(
     with engine(data_dir) as e:
 
         def decide() -> dict[str, Any]:
-            e.app.ratifications.decide_ratification(
+            late = e.app.ratifications.decide_ratification(
                 rid,
                 decision=parsed,
                 rationale=rationale,
@@ -107,10 +151,11 @@ def decide_command(
                 reason=reason,
                 assembly_id=assembly_id,
             )
-            return {"decision": parsed.value}
+            return {"decision": parsed.value, "late": late}
 
-        once(e, idempotency_key, {**request, "actor": str(who)}, decide)
-    emit(json_output, {"decision": parsed.value}, f"decided: {parsed.value}")
+        answer = once(e, idempotency_key, {**request, "actor": str(who)}, decide)
+    late_note = " (LATE: after the day it was scheduled)" if answer.get("late") else ""
+    emit(json_output, answer, f"decided: {parsed.value}{late_note}")
 
 
 @app.command("communicate")

@@ -194,6 +194,13 @@ def extend_command(
     closes: Annotated[str, typer.Option("--closes", show_default=False)],
     reason: ReasonOpt = "",
     tz: TzOpt = DEFAULT_TZ,
+    confirm_conflict: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-conflict",
+            help="Extend at or past the ratification's date on purpose (recorded, with --reason).",
+        ),
+    ] = False,
     actor: ActorOpt = None,
     idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
@@ -204,11 +211,17 @@ def extend_command(
     cid = parse_id(consultation_id)
     closes_at = parse_moment(closes, tz, what="--closes")
     request = {"command": "consultation extend", "id": str(cid), "closes": closes_at, "tz": tz}
+    if confirm_conflict:  # only then, so a key stored before the option answers the same
+        request["confirm_conflict"] = True
     with engine(data_dir) as e:
 
         def extend() -> dict[str, Any]:
             e.app.consultations.extend_consultation(
-                cid, closes_at=closes_at, actor=who, reason=reason
+                cid,
+                closes_at=closes_at,
+                actor=who,
+                reason=reason,
+                confirm_conflict=confirm_conflict,
             )
             return {"closes_at": closes_at.isoformat()}
 

@@ -1,4 +1,4 @@
-"""General assemblies (ALV): convening, items, votes, holding and closing."""
+"""General assemblies (ALV): convening, rescheduling, items, votes, holding and closing."""
 
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ class AssemblyIn(BaseModel):
     reason: Reason
 
 
+class RescheduleIn(BaseModel):
+    date: Moment
+    tz: Zone = DEFAULT_TZ
+    reason: Reason
+
+
 class ItemIn(BaseModel):
     kind: Literal["resolution", "motion", "ratification", "other"] = "other"
     title: Annotated[str, Field(min_length=1, max_length=300)]
@@ -58,6 +64,19 @@ def convene(body: AssemblyIn, s: ServerDep, actor: ActorDep) -> Created:
 @router.get("/assemblies/{assembly_id}", tags=["alv"])
 def get_assembly(assembly_id: UUID, s: ServerDep, _: ActorDep) -> dict[str, Any]:
     return s.read().app.assemblies.get_assembly(assembly_id)
+
+
+@router.post("/assemblies/{assembly_id}/reschedule", tags=["alv"])
+def reschedule(
+    assembly_id: UUID, body: RescheduleIn, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    when = parse_moment(body.date, body.tz, what="date")
+    s.act(
+        lambda e: e.app.assemblies.reschedule_assembly(
+            assembly_id, held_on=when, timezone=body.tz, actor=actor, reason=body.reason
+        )
+    )
+    return {"id": str(assembly_id), "held_on": when.isoformat()}
 
 
 @router.post("/assemblies/{assembly_id}/items", tags=["alv"])

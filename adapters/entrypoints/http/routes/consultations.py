@@ -64,6 +64,8 @@ class ExtendIn(BaseModel):
     closes: Moment
     tz: Zone = DEFAULT_TZ
     reason: Reason
+    # Extend at or past the ratification's date on purpose (recorded, with the reason).
+    confirm_conflict: bool = False
 
 
 @router.get("/consultations", tags=["consultations"])
@@ -198,7 +200,11 @@ def extend_consultation(
     closes = parse_moment(body.closes, body.tz, what="closes")
     s.act(
         lambda e: e.app.consultations.extend_consultation(
-            consultation_id, closes_at=closes, actor=actor, reason=body.reason
+            consultation_id,
+            closes_at=closes,
+            actor=actor,
+            reason=body.reason,
+            confirm_conflict=body.confirm_conflict,
         )
     )
     return {"closes_at": closes.isoformat()}

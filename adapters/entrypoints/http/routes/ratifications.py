@@ -1,4 +1,5 @@
-"""Board ratifications: scheduling, deciding and communicating the decision."""
+"""Board ratifications: scheduling (one per consultation), rescheduling, deciding and
+communicating the decision."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ class RatificationIn(BaseModel):
     signings: list[UUID] = Field(default_factory=list, max_length=20)
     party: Annotated[str, Field(max_length=80)] = "VNG"
     reason: Reason
+    # Date it at or before the consultation's close on purpose (recorded, with the reason).
+    confirm_conflict: bool = False
+
+
+class RescheduleIn(BaseModel):
+    date: Moment
+    tz: Zone = DEFAULT_TZ
+    reason: Reason
+    confirm_conflict: bool = False
 
 
 class DecisionIn(BaseModel):
@@ -62,9 +72,28 @@ def schedule_ratification(body: RatificationIn, s: ServerDep, actor: ActorDep) -
             signing_ids=body.signings,
             actor=actor,
             reason=body.reason,
+            confirm_conflict=body.confirm_conflict,
         )
     )
     return Created(id=str(rid))
+
+
+@router.post("/ratifications/{ratification_id}/reschedule", tags=["board"])
+def reschedule_ratification(
+    ratification_id: UUID, body: RescheduleIn, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    when = parse_moment(body.date, body.tz, what="date")
+    s.act(
+        lambda e: e.app.ratifications.reschedule_ratification(
+            ratification_id,
+            scheduled_for=when,
+            timezone=body.tz,
+            actor=actor,
+            reason=body.reason,
+            confirm_conflict=body.confirm_conflict,
+        )
+    )
+    return {"id": str(ratification_id), "scheduled_for": when.isoformat()}
 
 
 @router.get("/ratifications/{ratification_id}", tags=["board"])
@@ -76,7 +105,7 @@ def get_ratification(ratification_id: UUID, s: ServerDep, _: ActorDep) -> dict[s
 def decide_ratification(
     ratification_id: UUID, body: DecisionIn, s: ServerDep, actor: ActorDep
 ) -> dict[str, Any]:
-    s.act(
+    late = s.act(
         lambda e: e.app.ratifications.decide_ratification(
             ratification_id,
             decision=Decision(body.decision),
@@ -86,7 +115,7 @@ def decide_ratification(
             assembly_id=body.assembly,
         )
     )
-    return {"decision": body.decision}
+    return {"decision": body.decision, "late": late}
 
 
 @router.post("/ratifications/{ratification_id}/communicate", tags=["board"])
