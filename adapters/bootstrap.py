@@ -13,7 +13,6 @@ from eventsourcing.utils import retry
 from adapters.audit.chain import NewerStoreError, chained, check_store_version
 from adapters.audit.keys import Signer
 from adapters.audit.transparency import transparent
-from adapters.auth.tokens import token_tables
 from adapters.config.settings import Settings
 from adapters.readmodels.driver import Driver
 from adapters.readmodels.projector import LiveProjections, Projector, catch_up_all
@@ -133,6 +132,8 @@ def create_tables(backend: Backend) -> None:
     finally:
         app.close()
     read_models(backend)  # creates the read-model tables on first use
+    from adapters.auth.tokens import token_tables  # the token store: only for a new store
+
     token_tables(backend.views_engines()[0])
 
 

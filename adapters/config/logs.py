@@ -2,18 +2,40 @@
 
 The terminal gets one clear line per refusal from the CLI itself; the log file keeps the detail
 (actor, command, aggregate) for auditors, never local variables or secrets.
+
+A command that logs nothing (most CLI commands that succeed) never loads structlog: the log file
+is opened at once, and structlog is set up at the first line written to it.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
-import structlog
-
 _configured: list[Path] = []
+_setting_up = threading.Lock()
+
+
+class _SetUpOnFirstRecord(logging.Handler):
+    """Stands at the root for the file's handlers until the first record: then sets them up with
+    structlog's formatter, puts them in its place, and hands them the record."""
+
+    def __init__(self, handlers: list[logging.Handler]) -> None:
+        super().__init__()
+        self.handlers = handlers
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for handler in _activate():
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+    def close(self) -> None:
+        for handler in self.handlers:
+            handler.close()
+        super().close()
 
 
 def configure(log_path: Path | None, *, console: bool = False) -> None:
@@ -32,6 +54,39 @@ def configure(log_path: Path | None, *, console: bool = False) -> None:
             handlers.append(logging.NullHandler())
     else:
         handlers.append(logging.NullHandler())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+        old.close()
+    root.setLevel(logging.INFO)
+    logging.raiseExceptions = False  # a log line that cannot be written is dropped, not printed
+    # APScheduler narrates every job run at INFO; akkoord logs the firings that matter itself.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    root.addHandler(_SetUpOnFirstRecord(handlers))
+    if console:
+        _activate(console=True)  # the servers log from the start
+    _configured[:] = [log_path] if log_path is not None and not console else []
+
+
+def _standing() -> _SetUpOnFirstRecord | None:
+    found = [h for h in logging.getLogger().handlers if isinstance(h, _SetUpOnFirstRecord)]
+    return found[0] if found else None
+
+
+def _activate(*, console: bool = False) -> list[logging.Handler]:
+    """Set up structlog and the root's real handlers, if that is still to do; returns them."""
+    with _setting_up:
+        return _set_up(console)
+
+
+def _set_up(console: bool) -> list[logging.Handler]:
+    root = logging.getLogger()
+    standing = _standing()
+    if standing is None:
+        return list(root.handlers)
+    import structlog
+
+    handlers = list(standing.handlers)
     formatter = structlog.stdlib.ProcessorFormatter(
         processor=structlog.processors.JSONRenderer(),
         foreign_pre_chain=[
@@ -56,16 +111,6 @@ def configure(log_path: Path | None, *, console: bool = False) -> None:
             )
         )
         handlers.append(stream)
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-        old.close()
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    logging.raiseExceptions = False  # a log line that cannot be written is dropped, not printed
-    # APScheduler narrates every job run at INFO; akkoord logs the firings that matter itself.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -80,8 +125,14 @@ def configure(log_path: Path | None, *, console: bool = False) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-    _configured[:] = [log_path] if log_path is not None and not console else []
+    # A new list, not the root's own changed in place: the root may be handing a record to the
+    # stand-in right now, walking that list, and must not reach these handlers as well.
+    root.handlers = handlers
+    return handlers
 
 
 def logger(**context: Any) -> Any:
+    _activate()
+    import structlog
+
     return structlog.get_logger("akkoord").bind(**context)

@@ -10,13 +10,17 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.pool import ConnectionPoolEntry
+from typing import TYPE_CHECKING, Any, Protocol
 
 from adapters.config.settings import Settings
-from adapters.store.leadership import FileLeadership, Leadership
+
+# SQLAlchemy and the file lock are imported where engines and leadership are made, not by every
+# process that names its store (a cast needs no leadership and no token engine).
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.pool import ConnectionPoolEntry
+
+    from adapters.store.leadership import Leadership
 
 STORE_FILES = ("events.sqlite",)  # and its -wal/-shm companions
 OLD_VIEWS_FILE = "views.sqlite"  # where read models lived before they moved into the events file
@@ -82,6 +86,8 @@ EVENT_STORE_COMMON = {
 
 
 def sqlite_engine(path: Path, *, immediate: bool) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -148,11 +154,15 @@ class SqliteBackend:
         return None
 
     def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
+        from sqlalchemy import create_engine
+
         engine = create_engine(f"sqlite:///{self.settings.auth_path}", connect_args={"timeout": 30})
         make_tables(engine)
         return engine
 
     def leadership(self) -> Leadership:
+        from adapters.store.leadership import FileLeadership
+
         return FileLeadership(self.settings.data_dir / "scheduler.lock")
 
     def remove_store(self) -> None:

@@ -11,11 +11,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 from uuid import UUID
 
 import typer
-from rich.console import Console
 
 from adapters.config.settings import WAIT_ENV, Settings
 from domain.actor import Actor, Role
@@ -24,6 +23,8 @@ from domain.errors import DomainError, InvalidInputError, NotAllowedError
 # Every command module imports this one, and `akkoord --help` imports every command module: the
 # store, the event library and the log writer are imported where a command first uses them.
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from adapters.bootstrap import Engine
 
 P = ParamSpec("P")
@@ -71,8 +72,40 @@ IdempotencyKeyOpt = Annotated[
 EXIT_CODES = {"invalid": 2, "not_found": 3, "conflict": 4, "forbidden": 5}
 EXIT_STORAGE = 1
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console:
+    """A rich Console made on first use: a command that prints a plain line (`say`) or JSON
+    never loads rich's console."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def _real(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
+
+    # Dunder methods bypass __getattr__; rich's Progress and Live hold their console with `with`.
+    def __enter__(self) -> Console:
+        return self._real().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._real().__exit__(*exc)
+
+
+out = cast("Console", _Console(highlight=False, soft_wrap=True))
+err = cast("Console", _Console(stderr=True, highlight=False, soft_wrap=True))
+
+
+def say(line: str) -> None:
+    """One line of plain text on stdout (no markup in it): what `out.print` prints for it."""
+    sys.stdout.write(line + "\n")
 
 
 def fail(message: str, *, code: str, exit_code: int, as_json: bool) -> typer.Exit:

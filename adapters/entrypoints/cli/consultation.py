@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from adapters.entrypoints.cli.common import (
     ActorOpt,
@@ -19,6 +18,7 @@ from adapters.entrypoints.cli.common import (
     out,
     parse_id,
     print_json,
+    say,
 )
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment, zone
 from domain.consultation import TALLY_VISIBILITY
@@ -27,6 +27,8 @@ from domain.weights import WeightRule
 from projections.tally import Tally
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from adapters.bootstrap import Engine
 
 app = typer.Typer(help="Member consultations (ledenraadplegingen).", no_args_is_help=True)
@@ -132,8 +134,6 @@ def cast_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Cast (or re-cast) a municipality's ballot; the last one before the deadline counts."""
-    from adapters.audit.receipts import cast_receipt  # the signing keys: only for a cast
-
     who = actor_from(actor)
     cid = parse_id(consultation_id)
     code = member.strip().upper()
@@ -150,12 +150,16 @@ def cast_command(
                 )
             },
         )["recorded"]
-        # The standing ballot's receipt: its leaf in the signed Merkle tree over the log.
-        receipt = cast_receipt(e.app.recorder, cid, code) if json_output else None
+        receipt = None
+        if json_output:
+            from adapters.audit.receipts import cast_receipt  # the keys: only for a receipt
+
+            # The standing ballot's receipt: its leaf in the signed Merkle tree over the log.
+            receipt = cast_receipt(e.app.recorder, cid, code)
     if json_output:
         print_json({"recorded": recorded, "receipt": receipt})
     else:
-        out.print("ballot recorded" if recorded else "the same ballot was already standing")
+        say("ballot recorded" if recorded else "the same ballot was already standing")
 
 
 @app.command("close")
@@ -271,6 +275,8 @@ def show_command(
     if json_output:
         print_json(info)
         return
+    from rich.table import Table
+
     table = Table(show_header=False, box=None)
     for key, value in info.items():
         table.add_row(
@@ -288,6 +294,8 @@ def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> N
     if json_output:
         print_json(items)
         return
+    from rich.table import Table
+
     table = Table()
     for column in ("id", "title", "closes at", "phase"):
         table.add_column(column)
@@ -297,6 +305,8 @@ def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> N
 
 
 def tally_table(title: str, rows: dict[str, Tally]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for column in ("", "yes", "no", "yes %", "voted", "of", "turnout (weight)"):
         table.add_column(column, justify="left" if not column else "right")

@@ -11,6 +11,8 @@ from typer import Abort
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
+from adapters.entrypoints.cli.coercion import read_plainly
+
 
 class OneLineErrorsGroup(TyperGroup):
     def main(
@@ -22,6 +24,7 @@ class OneLineErrorsGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        read_plainly()
         try:
             result = super().main(
                 args,

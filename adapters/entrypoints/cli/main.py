@@ -1,55 +1,62 @@
-"""The `akkoord` entry point."""
+"""The `akkoord` entry point.
+
+A command's process loads only the module of the command it runs: the first word after the
+root options names it (`akkoord consultation cast ...` loads `consultation` alone). The root's
+own help, an unknown word, and `app` (the whole command line, for tests and tools) load them all.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Annotated
+import sys
+from collections.abc import Callable, Sequence
+from functools import cache
+from importlib import import_module
+from typing import Annotated, Any
 
 import typer
 
 from adapters.config.settings import DATABASE_URL_ENV
-from adapters.entrypoints.cli import (
-    agreement,
-    alv,
-    audit,
-    board,
-    consultation,
-    db,
-    members,
-    projections,
-    regions,
-    report,
-    resolution,
-    scenario,
-    scheduler,
-    signing,
-    tokens,
-    udo,
-)
-from adapters.entrypoints.cli.bench import bench_command
-from adapters.entrypoints.cli.demo import demo_command
 from adapters.entrypoints.cli.group import OneLineErrorsGroup
-from adapters.entrypoints.cli.log import log_command
-from adapters.entrypoints.cli.serve import serve_command
-from adapters.entrypoints.cli.views import (
-    actions_command,
-    deadlines_command,
-    history_command,
-    status_command,
-    timeline_command,
-)
 
-app = typer.Typer(
-    name="akkoord",
-    help="akkoord: event-sourced governance workflows for an association of municipalities.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    cls=OneLineErrorsGroup,
-)
+_PACKAGE = "adapters.entrypoints.cli"
+# Name: (module, attribute), in the order `akkoord --help` lists them.
+GROUPS = {
+    "db": ("db", "app"),
+    "members": ("members", "app"),
+    "consultation": ("consultation", "app"),
+    "agreement": ("agreement", "app"),
+    "resolution": ("resolution", "app"),
+    "udo": ("udo", "app"),
+    "signing": ("signing", "app"),
+    "board": ("board", "app"),
+    "alv": ("alv", "app"),
+    "projections": ("projections", "app"),
+    "scenario": ("scenario", "app"),
+    "scheduler": ("scheduler", "app"),
+    "audit": ("audit", "audit_app"),
+    "export": ("audit", "export_app"),
+    "report": ("report", "app"),
+    "tokens": ("tokens", "app"),
+    "region": ("regions", "region_app"),
+    "funding": ("regions", "funding_app"),
+    "monitoring": ("regions", "monitoring_app"),
+}
+COMMANDS = {
+    "serve": ("serve", "serve_command"),
+    "status": ("views", "status_command"),
+    "timeline": ("views", "timeline_command"),
+    "history": ("views", "history_command"),
+    "deadlines": ("views", "deadlines_command"),
+    "actions": ("views", "actions_command"),
+    "log": ("log", "log_command"),
+    "demo": ("demo", "demo_command"),
+    "bench": ("bench", "bench_command"),
+}
+# The root's options that take a value (the command's name is the first word after them).
+_VALUED_ROOT_OPTIONS = ("--database-url",)
 
 
-@app.callback()
 def _options(
     database_url: Annotated[
         str | None,
@@ -67,35 +74,58 @@ def _options(
         os.environ[DATABASE_URL_ENV] = database_url
 
 
-app.add_typer(db.app, name="db")
-app.add_typer(members.app, name="members")
-app.add_typer(consultation.app, name="consultation")
-app.add_typer(agreement.app, name="agreement")
-app.add_typer(resolution.app, name="resolution")
-app.add_typer(udo.app, name="udo")
-app.add_typer(signing.app, name="signing")
-app.add_typer(board.app, name="board")
-app.add_typer(alv.app, name="alv")
-app.add_typer(projections.app, name="projections")
-app.add_typer(scenario.app, name="scenario")
-app.add_typer(scheduler.app, name="scheduler")
-app.add_typer(audit.audit_app, name="audit")
-app.add_typer(audit.export_app, name="export")
-app.add_typer(report.app, name="report")
-app.add_typer(tokens.app, name="tokens")
-app.add_typer(regions.region_app, name="region")
-app.add_typer(regions.funding_app, name="funding")
-app.add_typer(regions.monitoring_app, name="monitoring")
-app.command("serve")(serve_command)
-app.command("status")(status_command)
-app.command("timeline")(timeline_command)
-app.command("history")(history_command)
-app.command("deadlines")(deadlines_command)
-app.command("actions")(actions_command)
-app.command("log")(log_command)
-app.command("demo")(demo_command)
-app.command("bench")(bench_command)
+def _attribute(module: str, name: str) -> Any:
+    return getattr(import_module(f"{_PACKAGE}.{module}"), name)
+
+
+def command_line(names: Sequence[str] | None = None) -> typer.Typer:
+    """The `akkoord` command line with the commands `names` (default: every one)."""
+    root = typer.Typer(
+        name="akkoord",
+        help="akkoord: event-sourced governance workflows for an association of municipalities.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        cls=OneLineErrorsGroup,
+    )
+    root.callback()(_options)
+    wanted = set(GROUPS) | set(COMMANDS) if names is None else set(names)
+    for name, (module, attribute) in GROUPS.items():
+        if name in wanted:
+            group = _attribute(module, attribute)
+            assert isinstance(group, typer.Typer)
+            root.add_typer(group, name=name)
+    for name, (module, attribute) in COMMANDS.items():
+        if name in wanted:
+            command: Callable[..., None] = _attribute(module, attribute)
+            root.command(name)(command)
+    return root
+
+
+def command_named(args: Sequence[str]) -> str | None:
+    """The command `args` run (`consultation` in `--database-url URL consultation cast ...`),
+    if it is one of akkoord's."""
+    words = iter(args)
+    for word in words:
+        if word in _VALUED_ROOT_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in GROUPS or word in COMMANDS else None
+    return None
+
+
+@cache
+def _whole() -> typer.Typer:
+    return command_line()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from adapters.entrypoints.cli.main import app`: every command, built on first use.
+    if name == "app":
+        return _whole()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    app()
+    name = command_named(sys.argv[1:])
+    command_line(None if name is None else [name])()
