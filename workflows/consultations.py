@@ -54,7 +54,11 @@ class ConsultationService(ProcessService):
         except (ZoneInfoNotFoundError, ValueError, OSError):
             raise InvalidInputError(f"unknown time zone {timezone!r}") from None
         now = self.clock.now()
-        electorate = build_electorate(self.members.members_for_year(population_year), weight_rule)
+        # The register as of the opening (mergers after it leave the electorate as it is),
+        # with the figures of the reference year.
+        electorate = build_electorate(
+            self.members.members_for_year(population_year, as_of=opens_at or now), weight_rule
+        )
         consultation = Consultation.open(
             title=title,
             question=question,

@@ -85,6 +85,12 @@ def test_members_load_is_idempotent_and_listed(cli: Cli) -> None:
         "name": "Schiermonnikoog",
         "province": "Friesland",
         "populations": {"2024": 972},
+        # in the register from the start of its records, not ended, no predecessors
+        "began": None,
+        "ended": None,
+        "ended_how": None,
+        "successors": [],
+        "successions": [],
     } in listed
     assert "Bron: CBS" in cli("members", "list").stdout
 

@@ -54,6 +54,26 @@ POST_ROUTES = [path for method, path in ROUTES if method == "POST"]
 # A valid body for every write: a refusal must then come from the role, not from the input.
 BODIES: dict[str, dict[str, Any]] = {
     "/api/members/load": {"reason": "CBS 2024"},
+    "/api/members/merge": {
+        "predecessors": ["GM0014", "GM0037"],
+        "successor": "GM1999",
+        "name": "Synthetisch",
+        "effective": "2030-01-01",
+        "reason": "r",
+    },
+    "/api/members/split": {
+        "predecessor": "GM0014",
+        "successors": ["GM0037", "GM0047"],
+        "effective": "2030-01-01",
+        "reason": "r",
+    },
+    "/api/members/rename": {
+        "code": "GM0014",
+        "successor": "GM1999",
+        "name": "Synthetisch",
+        "effective": "2030-01-01",
+        "reason": "r",
+    },
     "/api/consultations": consultation_body(),
     "/api/consultations/{consultation_id}/ballots": {"member": "GM0363", "choice": "yes"},
     "/api/consultations/{consultation_id}/close": {"reason": "all votes are in"},
