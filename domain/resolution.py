@@ -57,6 +57,10 @@ class ConditionStateError(ConflictError):
     code = "condition_state"
 
 
+class CorrectionError(ConflictError):
+    code = "correction_refused"
+
+
 @dataclass(frozen=True)
 class PartialLift:
     """Condition `condition` lifts `part` of the effect on its own, on every agreement the
@@ -182,6 +186,15 @@ class Resolution(GovernanceAggregate):
         reason: str
         at: datetime
 
+    # A mistyped percentage put right. Recorded now but effective when the decision was, so
+    # "as of" shows the corrected figure and "known at" a moment before it the one first written.
+    class DecisionCorrected(Aggregate.Event):
+        yes_pct: Decimal
+        previous: Decimal | None
+        actor: str
+        reason: str
+        at: datetime
+
     kind: str
     title: str
     tabled_by: str
@@ -190,6 +203,8 @@ class Resolution(GovernanceAggregate):
     effects: list[dict[str, str]]
     outcome: str  # "", "adopted" or "rejected"
     yes_pct: Decimal | None
+    decided_at: datetime | None  # when the vote took effect: a correction takes effect then too
+    counted: bool  # the percentage was counted from recorded weights, not published
     met: dict[str, str]  # condition number (as text) -> evidence
     failed: dict[str, str]  # condition number (as text) -> evidence
     lifts: list[dict[str, str]]  # PartialLift.as_dict(): the parts conditions lift on their own
@@ -279,6 +294,8 @@ class Resolution(GovernanceAggregate):
         self.effects = effects
         self.outcome = ""
         self.yes_pct = None
+        self.decided_at = None
+        self.counted = False
         self.met = {}
         self.failed = {}
         self.lifts = []
@@ -300,6 +317,40 @@ class Resolution(GovernanceAggregate):
             actor=actor,
             reason=require_reason(reason, "record a vote"),
             at=at,
+        )
+        return True
+
+    def correct_decision(self, yes_pct: str | Decimal, *, actor: str, reason: str) -> bool:
+        """Put right the recorded percentage in favour; False when it says this already.
+
+        The outcome stays: a figure that would turn adopted into rejected (or back) is not a
+        typing error to correct but a different decision, which must be taken and recorded."""
+        if not self.outcome or self.decided_at is None:
+            raise ResolutionStateError(
+                f"resolution {self.id} is not voted yet: there is no decision to correct"
+            )
+        if self.counted:
+            raise CorrectionError(
+                f"the percentage of resolution {self.id} was counted from the recorded weights: "
+                "correct the vote, not the percentage"
+            )
+        corrected = WeightedResult.published(yes_pct)
+        pct = corrected.yes_pct
+        if pct is None or self.yes_pct == pct:  # a published result always has its figure
+            return False
+        outcome = "adopted" if corrected.adopted else "rejected"
+        if outcome != self.outcome:
+            raise CorrectionError(
+                f"{pct}% in favour would make resolution {self.id} {outcome}, but it was "
+                f"{self.outcome}: a correction cannot change the outcome; that takes a new "
+                "decision"
+            )
+        self._decision_corrected(
+            yes_pct=pct,
+            previous=self.yes_pct,
+            actor=actor,
+            reason=require_reason(reason, "correct a decision"),
+            at=self.decided_at,
         )
         return True
 
@@ -461,6 +512,8 @@ class Resolution(GovernanceAggregate):
     ) -> None:
         self.outcome = "adopted"
         self.yes_pct = yes_pct
+        self.decided_at = at
+        self.counted = yes_weight is not None
 
     @event(Rejected)
     def _rejected(
@@ -473,6 +526,14 @@ class Resolution(GovernanceAggregate):
         at: datetime,
     ) -> None:
         self.outcome = "rejected"
+        self.yes_pct = yes_pct
+        self.decided_at = at
+        self.counted = yes_weight is not None
+
+    @event(DecisionCorrected)
+    def _decision_corrected(
+        self, yes_pct: Decimal, previous: Decimal | None, actor: str, reason: str, at: datetime
+    ) -> None:
         self.yes_pct = yes_pct
 
     @event(ConditionMet)

@@ -28,6 +28,9 @@ class StatusRow:
     detail: str
     since: str
     because: list[str]
+    # The vote of the resolution a status rests on, as the record says (a corrected percentage
+    # shows here); filled in by the query, not stored: a correction changes no status.
+    decision: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,7 @@ class StatusRow:
             "detail": self.detail,
             "since": self.since,
             "because": list(self.because),
+            "decision": self.decision,
         }
 
 

@@ -37,6 +37,11 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
     Resolution.Tabled: lambda e: f"{e.kind} tabled by {e.tabled_by}: {e.title}",
     Resolution.Adopted: lambda e: "adopted" + _pct(e.yes_pct),
     Resolution.Rejected: lambda e: "rejected" + _pct(e.yes_pct),
+    Resolution.DecisionCorrected: lambda e: (
+        f"vote corrected to {e.yes_pct}% in favour"
+        + ("" if e.previous is None else f" (first recorded as {e.previous}%)")
+        + f": {e.reason}"
+    ),
     Resolution.ConditionMet: lambda e: f"condition {e.condition} met: {e.evidence}",
     Resolution.Fulfilled: lambda e: "all conditions met; the resolution is fulfilled",
     Resolution.ConditionRevoked: lambda e: (

@@ -89,6 +89,18 @@ class ResolutionService(ProcessService):
             lambda r: r.decide(result, actor=str(actor), reason=reason, at=now),
         )
 
+    def correct_decision(
+        self, resolution_id: UUID, *, yes_pct: str, actor: Actor, reason: str
+    ) -> bool:
+        """Correct a mistyped percentage: effective when the vote was, recorded now."""
+        actor.require(Role.OFFICER, doing="correct the recorded vote on a resolution")
+        return self._change(
+            Resolution,
+            resolution_id,
+            unknown_resolution(resolution_id),
+            lambda r: r.correct_decision(yes_pct, actor=str(actor), reason=reason),
+        )
+
     def meet_condition(
         self, resolution_id: UUID, *, number: int, evidence: str, actor: Actor, reason: str
     ) -> bool:

@@ -54,12 +54,12 @@ def parse_moment(text: str, tz_name: str = DEFAULT_TZ, *, what: str = "time") ->
     return early
 
 
-def parse_as_of(text: str, tz_name: str = DEFAULT_TZ) -> datetime:
+def parse_as_of(text: str, tz_name: str = DEFAULT_TZ, *, what: str = "as-of") -> datetime:
     """Like parse_moment, but a bare date means the end of that day."""
     cleaned = text.strip()
     if len(cleaned) == 10:
-        return parse_moment(f"{cleaned}T23:59:59.999999", tz_name, what="as-of")
-    return parse_moment(cleaned, tz_name, what="as-of")
+        return parse_moment(f"{cleaned}T23:59:59.999999", tz_name, what=what)
+    return parse_moment(cleaned, tz_name, what=what)
 
 
 def parse_duration(text: str) -> timedelta:

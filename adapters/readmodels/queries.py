@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, or_, select
 
+from adapters.readmodels.known_at import replay_status, status_in, with_decisions
 from adapters.readmodels.tables import (
     ReadModels,
     deadlines,
@@ -74,6 +75,24 @@ def status_as_of(
             )
             for row in conn.execute(query).mappings()
         ]
+
+
+def status_known_at(
+    app: GovernanceBase,
+    views: ReadModels,
+    moment: datetime,
+    known_at: datetime | None = None,
+    agreement: str | None = None,
+    party: str | None = None,
+) -> list[StatusRow]:
+    """The status as of `moment` in effective time: as known now (the read model's indexed
+    lookup), or as the record stood at `known_at` (a replay of the events recorded by then).
+    Each status that rests on a resolution carries that resolution's vote, as known then."""
+    if known_at is None:
+        rows = status_as_of(views, moment, agreement, party)
+    else:
+        rows = status_in(replay_status(app, known_at), moment, agreement, party)
+    return with_decisions(app, rows, moment, known_at)
 
 
 def timeline_rows(views: ReadModels, aggregate_id: str | None = None) -> list[dict[str, Any]]:

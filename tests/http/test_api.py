@@ -87,6 +87,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "reason": "r",
     },
     "/api/resolutions/{resolution_id}/decision": {"yes_pct": "93.4", "reason": "ALV"},
+    "/api/resolutions/{resolution_id}/decision/correction": {"yes_pct": "93.4", "reason": "r"},
     "/api/resolutions/{resolution_id}/conditions/{number}": {"evidence": "brief", "reason": "r"},
     "/api/resolutions/{resolution_id}/conditions/{number}/revoke": {
         "evidence": "brief",

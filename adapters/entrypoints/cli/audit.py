@@ -189,28 +189,34 @@ def export_log_command(
 def export_status_command(
     fmt: Annotated[str, typer.Option("--format", help="csv|json")] = "json",
     as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    known_at: Annotated[
+        str | None,
+        typer.Option("--known-at", help="As the record stood at this moment (recorded time)."),
+    ] = None,
     tz: Annotated[str, typer.Option("--tz")] = DEFAULT_TZ,
     output: OutputOpt = None,
     force: ForceOpt = False,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """The status of every agreement for every party, now or as of a moment."""
-    from adapters.readmodels.queries import status_as_of
+    """The status of every agreement for every party, now or as of a moment (and as the record
+    stood at --known-at)."""
+    from adapters.readmodels.queries import status_known_at
 
     if fmt not in ("csv", "json"):
         raise InvalidInputError(f"--format is csv or json, not {fmt!r}")
     if output is not None:
         check_output(output, data_dir=data_home(data_dir), force=force)  # refuse before any work
     moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
+    recorded = parse_as_of(known_at, tz, what="known-at") if known_at else None
     with engine(data_dir) as e:
         e.catch_up()
-        rows = [r.as_dict() for r in status_as_of(e.views, moment)]
+        rows = [r.as_dict() for r in status_known_at(e.app, e.views, moment, recorded)]
     if output is None:
-        _write_status(sys.stdout, fmt, moment, rows)
+        _write_status(sys.stdout, fmt, moment, rows, recorded)
         return
     with open_output(output, data_dir=data_home(data_dir), force=force) as f:
-        _write_status(f, fmt, moment, rows)
+        _write_status(f, fmt, moment, rows, recorded)
     emit(
         json_output,
         {"file": str(output), "rows": len(rows)},
@@ -218,14 +224,24 @@ def export_status_command(
     )
 
 
-def _write_status(out: TextIO, fmt: str, moment: datetime, rows: list[dict[str, Any]]) -> None:
+def _write_status(
+    out: TextIO,
+    fmt: str,
+    moment: datetime,
+    rows: list[dict[str, Any]],
+    known_at: datetime | None = None,
+) -> None:
     if fmt == "json":
-        data = {"as_of": moment.isoformat(), "status": rows}
+        data = {
+            "as_of": moment.isoformat(),
+            "known_at": known_at.isoformat() if known_at else None,
+            "status": rows,
+        }
         out.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     writer = csv.DictWriter(
         out,
-        fieldnames=["agreement", "party", "status", "detail", "since", "because"],
+        fieldnames=["agreement", "party", "status", "detail", "since", "because", "decision"],
         lineterminator="\n",
     )
     writer.writeheader()

@@ -129,6 +129,46 @@ def decide_command(
     emit(json_output, result_dict(result), result.describe())
 
 
+@app.command("correct")
+@guarded
+def correct_command(
+    resolution_id: IdArg,
+    yes_pct: Annotated[
+        str,
+        typer.Option(
+            "--yes-pct", help="The right percentage in favour, e.g. 93.4.", show_default=False
+        ),
+    ],
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", help="Why it is corrected (recorded with the event).", show_default=False
+        ),
+    ],
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Correct a mistyped percentage of the recorded vote. The correction takes effect when the
+    vote did and is recorded now; one that would change the outcome is refused (that takes a
+    new decision)."""
+    who = actor_from(actor)
+    rid = parse_id(resolution_id, "resolution")
+    recorded = act(
+        data_dir,
+        lambda e: e.app.resolutions.correct_decision(
+            rid, yes_pct=yes_pct, actor=who, reason=reason
+        ),
+    )
+    emit(
+        json_output,
+        {"recorded": recorded},
+        f"vote corrected to {yes_pct.strip().rstrip('%')}% in favour"
+        if recorded
+        else "the vote says this already; nothing written",
+    )
+
+
 @app.command("meet")
 @guarded
 def meet_command(

@@ -43,34 +43,41 @@ def _local(key: str, tz: str) -> str:
 @guarded
 def status_command(
     as_of: AsOfOpt = None,
+    known_at: Annotated[
+        str | None,
+        typer.Option(
+            "--known-at",
+            help="As the record stood at this moment (recorded time): only what was recorded "
+            "by then, e.g. before a correction. A date (end of that day) or a date-time.",
+        ),
+    ] = None,
     agreement: Annotated[str | None, typer.Option("--agreement")] = None,
     party: Annotated[str | None, typer.Option("--party")] = None,
     tz: TzOpt = DEFAULT_TZ,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Where every agreement stands for every party: now, or as of any past moment."""
-    from adapters.readmodels.queries import status_as_of
+    """Where every agreement stands for every party: now, or as of any past moment; with
+    --known-at, as the record said at that moment."""
+    from adapters.readmodels.queries import status_known_at
 
     zone(tz)
     moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
+    recorded = parse_as_of(known_at, tz, what="known-at") if known_at else None
     with engine(data_dir) as e:
         e.catch_up()
-        rows = status_as_of(e.views, moment, agreement, party)
+        rows = status_known_at(e.app, e.views, moment, recorded, agreement, party)
     if json_output:
         print_json([{**r.as_dict(), "since": _local(r.since, tz)} for r in rows])
         return
-    table = Table(
-        "agreement",
-        "party",
-        "status",
-        "since",
-        "because",
-        title=f"Status as of {moment.astimezone(zone(tz)).isoformat(timespec='minutes')}",
-    )
+    title = f"Status as of {moment.astimezone(zone(tz)).isoformat(timespec='minutes')}"
+    if recorded is not None:
+        title += f", as known at {recorded.astimezone(zone(tz)).isoformat()}"
+    table = Table("agreement", "party", "status", "since", "because", title=title)
     for r in rows:
         status = r.status + (f" ({r.detail})" if r.detail else "")
-        table.add_row(r.agreement, r.party, status, _local(r.since, tz), " ".join(r.because))
+        because = " ".join(r.because) + (f"\n{r.decision}" if r.decision else "")
+        table.add_row(r.agreement, r.party, status, _local(r.since, tz), because)
     out.print(table)
 
 

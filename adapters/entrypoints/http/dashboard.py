@@ -50,7 +50,7 @@ from adapters.readmodels.queries import (
     deadline_rows,
     deadline_state,
     log_entries,
-    status_as_of,
+    status_known_at,
     timeline_rows,
 )
 from domain.actor import Actor, Role
@@ -206,7 +206,9 @@ def logout(request: Request) -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def status_page(
-    request: Request, as_of: Annotated[str | None, Query(max_length=40)] = None
+    request: Request,
+    as_of: Annotated[str | None, Query(max_length=40)] = None,
+    known_at: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     actor = who(request)
     if actor is None:
@@ -214,6 +216,7 @@ def status_page(
     s = server(request)
     try:
         moment = parse_as_of(as_of) if as_of else datetime.now(UTC)
+        recorded = parse_as_of(known_at, what="known-at") if known_at else None
     except DomainError as e:
         return page(
             request,
@@ -224,8 +227,10 @@ def status_page(
             parties=[],
             cells={},
             as_of=as_of or "",
+            known_at=known_at or "",
         )
-    rows = status_as_of(s.read().views, moment)
+    store = s.read()
+    rows = status_known_at(store.app, store.views, moment, recorded)
     agreements = sorted({r.agreement for r in rows})
     parties = sorted({r.party for r in rows})
     cells = {(r.agreement, r.party): r for r in rows}
@@ -237,6 +242,7 @@ def status_page(
         parties=parties,
         cells=cells,
         as_of=as_of or "",
+        known_at=known_at or "",
         moment=moment.isoformat(),
     )
 

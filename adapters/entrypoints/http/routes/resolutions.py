@@ -91,6 +91,28 @@ def decide_resolution(
     return result_dict(result)
 
 
+class CorrectionIn(BaseModel):
+    yes_pct: Annotated[
+        str, Field(min_length=1, max_length=20, description="The right percentage, e.g. 93.4")
+    ]
+    reason: Reason
+
+
+@router.post("/resolutions/{resolution_id}/decision/correction", tags=["resolutions"])
+def correct_decision(
+    resolution_id: UUID, body: CorrectionIn, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    """Correct a mistyped percentage of the recorded vote: effective when the vote was, recorded
+    now, shown by the status as of then (and not by the status known at an earlier moment).
+    A figure that would change the outcome is refused (409): that takes a new decision."""
+    recorded = s.act(
+        lambda e: e.app.resolutions.correct_decision(
+            resolution_id, yes_pct=body.yes_pct, actor=actor, reason=body.reason
+        )
+    )
+    return {"recorded": recorded}
+
+
 @router.post("/resolutions/{resolution_id}/conditions/{number}", tags=["resolutions"])
 def meet_condition(
     resolution_id: UUID,

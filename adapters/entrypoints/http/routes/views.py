@@ -20,7 +20,7 @@ from adapters.readmodels.queries import (
     deadline_rows,
     deadline_state,
     log_entries,
-    status_as_of,
+    status_known_at,
     timeline_rows,
 )
 from domain.actor import Role
@@ -37,18 +37,38 @@ AsOf = Annotated[
 ]
 
 
+KnownAt = Annotated[
+    str | None,
+    Query(
+        pattern=AS_OF_PATTERN,
+        max_length=40,
+        description="as the record stood at this recorded moment (a date: its end): only what "
+        "was recorded by then, e.g. before a correction",
+    ),
+]
+
+
 @router.get("/status", tags=["views"])
 def get_status(
     s: ServerDep,
     _: ActorDep,
     as_of: AsOf = None,
+    known_at: KnownAt = None,
     agreement: Annotated[str | None, Query(max_length=16)] = None,
     party: Annotated[str | None, Query(max_length=80)] = None,
     tz: Tz = DEFAULT_TZ,
 ) -> dict[str, Any]:
+    """Where every agreement stands for every party as of a moment in effective time: as known
+    now, or with `known_at` as the record said at that moment."""
     moment = parse_as_of(as_of, tz) if as_of else datetime.now(UTC)
-    rows = status_as_of(s.read().views, moment, agreement, party)
-    return {"as_of": moment.isoformat(), "status": [r.as_dict() for r in rows]}
+    recorded = parse_as_of(known_at, tz, what="known-at") if known_at else None
+    e = s.read()
+    rows = status_known_at(e.app, e.views, moment, recorded, agreement, party)
+    return {
+        "as_of": moment.isoformat(),
+        "known_at": recorded.isoformat() if recorded else None,
+        "status": [r.as_dict() for r in rows],
+    }
 
 
 @router.get("/timeline", tags=["views"], responses=refusals(404))
