@@ -30,6 +30,8 @@ from domain.rules import WeightedResult, require_aware, require_reason
 from domain.weights import WeightRule, vote_weight
 
 MAX_EXPLANATION = 4000
+# Where a status follows a result from synthetic ballots, its detail ends with this.
+SYNTHETIC_ADVICE = "advice from synthetic ballots"
 MAX_TITLE = 200
 MAX_QUESTION = 2000
 # Who sees the interim tally while ballots may still be cast (officers, the board and auditors
@@ -162,6 +164,15 @@ class Consultation(GovernanceAggregate):
         actor: str
         at: datetime
 
+    class BallotsMarkedSynthetic(Aggregate.Event):
+        """The ballots are simulated, not cast by the members: every result derived from them
+        must say so."""
+
+        note: str
+        actor: str
+        reason: str
+        at: datetime
+
     title: str
     question: str
     agreements: list[str]
@@ -176,6 +187,7 @@ class Consultation(GovernanceAggregate):
     cancelled: bool
     reminded_for: datetime | None
     tally_visibility: str = "officers"  # the default also for snapshots taken before it existed
+    synthetic_note: str = ""  # why the ballots are synthetic; empty for real ballots
 
     @classmethod
     def open(
@@ -438,6 +450,21 @@ class Consultation(GovernanceAggregate):
         self._closing_soon_notified(closes_at=self.closes_at, actor=actor, at=at)
         return True
 
+    def mark_ballots_synthetic(self, *, note: str, actor: str, reason: str, at: datetime) -> bool:
+        """Label the ballots synthetic; False when they carry this very label already."""
+        require_aware(at, "the time of marking")
+        note = note.strip()
+        if not note or len(note) > MAX_EXPLANATION:
+            raise InvalidInputError(
+                f"say why the ballots are synthetic in 1..{MAX_EXPLANATION} characters"
+            )
+        if note == self.synthetic_note:
+            return False
+        self._ballots_marked_synthetic(
+            note=note, actor=actor, reason=require_reason(reason, "mark ballots synthetic"), at=at
+        )
+        return True
+
     # Events: they only change state, because they re-run on every replay -------------------
 
     @event(BallotCast)
@@ -490,3 +517,7 @@ class Consultation(GovernanceAggregate):
     @event(Cancelled)
     def _cancelled(self, actor: str, reason: str, at: datetime) -> None:
         self.cancelled = True
+
+    @event(BallotsMarkedSynthetic)
+    def _ballots_marked_synthetic(self, note: str, actor: str, reason: str, at: datetime) -> None:
+        self.synthetic_note = note

@@ -103,10 +103,23 @@ class GrantScheme(GovernanceAggregate):
         reason: str
         at: datetime
 
+    class Excluded(Aggregate.Event):
+        """Money outside the scheme, named with its amount (SPUK GALA excludes the sport
+        agreement and BRC: EUR 87 mln in 2026, EUR 78 mln from 2027)."""
+
+        part: str
+        year: int
+        onwards: bool
+        amount_cents: int
+        actor: str
+        reason: str
+        at: datetime
+
     code: str
     name: str
     rules: dict[str, dict[str, Any]]
     allocations: dict[str, int]
+    exclusions: dict[str, dict[str, Any]]  # absent on schemes from before it: see excluded()
 
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -190,6 +203,30 @@ class GrantScheme(GovernanceAggregate):
             at=at,
         )
 
+    def exclude(
+        self,
+        *,
+        part: str,
+        year: int,
+        amount_cents: int,
+        actor: str,
+        reason: str,
+        at: datetime,
+        onwards: bool = False,
+    ) -> None:
+        """Record what the scheme does not cover in `year` (and later ones if `onwards`)."""
+        if not 2000 <= year <= 2100:
+            raise InvalidInputError(f"implausible year {year}")
+        self._excluded(
+            part=require_text(part, "what is excluded", 200),
+            year=year,
+            onwards=bool(onwards),
+            amount_cents=whole_cents(amount_cents),
+            actor=actor,
+            reason=require_reason(reason, "record an exclusion"),
+            at=at,
+        )
+
     @event(RuleSet)
     def _rule_set(
         self,
@@ -226,6 +263,27 @@ class GrantScheme(GovernanceAggregate):
     ) -> None:
         self.allocations[f"{region}:{year}"] = amount_cents
 
+    @event(Excluded)
+    def _excluded(
+        self,
+        part: str,
+        year: int,
+        onwards: bool,
+        amount_cents: int,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        # A new dict, and read with a default: schemes saved before exclusions existed have none.
+        self.exclusions = {
+            **self.excluded(),
+            f"{year}{'+' if onwards else ''}": {"part": part, "amount_cents": amount_cents},
+        }
+
+    def excluded(self) -> dict[str, dict[str, Any]]:
+        """Year ("2026", or "2027+" for that year onwards) -> what is excluded and how much."""
+        return dict(getattr(self, "exclusions", {}))
+
     def summary(self) -> dict[str, Any]:
         return {
             "id": str(self.id),
@@ -233,4 +291,5 @@ class GrantScheme(GovernanceAggregate):
             "name": self.name,
             "rules": dict(sorted(self.rules.items())),
             "allocations": dict(sorted(self.allocations.items())),
+            "excluded": dict(sorted(self.excluded().items())),
         }

@@ -7,7 +7,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from domain.funding import GrantScheme
+from domain.funding import GrantScheme, euros
 from domain.region import Region
 from projections.rows import Rows, event_ref, time_key
 
@@ -20,6 +20,7 @@ TOPICS = [
         GrantScheme.Registered,
         GrantScheme.RuleSet,
         GrantScheme.Allocated,
+        GrantScheme.Excluded,
         Region.BudgetRecorded,
     )
 ]
@@ -61,6 +62,26 @@ class FundingProjection:
                     "party": event.party,
                     "keeps_on": "|".join(event.keeps_on),
                     "note": event.note,
+                    "valid_from": at,
+                    "because": ref,
+                },
+            )
+        elif isinstance(event, GrantScheme.Excluded):
+            # Year 0, like the registration: a row about the scheme itself, never a year's rule
+            # (a year's entitlement reads the latest row of that year).
+            onwards = " onwards" if event.onwards else ""
+            rows.insert(
+                RULES,
+                {
+                    "scheme_id": str(event.originator_id),
+                    "scheme": "",
+                    "year": 0,
+                    "kind": "excludes",
+                    "cut_pct": 0,
+                    "agreement": "",
+                    "party": "",
+                    "keeps_on": "",
+                    "note": f"{event.year}{onwards}: {event.part}, {euros(event.amount_cents)}",
                     "valid_from": at,
                     "because": ref,
                 },

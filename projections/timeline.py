@@ -72,6 +72,7 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
     Consultation.Extended: lambda e: f"deadline extended to {e.closes_at.isoformat()}",
     Consultation.Closed: lambda e: "ledenraadpleging closed" + (" early" if e.early else ""),
     Consultation.Cancelled: lambda e: "ledenraadpleging cancelled",
+    Consultation.BallotsMarkedSynthetic: lambda e: f"ballots marked SYNTHETIC: {e.note}",
     BoardRatification.Scheduled: lambda e: (
         f"board ratification scheduled for {e.scheduled_for.isoformat()}: {e.title}"
         + (" (before the consultation closes, confirmed)" if e.conflict_confirmed else "")
@@ -127,6 +128,9 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
         + f", cut {e.cut_pct}%"
     ),
     GrantScheme.Allocated: lambda e: f"{e.region} {e.year}: {euros(e.amount_cents)} allocated",
+    GrantScheme.Excluded: lambda e: (
+        f"{e.year}{' onwards' if e.onwards else ''}: excludes {e.part}, {euros(e.amount_cents)}"
+    ),
     Commitment.Registered: lambda e: (
         f"monitoring commitment: {e.title} (owner {e.owner}, {e.forum})"
     ),

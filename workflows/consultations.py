@@ -149,6 +149,20 @@ class ConsultationService(ProcessService):
                 "moment; look at it again and retry"
             ) from None
 
+    def mark_ballots_synthetic(
+        self, consultation_id: UUID, *, note: str, actor: Actor, reason: str
+    ) -> bool:
+        """Label the consultation's ballots synthetic (simulated, not the members' own); False
+        when it carries this label already."""
+        actor.require(Role.OFFICER, doing="mark ballots synthetic")
+        now = self.clock.now()
+        return self._change(
+            Consultation,
+            consultation_id,
+            _unknown(consultation_id),
+            lambda c: c.mark_ballots_synthetic(note=note, actor=str(actor), reason=reason, at=now),
+        )
+
     def cancel_consultation(self, consultation_id: UUID, *, actor: Actor, reason: str) -> None:
         actor.require(Role.OFFICER, doing="cancel a consultation")
         now = self.clock.now()
@@ -177,6 +191,9 @@ class ConsultationService(ProcessService):
             "electorate_members": len(c.electorate),
             "electorate_weight": c.electorate_weight,
             "ballots_standing": len(c.ballots),
+            # Whatever is derived from synthetic ballots must say so (tally, report, status).
+            "synthetic": bool(c.synthetic_note),
+            "synthetic_note": c.synthetic_note,
             "version": c.version,
         }
 

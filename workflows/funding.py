@@ -95,6 +95,35 @@ class FundingService(ProcessService):
             ),
         )
 
+    def exclude_from_scheme(
+        self,
+        code: str,
+        *,
+        part: str,
+        year: int,
+        amount_cents: int,
+        actor: Actor,
+        reason: str,
+        onwards: bool = False,
+    ) -> None:
+        """Record money outside the scheme: what, from which year, how much."""
+        actor.require(Role.OFFICER, doing="record an exclusion")
+        now = self.clock.now()
+        self._change(
+            GrantScheme,
+            scheme_id(code),
+            unknown_scheme(code),
+            lambda g: g.exclude(
+                part=part,
+                year=year,
+                amount_cents=amount_cents,
+                onwards=onwards,
+                actor=str(actor),
+                reason=reason,
+                at=now,
+            ),
+        )
+
     def get_scheme(self, code: str) -> dict[str, Any]:
         return self._load(GrantScheme, scheme_id(code), unknown_scheme(code)).summary()
 

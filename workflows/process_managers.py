@@ -22,7 +22,7 @@ from domain.actor import WORKFLOW
 from domain.agreement import Agreement, PartyStatus, agreement_id
 from domain.board_ratification import BoardRatification, Decision
 from domain.conditional_signing import ConditionalSigning
-from domain.consultation import Consultation
+from domain.consultation import SYNTHETIC_ADVICE, Consultation
 from domain.errors import DomainError
 from domain.general_assembly import GeneralAssembly, ItemKind
 from domain.region import Region
@@ -224,23 +224,31 @@ def on_signed(r: Reaction, event: ConditionalSigning.Signed) -> None:
     )
 
 
+def _synthetic(reason: str) -> str:
+    """The label a status carries when the ratification's advice came from synthetic ballots
+    (`_outcome` puts it in the signature's reason)."""
+    return f" ({SYNTHETIC_ADVICE})" if SYNTHETIC_ADVICE in reason else ""
+
+
 def on_made_definitive(r: Reaction, event: ConditionalSigning.MadeDefinitive) -> None:
+    label = _synthetic(event.reason)
     _signature(
         r,
         event.originator_id,
         PartyStatus.DEFINITIVE,
-        "conditions fulfilled",
-        "participation continued definitively",
+        "conditions fulfilled" + label,
+        "participation continued definitively" + label,
     )
 
 
 def on_withdrawn(r: Reaction, event: ConditionalSigning.Withdrawn) -> None:
+    label = _synthetic(event.reason)
     _signature(
         r,
         event.originator_id,
         PartyStatus.WITHDRAWN,
-        "a condition failed",
-        "participation ended with the withdrawn signature",
+        "a condition failed" + label,
+        "participation ended with the withdrawn signature" + label,
     )
 
 
@@ -279,8 +287,14 @@ def on_consultation_closed(r: Reaction, event: Consultation.Closed) -> None:
             _advise(r, wf, ratification, consultation)
 
 
-def _outcome(r: Reaction, ratification: BoardRatification, ratified: bool) -> None:
+def _outcome(
+    r: Reaction, ratification: BoardRatification, ratified: bool, synthetic: bool = False
+) -> None:
+    """`synthetic`: the board followed advice from synthetic ballots, so every status that
+    follows says so."""
     wf = r.workflow("ratification", ratification.consultation_id)
+    label = f" ({SYNTHETIC_ADVICE})" if synthetic else ""
+    reason = r.reason + label
     signed_agreements: set[str] = set()
     for sid in ratification.signing_ids:
         signing = r.get(ConditionalSigning, sid)
@@ -295,7 +309,7 @@ def _outcome(r: Reaction, ratification: BoardRatification, ratified: bool) -> No
                     signing.make_definitive,
                     cause=r.trigger,
                     actor=r.actor,
-                    reason=r.reason,
+                    reason=reason,
                     at=r.at,
                 ),
             )
@@ -303,7 +317,7 @@ def _outcome(r: Reaction, ratification: BoardRatification, ratified: bool) -> No
             r.attempt(
                 wf,
                 f"withdraw signature {sid}",
-                partial(signing.withdraw, cause=r.trigger, actor=r.actor, reason=r.reason, at=r.at),
+                partial(signing.withdraw, cause=r.trigger, actor=r.actor, reason=reason, at=r.at),
             )
     if ratified:
         for code in ratification.agreements:
@@ -313,7 +327,7 @@ def _outcome(r: Reaction, ratification: BoardRatification, ratified: bool) -> No
                     code,
                     ratification.party,
                     PartyStatus.SIGNED,
-                    f"signed after the board's ratification '{ratification.title}'",
+                    f"signed after the board's ratification '{ratification.title}'{label}",
                 )
 
 
@@ -346,7 +360,13 @@ def on_ratification_decided(r: Reaction, event: BoardRatification.Decided) -> No
             ),
         )
         return
-    _outcome(r, ratification, ratified=event.decision == Decision.RATIFY.value)
+    consultation = r.get(Consultation, ratification.consultation_id)
+    _outcome(
+        r,
+        ratification,
+        ratified=event.decision == Decision.RATIFY.value,
+        synthetic=consultation is not None and bool(consultation.synthetic_note),
+    )
 
 
 def on_settled_by_assembly(r: Reaction, event: BoardRatification.SettledByAssembly) -> None:

@@ -34,6 +34,17 @@ WEIGHT_RULES = {
 }
 
 
+# A result from simulated ballots says so in its heading and above its figures, in every format.
+SYNTHETIC_TITLE = "(synthetisch)"
+
+
+def synthetic_warning(consultation: dict[str, Any]) -> str:
+    return (
+        "SYNTHETISCH: deze uitslag rust op gesimuleerde stemmen, niet op stemmen van de leden "
+        f"({consultation['synthetic_note']})."
+    )
+
+
 @dataclass(frozen=True)
 class ReportData:
     consultation: dict[str, Any]
@@ -49,6 +60,12 @@ class ReportData:
             "provinces": self.provinces,
             "explanations": self.explanations,
             "rule": self.weight_rule_text,
+            "uitslag": f"Uitslag {SYNTHETIC_TITLE}"
+            if self.consultation["synthetic"]
+            else "Uitslag",
+            "synthetic_warning": (
+                synthetic_warning(self.consultation) if self.consultation["synthetic"] else ""
+            ),
         }
 
 
@@ -165,13 +182,15 @@ def _pdf(data: ReportData) -> bytes:
     c, t = data.consultation, data.tally
     pdf = FPDF(format="A4")
     pdf.set_creation_date(datetime.fromisoformat(c["closes_at"]))
-    pdf.set_title(f"Uitslag {c['title']}")
+    synthetic = f" {SYNTHETIC_TITLE}" if c["synthetic"] else ""
+    pdf.set_title(f"Uitslag{synthetic} {c['title']}")
     pdf.set_author("akkoord")
     pdf.add_page()
     pdf.set_font("helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin(f"Uitslag: {c['title']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, _latin(f"Uitslag{synthetic}: {c['title']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
     lines = [
+        *([synthetic_warning(c)] if c["synthetic"] else []),
         f"Vraag: {c['question']}",
         f"Periode: {c['opens_local']} tot {c['closes_local']} ({c['timezone']})",
         f"Stemgewicht: {data.weight_rule_text}; bevolking per 1 januari {c['population_year']} "

@@ -10,6 +10,7 @@ from typing import Any
 
 from adapters.inputs.members_csv import read_limited
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment
+from adapters.scenario.provenance import parse_provenance
 from adapters.scenario.reading import (
     MAX_SCENARIO_BYTES,
     Scenario,
@@ -70,12 +71,15 @@ def load_scenario(path: Path) -> Scenario:
     )
 
 
+PROVENANCE_KEYS = ("source", "passage", "assumed")
+
+
 def _check_step(
     raw: Any, number: int, line: int, timezone: str, names: set[str], before: list[Step]
 ) -> Step:
     if not isinstance(raw, dict):
         raise ScenarioError("a step is a table")
-    unknown_keys = set(raw) - {"at", "do", "as", "reason", "name", "with"}
+    unknown_keys = set(raw) - {"at", "do", "as", "reason", "name", "with", *PROVENANCE_KEYS}
     if unknown_keys:
         raise ScenarioError(f"unknown key(s) {', '.join(sorted(unknown_keys))}")
     for key in ("at", "do", "as", "reason"):
@@ -105,13 +109,17 @@ def _check_step(
         if name in names:
             raise ScenarioError(f"the name {name!r} is used twice")
         names.add(name)
+    actor = Actor.parse(raw["as"])
+    # Checked last, so a step that is wrong in itself is refused for that first.
+    provenance = parse_provenance(raw)
     return Step(
         number=number,
         line=line,
         at=at,
         do=do,
-        actor=Actor.parse(raw["as"]),
-        reason=raw["reason"].strip(),
+        actor=actor,
+        reason=f"{raw['reason'].strip()} {provenance.tag()}",
         name=name,
         args=args,
+        provenance=provenance,
     )

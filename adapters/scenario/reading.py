@@ -9,6 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from adapters.scenario.provenance import Provenance
 from domain.actor import Actor
 from domain.errors import InvalidInputError
 
@@ -34,6 +35,8 @@ class Step:
     reason: str
     name: str
     args: dict[str, Any]
+    # Where the step comes from; its tag ends `reason`, so the log carries it too.
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 @dataclass

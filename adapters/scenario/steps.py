@@ -166,6 +166,12 @@ def _applied_prefix(logged: list[tuple[str, datetime]], planned: list[tuple[str,
     return 0
 
 
+SYNTHETIC_NOTE = (
+    "synthetic ballots from the scenario's generator (seed {seed}, turnout {turnout}, "
+    "{in_favour} in favour), not cast by the members"
+)
+
+
 def _ballots(run: Run, step: Step, a: dict[str, Any]) -> int:
     app = run.engine.app
     cid = run.uuid(a["consultation"])
@@ -175,8 +181,19 @@ def _ballots(run: Run, step: Step, a: dict[str, Any]) -> int:
     turnout, in_favour = float(a.get("turnout", 0.75)), float(a.get("in_favour", 0.97))
     if not (0 <= turnout <= 1 and 0 <= in_favour <= 1):
         raise InvalidInputError("turnout and in_favour are fractions between 0 and 1")
+    seed = int(a.get("seed", 2025))
     ballots = synthetic_ballots(
-        members, int(a.get("seed", 2025)), turnout, in_favour, opens=run.clock.now(), closes=closes
+        members, seed, turnout, in_favour, opens=run.clock.now(), closes=closes
+    )
+    # Recorded on the consultation before any ballot, so every result derived from them (the
+    # tally, the report, the status after ratification) can say that they are synthetic.
+    app.consultations.mark_ballots_synthetic(
+        cid,
+        note=SYNTHETIC_NOTE.format(
+            seed=seed, turnout=f"{turnout:.0%}", in_favour=f"{in_favour:.0%}"
+        ),
+        actor=step.actor,
+        reason=step.reason,
     )
     # Resuming a killed run: the ballots already in the log are not cast again (a re-cast of
     # an earlier choice would be a change, not a repeat).
@@ -428,6 +445,19 @@ COMMANDS: dict[str, tuple[set[str], set[str], Handler]] = {
         {"scheme", "year"},
         {"continues", "depends_on", "keeps_on", "cut", "note"},
         _funding_rule,
+    ),
+    "funding.exclude": (
+        {"scheme", "part", "year", "amount"},
+        {"onwards"},
+        lambda run, s, a: run.engine.app.funding.exclude_from_scheme(
+            a["scheme"],
+            part=a["part"],
+            year=int(a["year"]),
+            amount_cents=parse_euros(str(a["amount"])),
+            onwards=a.get("onwards", False) is True,
+            actor=s.actor,
+            reason=s.reason,
+        ),
     ),
     "funding.allocate": (
         {"scheme", "region", "year", "amount", "reference"},

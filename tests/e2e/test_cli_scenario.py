@@ -107,6 +107,7 @@ at = "2025-03-01T10:00"
 do = "agreement.register"
 as = "officer:j.devries"
 reason = "IZA"
+assumed = "test data"
 [step.with]
 code = "IZA"
 name = "IZA"
@@ -131,6 +132,7 @@ def step_two(
     lines += [f'at = "{at}"', f'do = "{do}"', f'as = "{actor}"']
     if reason is not None:
         lines.append(f'reason = "{reason}"')
+    lines.append('assumed = "test data"')
     return "\n".join(lines) + "\n[step.with]\n" + args
 
 
@@ -216,7 +218,7 @@ def test_the_line_of_a_later_step_is_named(cli: Cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (HEADER + STEP_ONE + "\n[[step]\n", "line 16"),
+        (HEADER + STEP_ONE + "\n[[step]\n", "line 17"),
         (HEADER + STEP_ONE.replace('reason = "IZA"', "reason = IZA"), "line 9"),
         (HEADER + STEP_ONE.replace('"2025-03-01T10:00"', "2025-03-01T10:00"), "line 6"),
     ],

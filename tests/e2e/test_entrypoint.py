@@ -50,7 +50,10 @@ def test_demo_tally_equals_a_recount_from_the_log(tmp_path: Path) -> None:
         **demo["tally"],
         "consultation_id": opened["aggregate_id"],
         "provinces": tally["provinces"],
+        "synthetic": True,  # the tally itself says its ballots are synthetic
+        "synthetic_note": tally["synthetic_note"],
     }
+    assert "not cast by the members" in tally["synthetic_note"]
 
     human = akkoord("demo", "--data-dir", str(tmp_path / "again"), home=tmp_path)
     assert "SYNTHETIC" in human.stdout and "Tally" in human.stdout

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
-from adapters.readmodels.queries import deadline_rows, status_as_of, timeline_rows
+from adapters.readmodels.queries import deadline_rows, entitlement, status_as_of, timeline_rows
 from adapters.scenario import Run, default_scenario_path, load_scenario, run_scenario
 from domain.agreement import agreement_id
 from tests.conftest import AMS
@@ -175,6 +175,61 @@ def test_status_as_of_any_moment_equals_replaying_the_events_up_to_it(
         for party, party_status in then["state"]["statuses"].items():
             replayed[(code, party)] = party_status
     assert projected == replayed
+
+
+def test_the_generic_spuk_cut_is_known_from_the_members_letter_of_10_september_2025(
+    story: tuple[Engine, Run],
+) -> None:
+    """Footnote 3 of the members' letter announces the 10% cut; before it, the 2026 rule of
+    17 Dec 2024 (Frisian letter) only ties SPUK IZA to VNG's AZWA participation."""
+    e, _ = story
+    before = entitlement(e.views, "SPUK-IZA", "Friesland", 2026, datetime(2025, 9, 9, tzinfo=AMS))
+    after = entitlement(e.views, "SPUK-IZA", "Friesland", 2026, datetime(2025, 9, 11, tzinfo=AMS))
+    assert (before["cut_pct"], after["cut_pct"]) == (0, 10)
+    gala_then = entitlement(
+        e.views, "SPUK-GALA", "Friesland", 2026, datetime(2025, 9, 9, tzinfo=AMS)
+    )
+    assert gala_then["entitled_cents"] is None  # GALA's figures come with the same letter
+    gala = e.app.funding.get_scheme("SPUK-GALA")
+    assert gala["rules"]["2026"]["cut_pct"] == 10
+    assert gala["excluded"] == {
+        "2026": {"part": "sportakkoord en BRC", "amount_cents": 87_000_000_00},
+        "2027+": {"part": "sportakkoord en BRC", "amount_cents": 78_000_000_00},
+    }
+    rows = [r for r in timeline_rows(e.views) if "excludes sportakkoord en BRC" in r["summary"]]
+    assert [r["summary"] for r in rows] == [
+        "2026: excludes sportakkoord en BRC, € 87.000.000,00",
+        "2027 onwards: excludes sportakkoord en BRC, € 78.000.000,00",
+    ]
+    assert all(r["at"].startswith("2025-09-10") for r in rows)
+
+
+def test_every_recorded_reason_carries_the_steps_provenance(story: tuple[Engine, Run]) -> None:
+    e, run = story
+    events = e.app.repository.event_store.get(UUID(run.ids["ratification"]))
+    reasons = [str(getattr(ev, "reason", "")) for ev in events]
+    assert any(
+        "[bron: 000_70b60bb9e58defff.txt, 'Het VNG-bestuur bekrachtigt naar verwachting" in r
+        and "[aanname: the hour 10:00" in r
+        for r in reasons
+    )
+    decided = [r for r in reasons if "bekrachtigt naar verwachting op 29 oktober 2025'" in r]
+    assert any("[aanname: that the board did ratify" in r for r in decided)
+
+
+def test_results_from_the_synthetic_ballots_say_so(story: tuple[Engine, Run]) -> None:
+    e, run = story
+    info = e.app.consultations.get_consultation(UUID(run.ids["consultation"]))
+    assert info["synthetic"] is True
+    assert "not cast by the members" in info["synthetic_note"]
+    moment = datetime(2025, 10, 30, tzinfo=AMS)
+    for agreement, party in (("AZWA", "VNG"), ("IZA", "VNG"), ("HLO", "VNG")):
+        [row] = status_as_of(e.views, moment, agreement, party)
+        assert row.detail.endswith("(advice from synthetic ballots)"), row
+    [zn] = status_as_of(e.views, moment, "AZWA", "ZN")
+    assert "synthetic" not in zn.detail  # signed on 8 Sep, before any ballot
+    summaries = [r["summary"] for r in timeline_rows(e.views, run.ids["consultation"])]
+    assert any(s.startswith("ballots marked SYNTHETIC: ") for s in summaries)
 
 
 def test_the_scenario_file_is_shipped() -> None:

@@ -296,7 +296,8 @@ def toml_step(
     lines = ["", "[[step]]"]
     if name:
         lines.append(f'name = "{name}"')
-    lines += [f'at = "{at}"', f'do = "{do}"', f'as = "{actor}"', 'reason = "test"', "[step.with]"]
+    lines += [f'at = "{at}"', f'do = "{do}"', f'as = "{actor}"', 'reason = "test"']
+    lines += ['assumed = "test data"', "[step.with]"]
     for key, value in args.items():
         if isinstance(value, list):
             inner = ", ".join(f'"{v}"' for v in value)

@@ -332,9 +332,19 @@ def load_tally(e: Engine, consultation_id: str) -> tuple[Tally, dict[str, Tally]
     return tally, e.views.tally_by_province(consultation_id)
 
 
-def print_tally(tally: Tally, provinces: dict[str, Tally]) -> None:
-    out.print(tally_table("Tally (weighted votes; only cast votes count)", {"total": tally}))
-    out.print(tally_table("Per province", provinces))
+def synthetic_note(e: Engine, consultation_id: str) -> str:
+    """Why the consultation's ballots are synthetic; empty when the members cast them."""
+    return str(e.app.consultations.get_consultation(parse_id(consultation_id))["synthetic_note"])
+
+
+def print_tally(tally: Tally, provinces: dict[str, Tally], synthetic: str = "") -> None:
+    label = " — SYNTHETIC ballots" if synthetic else ""
+    out.print(
+        tally_table(f"Tally (weighted votes; only cast votes count){label}", {"total": tally})
+    )
+    out.print(tally_table(f"Per province{label}", provinces))
+    if synthetic:
+        out.print(f"synthetic: {synthetic}")
 
 
 @app.command("tally")
@@ -346,13 +356,17 @@ def tally_command(
     cid = str(parse_id(consultation_id))
     with engine(data_dir) as e:
         tally, provinces = load_tally(e, cid)
+        synthetic = synthetic_note(e, cid)
     if json_output:
         print_json(
             {
                 "consultation_id": cid,
+                # A result from simulated ballots says so wherever it goes.
+                "synthetic": bool(synthetic),
+                "synthetic_note": synthetic,
                 **tally.as_dict(),
                 "provinces": {p: t.as_dict() for p, t in provinces.items()},
             }
         )
     else:
-        print_tally(tally, provinces)
+        print_tally(tally, provinces, synthetic)

@@ -11,8 +11,9 @@ from rich.table import Table
 
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
-from adapters.entrypoints.cli.consultation import load_tally, print_tally
+from adapters.entrypoints.cli.consultation import load_tally, print_tally, synthetic_note
 from adapters.entrypoints.cli.scenario import play
+from domain.consultation import SYNTHETIC_ADVICE
 from domain.errors import ConflictError
 from domain.funding import euros
 
@@ -68,6 +69,7 @@ def demo_command(
             tally, provinces = load_tally(e, consultation)
             report["consultation_id"] = consultation
             report["tally"] = (tally, provinces)
+            report["synthetic_note"] = synthetic_note(e, consultation)
         report["events"] = e.app.head()
         report["regions"] = {
             r["name"]: {
@@ -104,14 +106,16 @@ def demo_command(
     cells: dict[tuple[str, str], dict[str, str]] = {}
     for d in dates:
         for row in report["status"][d]:
-            cells.setdefault((row["agreement"], row["party"]), {})[d] = row["status"]
+            # A status that follows the synthetic ballots' advice says so in its cell too.
+            synthetic = " (synthetic)" if SYNTHETIC_ADVICE in row["detail"] else ""
+            cells.setdefault((row["agreement"], row["party"]), {})[d] = row["status"] + synthetic
     for (agreement, party), by_date in sorted(cells.items()):
         if {by_date.get(d, "") for d in dates} <= {"", "involved, not signing"}:
             continue
         matrix.add_row(agreement, party, *[by_date.get(d, "") for d in dates])
     out.print(matrix)
     if tally is not None:
-        print_tally(tally, provinces)
+        print_tally(tally, provinces, report.get("synthetic_note", ""))
     for name, region in report["regions"].items():
         out.print(f"[bold]Region {name}[/bold]")
         for d in region["decisions"]:

@@ -165,8 +165,12 @@ def get_tally(consultation_id: UUID, s: ServerDep, actor: ActorDep) -> dict[str,
     if tally is None:
         raise UnknownConsultationError(f"unknown consultation {consultation_id}")
     provinces = e.views.tally_by_province(str(consultation_id))
+    synthetic = e.app.consultations.get_consultation(consultation_id)["synthetic_note"]
     return {
         "consultation_id": str(consultation_id),
+        # A result from simulated ballots says so wherever it goes.
+        "synthetic": bool(synthetic),
+        "synthetic_note": synthetic,
         **tally.as_dict(),
         "provinces": {p: t.as_dict() for p, t in provinces.items()},
     }
