@@ -16,6 +16,7 @@ from adapters.audit.transparency import transparent
 from adapters.config.settings import Settings
 from adapters.readmodels.driver import Driver
 from adapters.readmodels.projector import LiveProjections, Projector, catch_up_all
+from adapters.readmodels.rebuild import Store, rebuild
 from adapters.readmodels.tables import (
     ROW_TABLES,
     TALLY_TABLES,
@@ -23,6 +24,7 @@ from adapters.readmodels.tables import (
     SqlRows,
     SqlTallyView,
 )
+from adapters.readmodels.tally_sql import TallySql
 from adapters.store import Backend, NoStoreError, backend_for, no_store_message
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
@@ -72,10 +74,16 @@ class Engine:
         return reacted + catch_up_all(self.projectors, self.app, self.writing)
 
     def rebuild(self) -> int:
-        """Drop and replay every read model; returns the length of the log replayed."""
-        for projector in self.projectors:
-            projector.reset(self.writing)
-        catch_up_all(self.projectors, self.app, self.writing)
+        """Rebuild every read model from the whole log beside the live ones, and swap them in
+        at once (see `adapters/readmodels/rebuild.py`); returns the length of the log replayed."""
+        assert self.live is not None
+        store = Store(
+            engine=self.views.writer,
+            postgres=self.live.postgres,
+            schema=self.live.schema,
+            serialize=self.live.serialize,
+        )
+        rebuild(self.projectors, self.app, store)
         return self.app.head()
 
     def close(self) -> None:
@@ -163,7 +171,7 @@ def build(settings: Settings, *, create: bool = False, clock: Clock | None = Non
         raise
     views = read_models(backend)
     projectors = [
-        Projector(TallyProjection(), SqlTallyView, TALLY_TABLES),
+        Projector(TallyProjection(), SqlTallyView, TALLY_TABLES, bulk=TallySql()),
         Projector(StatusProjection(), SqlRows, (ROW_TABLES["party_status"],)),
         Projector(TimelineProjection(), SqlRows, (ROW_TABLES["timeline"],)),
         Projector(DeadlinesProjection(), SqlRows, (ROW_TABLES["deadlines"],)),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
-from eventsourcing.persistence import StoredEvent, Tracking
+from eventsourcing.persistence import Notification, StoredEvent, Tracking
 from sqlalchemy import Table, delete
 
 from adapters.readmodels.driver import Driver
@@ -36,11 +36,24 @@ class Projection(Protocol):
     def process(self, event: Any, view: Any, position: int) -> None: ...
 
 
+class BulkSql(Protocol):
+    """A read model stated as SQL over the stored events, which a rebuild runs instead of the
+    projection (see `rebuild`); it must end with the same rows."""
+
+    topics: frozenset[str]
+    # Fields of events (by topic) that only this read model reads: a rebuild's replay of the
+    # others reads those events without them (a consultation's electorate is most of the log).
+    private_fields: dict[str, tuple[str, ...]]
+
+    def statements(self, events: Any, scratch: str) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class Projector:
     projection: Projection
     make_view: Callable[[Driver], Any]
     tables: tuple[Table, ...]
+    bulk: BulkSql | None = None
 
     def catch_up(self, app: GovernanceBase, writing: Writing, batch: int = BATCH) -> int:
         """Apply every event not yet applied to this read model alone."""
@@ -74,6 +87,52 @@ def _apply(
             flush()
     last = notifications[-1][0]
     return {p.projection.name: last for p in projectors if last > behind[p.projection.name]}
+
+
+class Select(Protocol):
+    """How a replay reads the log: the library's `select_notifications`, or a leaner read."""
+
+    def __call__(
+        self, start: int, limit: int, stop: int | None, topics: Sequence[str]
+    ) -> Sequence[Notification]: ...
+
+
+def replay(
+    projectors: Sequence[Projector],
+    app: GovernanceBase,
+    conn: Driver,
+    after: int,
+    stop: int | None = None,
+    batch: int = BATCH,
+    select: Select | None = None,
+) -> int:
+    """Apply the events after `after` (up to `stop`) to read models that have seen everything
+    up to `after`, all on `conn`'s one open transaction; returns how many were applied. Pages
+    of `batch`: the views' buffers are written at the end of each, so memory stays flat."""
+    topics = sorted({t for p in projectors for t in p.projection.topics})
+    behind = {p.projection.name: after for p in projectors}
+    applied = 0
+    read: Select = select or (
+        lambda start, limit, stop, topics: app.recorder.select_notifications(
+            start=start, limit=limit, stop=stop, topics=topics
+        )
+    )
+    while projectors and (stop is None or after < stop):
+        page = read(after + 1, batch, stop, topics)
+        if not page:
+            break
+        _apply(
+            projectors,
+            conn,
+            behind,
+            [(n.id, n.topic, lambda n=n: app.mapper.to_domain_event(n)) for n in page],  # type: ignore[misc]
+        )
+        applied += len(page)
+        after = page[-1].id
+        behind = dict.fromkeys(behind, after)
+        if len(page) < batch:
+            break
+    return applied
 
 
 def catch_up_all(
