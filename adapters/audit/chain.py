@@ -91,6 +91,11 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
         self._committed = self._pending or self._committed  # only once the commit is done
         return positions
 
+    @property
+    def committed_position(self) -> int | None:
+        """The last position of this recorder's last committed insert (None before one)."""
+        return None if self._committed is None else self._committed[0]
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:

@@ -101,6 +101,11 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
         self._committed = self._pending or self._committed  # only once the commit is done
         return positions
 
+    @property
+    def committed_position(self) -> int | None:
+        """The last position of this recorder's last committed insert (None before one)."""
+        return None if self._committed is None else self._committed[0]
+
     def _lock_table(self, curs: Any) -> None:
         # The library's statements (the lock timeout, then the table lock), sent as one
         # simple query: one round trip instead of two on every insert.

@@ -177,6 +177,7 @@ class LiveProjections:
     serialize: Callable[[Driver], None]
     workflow_topics: frozenset[str]
     workflow_name: str
+    _marked: int | None = None  # the position this process's last insert marked scanned
 
     def __call__(
         self, cursor: Any, positions: Sequence[int], stored: Sequence[StoredEvent], **kwargs: Any
@@ -258,9 +259,17 @@ class LiveProjections:
         """Workflows in constant time: when none of these events is one the process managers
         react to, and they had reacted to everything before, they need not scan them later.
         (The library's own tracking statements, on this transaction's cursor.)"""
+        marked, self._marked = self._marked, None
         if any(s.topic in self.workflow_topics for s in stored):
             return
         recorder: Any = self.app.recorder
-        reacted = recorder._max_tracking_id(self.workflow_name, cursor) or 0
-        if reacted == first - 1 or reacted >= self._previous_position(conn, first):
-            recorder._insert_tracking(cursor, Tracking(self.workflow_name, last))
+        # When this process's last commit ended right before these events and marked them
+        # scanned, the workflows have seen everything before: no need to read their position
+        # (it only grows). A rolled-back mark is not a commit, so it never counts.
+        ours = marked is not None and first == marked + 1
+        if not (ours and getattr(recorder, "committed_position", None) == marked):
+            reacted = recorder._max_tracking_id(self.workflow_name, cursor) or 0
+            if reacted != first - 1 and reacted < self._previous_position(conn, first):
+                return
+        recorder._insert_tracking(cursor, Tracking(self.workflow_name, last))
+        self._marked = last
