@@ -1,10 +1,16 @@
 """The ALV (algemene ledenvergadering): its agenda and the binding weighted votes on each item.
 
 Its date may move until it meets (or votes); the "ALV meets" deadline moves with it.
+
+An item's result is recorded in one of two forms: the totals a meeting published (`decide_item`),
+or derived from the members' own votes (`cast_vote`, then `count_item`). For the second the ALV
+keeps a register of the members present, with each one's weight snapshotted from the population
+year the first record fixed, and the proxies between members (at most `proxy_limit` per holder).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -12,9 +18,23 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.actor import MEMBER_CODE
 from domain.aggregate import GovernanceAggregate
-from domain.errors import ConflictError, InvalidDeadlineError, InvalidInputError, NotFoundError
+from domain.assembly_tally import AssemblyChoice, ItemTally, count
+from domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidDeadlineError,
+    InvalidInputError,
+    NotFoundError,
+)
 from domain.rules import WeightedResult, require_aware, require_reason, require_text
+from domain.weights import MAX_VOTES, MIN_VOTES, WeightRule
+
+# Proxies one member may hold when the ALV sets no limit of its own: the common rule of Dutch
+# association statutes (a member may act for one other member). The letters say nothing.
+DEFAULT_PROXY_LIMIT = 1
+MAX_PROXY_LIMIT = 400  # more than there are members: a bound on input, not a rule
 
 
 class ItemKind(StrEnum):
@@ -30,6 +50,33 @@ class UnknownAssemblyError(NotFoundError):
 
 class AssemblyStateError(ConflictError):
     code = "assembly_state"
+
+
+class NotInRegisterError(DomainError):
+    code = "not_in_register"
+
+
+class NotPresentError(ConflictError):
+    code = "not_present"
+
+
+class RepresentedError(ConflictError):
+    code = "represented"
+
+
+class ProxyError(ConflictError):
+    code = "proxy_refused"
+
+
+class ProxyLimitError(ProxyError):
+    code = "proxy_limit"
+
+
+def member_code(text: str, what: str = "member") -> str:
+    code = text.strip().upper()
+    if not MEMBER_CODE.match(code):
+        raise InvalidInputError(f"malformed municipality code {text!r} for the {what} (GMxxxx)")
+    return code
 
 
 class GeneralAssembly(GovernanceAggregate):
@@ -77,12 +124,63 @@ class GeneralAssembly(GovernanceAggregate):
         reason: str
         at: datetime
 
+    class ProxyLimitSet(Aggregate.Event):
+        limit: int
+        previous: int
+        actor: str
+        reason: str
+        at: datetime
+
+    class Attended(Aggregate.Event):
+        members: list[str]
+        weights: dict[str, int]  # each member's votes, from `population_year` by `weight_rule`
+        population_year: int
+        weight_rule: str
+        actor: str
+        reason: str
+        at: datetime
+
+    class Left(Aggregate.Event):
+        member: str
+        actor: str
+        reason: str
+        at: datetime
+
+    class ProxyGiven(Aggregate.Event):
+        giver: str  # the member represented
+        holder: str  # the member that votes for it
+        weight: int  # the giver's votes
+        population_year: int
+        weight_rule: str
+        actor: str
+        reason: str
+        at: datetime
+
+    class MemberVoted(Aggregate.Event):
+        number: int
+        member: str
+        choice: str
+        weight: int  # the member's own votes plus those of the members it represents
+        represents: list[str]
+        actor: str
+        reason: str
+        at: datetime
+
     title: str
     held_on: datetime
     items: dict[str, dict[str, Any]]
     held: bool
     closed: bool
+    attendance: dict[str, dict[str, Any]]  # code -> {"weight", "present"}
+    proxies: dict[str, dict[str, Any]]  # giver -> {"holder", "weight"}
+    # item number -> code -> {"choice", "weight", "represents"}
+    votes: dict[str, dict[str, dict[str, Any]]]
     timezone: str = "Europe/Amsterdam"  # the default for ALVs convened before it was kept
+    # The defaults also for ALVs convened before attendance was kept.
+    proxy_limit: int = DEFAULT_PROXY_LIMIT
+    proxy_limit_recorded: bool = False
+    population_year: int | None = None  # fixed by the first attendance or proxy recorded
+    weight_rule: str = WeightRule.CEIL.value
 
     @classmethod
     def convene(
@@ -106,6 +204,9 @@ class GeneralAssembly(GovernanceAggregate):
         self.items = {}
         self.held = False
         self.closed = False
+        self.attendance = {}
+        self.proxies = {}
+        self.votes = {}
 
     def reschedule(
         self, *, held_on: datetime, timezone: str, actor: str, reason: str, at: datetime
@@ -183,6 +284,12 @@ class GeneralAssembly(GovernanceAggregate):
             if (item["adopted"], item["yes_pct"]) == (result.adopted, result.yes_pct):
                 return False
             raise AssemblyStateError(f"item {number} of ALV {self.id} was voted on already")
+        if self.votes.get(str(number)):
+            # Two sources for one result could disagree: the members' votes decide this item.
+            raise AssemblyStateError(
+                f"item {number} of ALV {self.id} has members' votes recorded; derive its "
+                "result from them (close-item), not from totals"
+            )
         self._item_decided(
             number=number,
             adopted=result.adopted,
@@ -194,6 +301,280 @@ class GeneralAssembly(GovernanceAggregate):
             at=at,
         )
         return True
+
+    # --- attendance, proxies and the members' own votes --------------------------------------
+
+    def _refuse_if_closed(self, doing: str) -> None:
+        if self.closed:
+            raise AssemblyStateError(f"ALV {self.id} is closed; it cannot {doing}")
+
+    def _refuse_if_over(self, doing: str) -> None:
+        """Who is present and who votes for whom is settled before or during the meeting: once
+        it is recorded as held (or closed) the register of those present is final. Votes and
+        counts may still be entered from the minutes until the ALV closes."""
+        self._refuse_if_closed(doing)
+        if self.held:
+            raise AssemblyStateError(f"ALV {self.id} was held already; it cannot {doing}")
+
+    def is_present(self, code: str) -> bool:
+        return bool(self.attendance.get(code, {}).get("present"))
+
+    def proxies_held_by(self, holder: str) -> list[str]:
+        return sorted(g for g, p in self.proxies.items() if p["holder"] == holder)
+
+    def _check_weights(
+        self, weights: Mapping[str, int], population_year: int, weight_rule: str
+    ) -> None:
+        """The weights come from the ALV's one population year and rule; each is a whole
+        number of votes within the rule's bounds."""
+        if weight_rule not in {r.value for r in WeightRule}:
+            raise InvalidInputError(f"unknown weight rule {weight_rule!r}")
+        if isinstance(population_year, bool) or not 1800 <= population_year <= 2200:
+            raise InvalidInputError(f"implausible population year {population_year!r}")
+        if self.population_year is not None and (population_year, weight_rule) != (
+            self.population_year,
+            self.weight_rule,
+        ):
+            raise InvalidInputError(
+                f"ALV {self.id} weighs its members by {self.weight_rule} from the population "
+                f"of {self.population_year}, not {weight_rule} from {population_year}"
+            )
+        for code, weight in weights.items():
+            if isinstance(weight, bool) or not isinstance(weight, int):
+                raise InvalidInputError(f"the weight of {code} must be a whole number")
+            if not MIN_VOTES <= weight <= MAX_VOTES:
+                raise InvalidInputError(
+                    f"the weight of {code} must be {MIN_VOTES}..{MAX_VOTES} votes, not {weight}"
+                )
+
+    def set_proxy_limit(self, limit: int, *, actor: str, reason: str, at: datetime) -> bool:
+        """The most proxies one member may hold at this ALV; False when already recorded so."""
+        self._refuse_if_over("change its proxy limit")
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise InvalidInputError(f"the proxy limit must be a whole number, not {limit!r}")
+        if not 0 <= limit <= MAX_PROXY_LIMIT:
+            raise InvalidInputError(f"the proxy limit must be 0..{MAX_PROXY_LIMIT}, not {limit}")
+        if self.proxy_limit_recorded and limit == self.proxy_limit:
+            return False
+        holders = {p["holder"] for p in self.proxies.values()}
+        busiest = max(holders, key=lambda h: (len(self.proxies_held_by(h)), h), default=None)
+        if busiest is not None and len(self.proxies_held_by(busiest)) > limit:
+            raise ProxyLimitError(
+                f"{busiest} holds {len(self.proxies_held_by(busiest))} proxies at ALV "
+                f"{self.id} already; the limit cannot go below that"
+            )
+        self._proxy_limit_set(
+            limit=limit,
+            previous=self.proxy_limit,
+            actor=actor,
+            reason=require_reason(reason, "set the proxy limit of an ALV"),
+            at=at,
+        )
+        return True
+
+    def attend(
+        self,
+        *,
+        members: Sequence[str],
+        weights: Mapping[str, int],
+        population_year: int,
+        weight_rule: str = WeightRule.CEIL.value,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> list[str]:
+        """Record members as present (with their weights); returns those not present already.
+
+        Whether each is a member of the register on the ALV's date is the caller's to check: the
+        register is another aggregate's.
+        """
+        self._refuse_if_over("record attendance")
+        codes = [member_code(m) for m in members]
+        if not codes:
+            raise InvalidInputError("name at least one member present")
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise InvalidInputError(f"the attendance names {', '.join(twice)} more than once")
+        missing = [c for c in codes if c not in weights]
+        if missing:
+            raise InvalidInputError(f"no weight given for {', '.join(missing)}")
+        self._check_weights({c: weights[c] for c in codes}, population_year, weight_rule)
+        arriving = [c for c in codes if not self.is_present(c)]
+        if not arriving:
+            return []
+        self._attended(
+            members=arriving,
+            weights={c: weights[c] for c in arriving},
+            population_year=population_year,
+            weight_rule=weight_rule,
+            actor=actor,
+            reason=require_reason(reason, "record attendance at an ALV"),
+            at=at,
+        )
+        return arriving
+
+    def leave(self, member: str, *, actor: str, reason: str, at: datetime) -> None:
+        """A member present leaves the meeting: its votes cast so far stand, it casts no more
+        (nor for the members it holds proxies for) until it is recorded present again."""
+        self._refuse_if_over("record a member leaving")
+        code = member_code(member)
+        if not self.is_present(code):
+            raise NotPresentError(f"{code} is not present at ALV {self.id}")
+        self._left(
+            member=code,
+            actor=actor,
+            reason=require_reason(reason, "record a member leaving an ALV"),
+            at=at,
+        )
+
+    def give_proxy(
+        self,
+        *,
+        giver: str,
+        holder: str,
+        weight: int,
+        population_year: int,
+        weight_rule: str = WeightRule.CEIL.value,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        """`giver` authorises `holder` to vote for it. The holder need not be present yet, but
+        casts nothing for anyone until it is."""
+        self._refuse_if_over("record a proxy")
+        giver = member_code(giver, "member giving the proxy")
+        holder = member_code(holder, "proxy holder")
+        if giver == holder:
+            raise ProxyError(f"{giver} cannot authorise itself")
+        given = self.proxies.get(giver)
+        if given is not None:
+            raise ProxyError(f"{giver} has authorised {given['holder']} at ALV {self.id} already")
+        holders_proxy = self.proxies.get(holder)
+        if holders_proxy is not None:
+            raise ProxyError(
+                f"{holder} is represented by {holders_proxy['holder']} at ALV {self.id}; a "
+                "member represented by a proxy cannot hold one"
+            )
+        held = self.proxies_held_by(giver)
+        if held:
+            raise ProxyError(
+                f"{giver} holds a proxy for {', '.join(held)} at ALV {self.id}; a proxy holder "
+                "cannot be represented itself"
+            )
+        holding = self.proxies_held_by(holder)
+        if len(holding) >= self.proxy_limit:
+            raise ProxyLimitError(
+                f"{holder} holds {len(holding)} proxies at ALV {self.id} already, the limit "
+                f"per holder ({self.proxy_limit})"
+            )
+        open_votes = sorted(
+            int(n)
+            for n, votes in self.votes.items()
+            if giver in votes and self.items[n]["adopted"] is None
+        )
+        if open_votes:
+            raise ProxyError(
+                f"{giver} has voted on item {open_votes[0]} of ALV {self.id}, which is still "
+                "open: a proxy now would count its votes twice"
+            )
+        self._check_weights({giver: weight}, population_year, weight_rule)
+        self._proxy_given(
+            giver=giver,
+            holder=holder,
+            weight=weight,
+            population_year=population_year,
+            weight_rule=weight_rule,
+            actor=actor,
+            reason=require_reason(reason, "record a proxy at an ALV"),
+            at=at,
+        )
+
+    def _open_item(self, number: int, at: datetime, doing: str) -> dict[str, Any]:
+        require_aware(at, "now")
+        self._refuse_if_closed(doing)
+        if at < self.held_on:
+            raise AssemblyStateError(
+                f"ALV {self.id} meets on {self.held_on.isoformat()}; it cannot vote before that"
+            )
+        item = self.items.get(str(number))
+        if item is None:
+            raise InvalidInputError(f"ALV {self.id} has no agenda item {number}")
+        if item.get("adopted") is not None:
+            raise AssemblyStateError(f"item {number} of ALV {self.id} was voted on already")
+        return item
+
+    def cast_vote(
+        self,
+        number: int,
+        *,
+        member: str,
+        choice: AssemblyChoice,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> bool:
+        """A present member's vote on an open item, counted with its own weight and that of
+        each member it holds a proxy for. A new vote replaces the member's earlier one until
+        the item is counted; the same vote again records nothing."""
+        self._open_item(number, at, "take votes")
+        code = member_code(member)
+        proxy = self.proxies.get(code)
+        if proxy is not None:
+            raise RepresentedError(
+                f"{code} is represented by {proxy['holder']} at ALV {self.id}: its proxy "
+                "holder votes for it"
+            )
+        if not self.is_present(code):
+            raise NotPresentError(
+                f"{code} is not present at ALV {self.id}: record its attendance first"
+            )
+        represents = self.proxies_held_by(code)
+        weight = self.attendance[code]["weight"] + sum(
+            self.proxies[g]["weight"] for g in represents
+        )
+        standing = self.votes.get(str(number), {}).get(code)
+        if standing == {"choice": choice.value, "weight": weight, "represents": represents}:
+            return False
+        self._member_voted(
+            number=number,
+            member=code,
+            choice=choice.value,
+            weight=weight,
+            represents=represents,
+            actor=actor,
+            reason=require_reason(reason, "record a vote at an ALV"),
+            at=at,
+        )
+        return True
+
+    def tally(self, number: int) -> ItemTally:
+        return count(self.votes.get(str(number), {}))
+
+    def count_item(self, number: int, *, actor: str, reason: str, at: datetime) -> ItemTally:
+        """Decide an item from its members' votes: adopted by a majority of the yes and no
+        weight (abstentions are shown, not counted in the percentage)."""
+        self._open_item(number, at, "count votes")
+        if not self.votes.get(str(number)):
+            raise AssemblyStateError(
+                f"item {number} of ALV {self.id} has no members' votes to count"
+            )
+        counted = self.tally(number)
+        if counted.yes_weight + counted.no_weight == 0:
+            raise AssemblyStateError(
+                f"item {number} of ALV {self.id} has only abstentions: no majority to derive"
+            )
+        result = WeightedResult.from_weights(counted.yes_weight, counted.no_weight)
+        self._item_decided(
+            number=number,
+            adopted=result.adopted,
+            yes_pct=result.yes_pct,
+            yes_weight=result.yes_weight,
+            no_weight=result.no_weight,
+            actor=actor,
+            reason=require_reason(reason, "count the votes on an item"),
+            at=at,
+        )
+        return counted
 
     def hold(self, *, actor: str, reason: str, at: datetime) -> None:
         if self.held:
@@ -252,6 +633,67 @@ class GeneralAssembly(GovernanceAggregate):
     ) -> None:
         self.items[str(number)].update(adopted=adopted, yes_pct=yes_pct)
 
+    @event(ProxyLimitSet)
+    def _proxy_limit_set(
+        self, limit: int, previous: int, actor: str, reason: str, at: datetime
+    ) -> None:
+        self.proxy_limit = limit
+        self.proxy_limit_recorded = True
+
+    @event(Attended)
+    def _attended(
+        self,
+        members: list[str],
+        weights: dict[str, int],
+        population_year: int,
+        weight_rule: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.population_year = population_year
+        self.weight_rule = weight_rule
+        for code in members:
+            self.attendance[code] = {"weight": weights[code], "present": True}
+
+    @event(Left)
+    def _left(self, member: str, actor: str, reason: str, at: datetime) -> None:
+        self.attendance[member] = {**self.attendance[member], "present": False}
+
+    @event(ProxyGiven)
+    def _proxy_given(
+        self,
+        giver: str,
+        holder: str,
+        weight: int,
+        population_year: int,
+        weight_rule: str,
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.population_year = population_year
+        self.weight_rule = weight_rule
+        self.proxies[giver] = {"holder": holder, "weight": weight}
+
+    @event(MemberVoted)
+    def _member_voted(
+        self,
+        number: int,
+        member: str,
+        choice: str,
+        weight: int,
+        represents: list[str],
+        actor: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        self.votes.setdefault(str(number), {})[member] = {
+            "choice": choice,
+            "weight": weight,
+            "represents": list(represents),
+        }
+
     @event(Held)
     def _held(self, actor: str, reason: str, at: datetime) -> None:
         self.held = True
@@ -260,17 +702,61 @@ class GeneralAssembly(GovernanceAggregate):
     def _closed(self, actor: str, reason: str, at: datetime) -> None:
         self.closed = True
 
+    def attendance_summary(self) -> dict[str, Any]:
+        present = sorted(c for c in self.attendance if self.is_present(c))
+        return {
+            "proxy_limit": self.proxy_limit,
+            "population_year": self.population_year,
+            "weight_rule": self.weight_rule,
+            "attendance": [
+                {
+                    "member": code,
+                    "weight": entry["weight"],
+                    "present": bool(entry["present"]),
+                    "represented_by": self.proxies.get(code, {}).get("holder"),
+                    "holds_proxies_for": self.proxies_held_by(code),
+                }
+                for code, entry in sorted(self.attendance.items())
+            ],
+            "proxies": [
+                {"from": giver, "to": p["holder"], "weight": p["weight"]}
+                for giver, p in sorted(self.proxies.items())
+            ],
+            "present": {
+                "members": len(present),
+                "weight": sum(self.attendance[c]["weight"] for c in present),
+                "represented_members": sum(len(self.proxies_held_by(c)) for c in present),
+                "represented_weight": sum(
+                    self.proxies[g]["weight"] for c in present for g in self.proxies_held_by(c)
+                ),
+            },
+        }
+
     def summary(self) -> dict[str, Any]:
+        def with_votes(number: str) -> dict[str, Any]:
+            votes = self.votes.get(number, {})
+            if not votes:
+                return {"tally": None, "votes": []}
+            return {
+                "tally": count(votes).as_dict(),
+                "votes": [
+                    {"member": code, **vote, "represents": list(vote["represents"])}
+                    for code, vote in sorted(votes.items())
+                ],
+            }
+
         return {
             "id": str(self.id),
             "title": self.title,
             "held_on": self.held_on.isoformat(),
             "held": self.held,
             "closed": self.closed,
+            **self.attendance_summary(),
             "items": [
                 {
                     "number": int(n),
                     **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in item.items()},
+                    **with_votes(n),
                 }
                 for n, item in sorted(self.items.items(), key=lambda kv: int(kv[0]))
             ],

@@ -110,6 +110,23 @@ _SENTENCES: dict[type[Any], Callable[[Any], str]] = {
         f"item {e.number} " + ("adopted" if e.adopted else "rejected") + _pct(e.yes_pct)
     ),
     GeneralAssembly.Held: lambda e: "ALV held",
+    GeneralAssembly.ProxyLimitSet: lambda e: (
+        f"at most {e.limit} {'proxy' if e.limit == 1 else 'proxies'} per holder"
+        + f" (was {e.previous})"
+    ),
+    GeneralAssembly.Attended: lambda e: (
+        "present: "
+        + ", ".join(f"{c} ({e.weights[c]} votes)" for c in e.members)
+        + f"; weights from the population of {e.population_year}"
+    ),
+    GeneralAssembly.Left: lambda e: f"{e.member} left the meeting",
+    GeneralAssembly.ProxyGiven: lambda e: (
+        f"{e.giver} ({e.weight} votes) authorises {e.holder} to vote on its behalf"
+    ),
+    GeneralAssembly.MemberVoted: lambda e: (
+        f"item {e.number}: {e.member} votes {e.choice} with {e.weight} votes"
+        + (f" (also for {', '.join(e.represents)})" if e.represents else "")
+    ),
     Region.Registered: lambda e: (
         f"region {e.name} ({len(e.members)} municipalities; "
         f"{e.committee}; mandate municipality {e.mandate_municipality})"

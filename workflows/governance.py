@@ -40,7 +40,7 @@ class Governance(ProcessManagers):
         self.signings = SigningService(self)
         self.consultations = ConsultationService(self, members=self.members)
         self.ratifications = RatificationService(self)
-        self.assemblies = AssemblyService(self)
+        self.assemblies = AssemblyService(self, members=self.members)
         self.regions = RegionService(self)
         self.funding = FundingService(self)
         self.monitoring = MonitoringService(self)

@@ -124,6 +124,20 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/assemblies/{assembly_id}/reschedule": {"date": in_future(days=21), "reason": "r"},
     "/api/assemblies/{assembly_id}/hold": {"reason": "r"},
     "/api/assemblies/{assembly_id}/close": {"reason": "r"},
+    "/api/assemblies/{assembly_id}/attendance": {"members": ["GM0363"], "reason": "r"},
+    "/api/assemblies/{assembly_id}/leave": {"member": "GM0363", "reason": "r"},
+    "/api/assemblies/{assembly_id}/proxies": {
+        "from_member": "GM0090",
+        "to_member": "GM0363",
+        "reason": "r",
+    },
+    "/api/assemblies/{assembly_id}/proxy-limit": {"proxy_limit": 2, "reason": "r"},
+    "/api/assemblies/{assembly_id}/items/{number}/member-votes": {
+        "member": "GM0363",
+        "choice": "yes",
+        "reason": "r",
+    },
+    "/api/assemblies/{assembly_id}/items/{number}/close": {"reason": "r"},
 }
 
 

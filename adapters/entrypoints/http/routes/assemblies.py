@@ -1,4 +1,5 @@
-"""General assemblies (ALV): convening, rescheduling, items, votes, holding and closing."""
+"""General assemblies (ALV): convening, rescheduling, items, votes, holding and closing; the
+members present, their proxies and each member's own vote."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from adapters.entrypoints.http.context import ActorDep, ServerDep
 from adapters.entrypoints.http.idempotent import IdempotentRoute
 from adapters.entrypoints.http.routes.fields import (
     Created,
+    MemberCode,
     Moment,
     Reason,
     ReasonIn,
@@ -20,15 +22,50 @@ from adapters.entrypoints.http.routes.fields import (
 )
 from adapters.inputs.results import result_dict, result_from
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment
-from domain.general_assembly import ItemKind
+from domain.assembly_tally import AssemblyChoice
+from domain.general_assembly import MAX_PROXY_LIMIT, ItemKind
 
 router = APIRouter(route_class=IdempotentRoute)
+
+
+ProxyLimit = Annotated[
+    int, Field(ge=0, le=MAX_PROXY_LIMIT, description="Most proxies one member may hold.")
+]
+ItemNumber = Annotated[int, Field(ge=1, le=1000)]
 
 
 class AssemblyIn(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=300)]
     date: Moment
     tz: Zone = DEFAULT_TZ
+    proxy_limit: ProxyLimit | None = Field(None, description="Default 1 per holder.")
+    reason: Reason
+
+
+class AttendanceIn(BaseModel):
+    members: Annotated[list[MemberCode], Field(min_length=1, max_length=400)]
+    reason: Reason
+
+
+class LeaveIn(BaseModel):
+    member: MemberCode
+    reason: Reason
+
+
+class ProxyIn(BaseModel):
+    from_member: MemberCode = Field(description="The member that authorises.")
+    to_member: MemberCode = Field(description="The member that votes for it.")
+    reason: Reason
+
+
+class ProxyLimitIn(BaseModel):
+    proxy_limit: ProxyLimit
+    reason: Reason
+
+
+class MemberVoteIn(BaseModel):
+    member: MemberCode
+    choice: Literal["yes", "no", "abstain"]
     reason: Reason
 
 
@@ -55,7 +92,11 @@ def convene(body: AssemblyIn, s: ServerDep, actor: ActorDep) -> Created:
     when = parse_moment(body.date, body.tz, what="date")
     aid = s.act(
         lambda e: e.app.assemblies.convene_assembly(
-            title=body.title, held_on=when, actor=actor, reason=body.reason
+            title=body.title,
+            held_on=when,
+            actor=actor,
+            reason=body.reason,
+            proxy_limit=body.proxy_limit,
         )
     )
     return Created(id=str(aid))
@@ -97,7 +138,7 @@ def add_item(assembly_id: UUID, body: ItemIn, s: ServerDep, actor: ActorDep) -> 
 @router.post("/assemblies/{assembly_id}/items/{number}/vote", tags=["alv"])
 def vote(
     assembly_id: UUID,
-    number: Annotated[int, Field(ge=1, le=1000)],
+    number: ItemNumber,
     body: ResultIn,
     s: ServerDep,
     actor: ActorDep,
@@ -125,3 +166,88 @@ def close_assembly(
         lambda e: e.app.assemblies.close_assembly(assembly_id, actor=actor, reason=body.reason)
     )
     return {"closed": closed}
+
+
+@router.post("/assemblies/{assembly_id}/attendance", tags=["alv"])
+def attend(assembly_id: UUID, body: AttendanceIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
+    arrived = s.act(
+        lambda e: e.app.assemblies.record_attendance(
+            assembly_id, members=body.members, actor=actor, reason=body.reason
+        )
+    )
+    return {"present": arrived}
+
+
+@router.post("/assemblies/{assembly_id}/leave", tags=["alv"])
+def leave(assembly_id: UUID, body: LeaveIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
+    s.act(
+        lambda e: e.app.assemblies.record_leaving(
+            assembly_id, member=body.member, actor=actor, reason=body.reason
+        )
+    )
+    return {"left": body.member.upper()}
+
+
+@router.post("/assemblies/{assembly_id}/proxies", tags=["alv"])
+def give_proxy(assembly_id: UUID, body: ProxyIn, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
+    s.act(
+        lambda e: e.app.assemblies.record_proxy(
+            assembly_id,
+            giver=body.from_member,
+            holder=body.to_member,
+            actor=actor,
+            reason=body.reason,
+        )
+    )
+    return {"from": body.from_member.upper(), "to": body.to_member.upper()}
+
+
+@router.post("/assemblies/{assembly_id}/proxy-limit", tags=["alv"])
+def set_proxy_limit(
+    assembly_id: UUID, body: ProxyLimitIn, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    changed = s.act(
+        lambda e: e.app.assemblies.set_proxy_limit(
+            assembly_id, limit=body.proxy_limit, actor=actor, reason=body.reason
+        )
+    )
+    return {"proxy_limit": body.proxy_limit, "changed": changed}
+
+
+@router.post("/assemblies/{assembly_id}/items/{number}/member-votes", tags=["alv"])
+def member_vote(
+    assembly_id: UUID,
+    number: ItemNumber,
+    body: MemberVoteIn,
+    s: ServerDep,
+    actor: ActorDep,
+) -> dict[str, Any]:
+    choice = AssemblyChoice(body.choice)
+    recorded = s.act(
+        lambda e: e.app.assemblies.record_member_vote(
+            assembly_id,
+            number=number,
+            member=body.member,
+            choice=choice,
+            actor=actor,
+            reason=body.reason,
+        )
+    )
+    return {
+        "item": number,
+        "member": body.member.upper(),
+        "choice": choice.value,
+        "recorded": recorded,
+    }
+
+
+@router.post("/assemblies/{assembly_id}/items/{number}/close", tags=["alv"])
+def close_item(
+    assembly_id: UUID, number: ItemNumber, body: ReasonIn, s: ServerDep, actor: ActorDep
+) -> dict[str, Any]:
+    counted: dict[str, Any] = s.act(
+        lambda e: e.app.assemblies.count_item_votes(
+            assembly_id, number=number, actor=actor, reason=body.reason
+        )
+    )
+    return counted
