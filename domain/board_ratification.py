@@ -33,6 +33,7 @@ from domain.rules import (
     require_reason,
     require_text,
 )
+from domain.voting_rules import Outcome
 
 
 class Decision(StrEnum):
@@ -104,12 +105,16 @@ class BoardRatification(GovernanceAggregate):
         at: datetime
 
     class AdviceReceived(Aggregate.Event):
-        advice: str  # "positive", "negative" or "none" (nobody voted)
+        advice: str  # "positive", "negative" or "none" (nobody voted); see domain/voting_rules
         yes_pct: Decimal | None
         cause: str
         actor: str
         reason: str
         at: datetime
+        # Added with the voting rules; older events have none of it.
+        detail: str = ""  # turnout, quorum, tie rule and a low-turnout warning, in one line
+        quorum_met: bool | None = None
+        low_turnout: bool = False
 
     class Decided(Aggregate.Event):
         decision: str
@@ -155,6 +160,7 @@ class BoardRatification(GovernanceAggregate):
     timezone: str = "Europe/Amsterdam"
     decided_at: datetime | None = None
     late: bool = False
+    advice_detail: str = ""
 
     @staticmethod
     def create_id(consultation_id: str) -> UUID:
@@ -310,11 +316,21 @@ class BoardRatification(GovernanceAggregate):
         )
 
     def receive_advice(
-        self, result: WeightedResult | None, *, cause: str, actor: str, at: datetime
+        self,
+        result: WeightedResult | None,
+        *,
+        cause: str,
+        actor: str,
+        at: datetime,
+        outcome: Outcome | None = None,
     ) -> bool:
+        """`outcome`: what the consultation's voting rules made of its ballots; with it the
+        advice carries turnout, quorum and the tie rule, and can be "tie" or "no quorum"."""
         if self.advice:
             return False
         advice = "none" if result is None else ("positive" if result.adopted else "negative")
+        if outcome is not None:
+            advice = outcome.advice
         self._advice_received(
             advice=advice,
             yes_pct=None if result is None else result.yes_pct,
@@ -322,6 +338,9 @@ class BoardRatification(GovernanceAggregate):
             actor=actor,
             reason="the consultation closed",
             at=at,
+            detail="" if outcome is None else outcome.summary(),
+            quorum_met=None if outcome is None else outcome.quorum_met,
+            low_turnout=False if outcome is None else outcome.low_turnout,
         )
         return True
 
@@ -443,8 +462,12 @@ class BoardRatification(GovernanceAggregate):
         actor: str,
         reason: str,
         at: datetime,
+        detail: str = "",
+        quorum_met: bool | None = None,
+        low_turnout: bool = False,
     ) -> None:
         self.advice = advice
+        self.advice_detail = detail
 
     @event(Decided)
     def _decided(
@@ -500,6 +523,7 @@ class BoardRatification(GovernanceAggregate):
             "agreements": list(self.agreements),
             "signing_ids": list(self.signing_ids),
             "advice": self.advice or "pending",
+            "advice_detail": self.advice_detail,
             "decision": self.decision or "pending",
             "outcome": self.outcome or "pending",
             "decided_at": self.decided_at.isoformat() if self.decided_at else None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -24,10 +25,19 @@ from domain.errors import (
     InvalidInputError,
     MissingReasonError,
     NoElectorateError,
+    NotAllowedError,
     NotInElectorateError,
 )
 from domain.rules import WeightedResult, require_aware, require_reason
+from domain.voting_rules import DEFAULT_OPTIONS, DEFAULT_TIE_RULE, Outcome, VotingRules
 from domain.weights import WeightRule, vote_weight
+
+
+class VotesSealedError(NotAllowedError):
+    """Each municipality's vote is published after the close, never before."""
+
+    code = "votes_sealed"
+
 
 MAX_EXPLANATION = 4000
 # Where a status follows a result from synthetic ballots, its detail ends with this.
@@ -91,7 +101,7 @@ class Voter:
 @dataclass(frozen=True)
 class Ballot:
     member: str
-    choice: Choice
+    choice: str  # one of the consultation's options (a `Choice` for yes/no)
     explanation: str
     cast_by: str
     at: datetime
@@ -122,8 +132,15 @@ class Consultation(GovernanceAggregate):
         actor: str
         reason: str
         at: datetime
-        # Added later: events recorded before it load with the default.
+        # Added later: events recorded before them load with the defaults, which are what the
+        # engine did then (officers see the interim tally; yes or no, a tie is not a majority
+        # in favour, no quorum, no turnout warning).
         tally_visibility: str = "officers"
+        options: list[str] | None = None
+        tie_rule: str = DEFAULT_TIE_RULE
+        quorum_members: int = 0
+        quorum_weight_pct: Decimal | None = None
+        turnout_warning_pct: Decimal | None = None
 
     class BallotCast(Aggregate.Event):
         member: str
@@ -188,6 +205,12 @@ class Consultation(GovernanceAggregate):
     reminded_for: datetime | None
     tally_visibility: str = "officers"  # the default also for snapshots taken before it existed
     synthetic_note: str = ""  # why the ballots are synthetic; empty for real ballots
+    # The voting rules (defaults also for snapshots taken before they existed).
+    options: tuple[str, ...] | list[str] = DEFAULT_OPTIONS
+    tie_rule: str = DEFAULT_TIE_RULE
+    quorum_members: int = 0
+    quorum_weight_pct: Decimal | None = None
+    turnout_warning_pct: Decimal | None = None
 
     @classmethod
     def open(
@@ -206,8 +229,15 @@ class Consultation(GovernanceAggregate):
         reason: str,
         at: datetime,
         tally_visibility: str = "officers",
+        rules: VotingRules | None = None,
     ) -> Consultation:
         title, question = title.strip(), question.strip()
+        rules = rules or VotingRules()
+        if rules.quorum_members > len(electorate):
+            raise InvalidInputError(
+                f"a quorum of {rules.quorum_members} members is more than the electorate's "
+                f"{len(electorate)}"
+            )
         if tally_visibility not in TALLY_VISIBILITY:
             raise InvalidInputError(
                 f"the interim tally is visible to officers or everyone, not {tally_visibility!r}"
@@ -249,6 +279,13 @@ class Consultation(GovernanceAggregate):
             reason=require_reason(reason, "open a consultation"),
             at=at,
             tally_visibility=tally_visibility,
+            # Recorded only when they differ from the old defaults, so an opening under the
+            # old rules stores the event it always did.
+            options=None if rules.options == DEFAULT_OPTIONS else list(rules.options),
+            tie_rule=rules.tie_rule,
+            quorum_members=rules.quorum_members,
+            quorum_weight_pct=rules.quorum_weight_pct,
+            turnout_warning_pct=rules.turnout_warning_pct,
         )
 
     @event(Opened)
@@ -267,9 +304,19 @@ class Consultation(GovernanceAggregate):
         reason: str,
         at: datetime,
         tally_visibility: str = "officers",
+        options: list[str] | None = None,
+        tie_rule: str = DEFAULT_TIE_RULE,
+        quorum_members: int = 0,
+        quorum_weight_pct: Decimal | None = None,
+        turnout_warning_pct: Decimal | None = None,
     ) -> None:
         self.title = title
         self.tally_visibility = tally_visibility
+        self.options = tuple(options) if options else DEFAULT_OPTIONS
+        self.tie_rule = tie_rule
+        self.quorum_members = quorum_members
+        self.quorum_weight_pct = quorum_weight_pct
+        self.turnout_warning_pct = turnout_warning_pct
         self.question = question
         self.agreements = agreements
         self.opens_at = opens_at
@@ -316,12 +363,36 @@ class Consultation(GovernanceAggregate):
         data = self.ballots.get(member)
         if data is None:
             return None
-        return Ballot(
-            member, Choice(data["choice"]), data["explanation"], data["cast_by"], data["at"]
+        choice = str(data["choice"])
+        # A yes or no stays a `Choice`, as it always was; other options are their names.
+        option: str = Choice(choice) if choice in (Choice.YES, Choice.NO) else choice
+        return Ballot(member, option, data["explanation"], data["cast_by"], data["at"])
+
+    @property
+    def rules(self) -> VotingRules:
+        return VotingRules(
+            options=tuple(self.options),
+            tie_rule=self.tie_rule,
+            quorum_members=self.quorum_members,
+            quorum_weight_pct=self.quorum_weight_pct,
+            turnout_warning_pct=self.turnout_warning_pct,
         )
 
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """option -> (members, weight) of the standing ballots."""
+        found: dict[str, tuple[int, int]] = {}
+        for member, b in self.ballots.items():
+            m, w = found.get(b["choice"], (0, 0))
+            found[b["choice"]] = (m + 1, w + int(self.electorate[member]["weight"]))
+        return found
+
+    def outcome(self) -> Outcome:
+        """What the voting rules make of the standing ballots (advice, turnout, quorum)."""
+        return self.rules.decide(self.counts(), len(self.electorate), self.electorate_weight)
+
     def result(self) -> WeightedResult | None:
-        """The weighted outcome of the standing ballots; None when nobody voted."""
+        """The weighted yes/no outcome of the standing ballots (blank votes are not in it);
+        None when nobody voted yes or no."""
         yes = sum(
             int(self.electorate[m]["weight"])
             for m, b in self.ballots.items()
@@ -341,10 +412,11 @@ class Consultation(GovernanceAggregate):
     # Commands ------------------------------------------------------------------------------
 
     def cast(
-        self, *, member: str, choice: Choice, explanation: str, actor: str, at: datetime
+        self, *, member: str, choice: Choice | str, explanation: str, actor: str, at: datetime
     ) -> bool:
         """Record a ballot; returns False when it repeats the member's standing ballot exactly."""
         require_aware(at, "the time of a ballot")
+        option = self.rules.choice(str(choice))
         if self.cancelled:
             raise ConsultationCancelledError(f"consultation {self.id} was cancelled")
         if self.closed:
@@ -369,19 +441,19 @@ class Consultation(GovernanceAggregate):
             )
         standing = self.ballot(member)
         if standing is not None and (standing.choice, standing.explanation) == (
-            choice,
+            option,
             explanation,
         ):
             return False
         if standing is None:
             self._ballot_cast(
-                member=member, choice=choice.value, explanation=explanation, actor=actor, at=at
+                member=member, choice=option, explanation=explanation, actor=actor, at=at
             )
         else:
             self._ballot_recast(
                 member=member,
-                choice=choice.value,
-                previous_choice=standing.choice.value,
+                choice=option,
+                previous_choice=standing.choice,
                 explanation=explanation,
                 actor=actor,
                 at=at,

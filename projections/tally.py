@@ -13,6 +13,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.utils import get_topic
 
 from domain.consultation import Consultation, Voter
+from domain.voting_rules import BLANK
 
 TOPICS = [
     get_topic(cls)
@@ -33,6 +34,31 @@ class Delta:
     no_weight: int = 0
     yes_members: int = 0
     no_members: int = 0
+    # A blank vote counts for turnout only; any other option (A, B, C ...) in the percentages.
+    blank_weight: int = 0
+    blank_members: int = 0
+    other_weight: int = 0
+    other_members: int = 0
+
+
+# The counters of the tally tables, in this order.
+COUNTS = (
+    "yes_weight",
+    "no_weight",
+    "yes_members",
+    "no_members",
+    "blank_weight",
+    "blank_members",
+    "other_weight",
+    "other_members",
+)
+
+
+def kind(choice: str | None) -> str | None:
+    """Which counter a standing choice is in: yes, no, blank or other (None: not voted)."""
+    if choice is None:
+        return None
+    return choice if choice in ("yes", "no", BLANK) else "other"
 
 
 @dataclass(frozen=True)
@@ -61,9 +87,12 @@ class TallyView(Protocol):
 
 
 def ballot_delta(previous: str | None, new: str, weight: int) -> Delta:
-    yes = int(new == "yes") - int(previous == "yes")
-    no = int(new == "no") - int(previous == "no")
-    return Delta(yes_weight=yes * weight, no_weight=no * weight, yes_members=yes, no_members=no)
+    before, after = kind(previous), kind(new)
+    moved = {k: int(after == k) - int(before == k) for k in ("yes", "no", BLANK, "other")}
+    return Delta(
+        **{f"{k}_weight": n * weight for k, n in moved.items()},
+        **{f"{k}_members": n for k, n in moved.items()},
+    )
 
 
 class TallyProjection:
@@ -107,22 +136,33 @@ class Tally:
     no_members: int
     electorate_members: int
     electorate_weight: int
+    blank_weight: int = 0
+    blank_members: int = 0
+    other_weight: int = 0  # options besides yes, no and blank
+    other_members: int = 0
 
     @property
     def voted_members(self) -> int:
-        return self.yes_members + self.no_members
+        """Turnout: every standing ballot, blank ones included."""
+        return self.yes_members + self.no_members + self.blank_members + self.other_members
 
     @property
     def voted_weight(self) -> int:
-        return self.yes_weight + self.no_weight
+        return self.yes_weight + self.no_weight + self.blank_weight + self.other_weight
+
+    @property
+    def counted_weight(self) -> int:
+        """What the percentages are over: the votes cast for an option, not the blank ones."""
+        return self.yes_weight + self.no_weight + self.other_weight
 
     def as_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),
             "voted_members": self.voted_members,
             "voted_weight": self.voted_weight,
-            "yes_pct": _pct(self.yes_weight, self.voted_weight),
-            "no_pct": _pct(self.no_weight, self.voted_weight),
+            "counted_weight": self.counted_weight,
+            "yes_pct": _pct(self.yes_weight, self.counted_weight),
+            "no_pct": _pct(self.no_weight, self.counted_weight),
             "turnout_members_pct": _pct(self.voted_members, self.electorate_members),
             "turnout_weight_pct": _pct(self.voted_weight, self.electorate_weight),
         }

@@ -11,9 +11,10 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
-from domain.consultation import Choice, Consultation, build_electorate
+from domain.consultation import Consultation, VotesSealedError, build_electorate
 from domain.errors import InvalidInputError, UnknownConsultationError, UnknownMemberError
 from domain.member import Member, member_id
+from domain.voting_rules import VotingRules
 from domain.weights import WeightRule
 from workflows.base import ConcurrentChangeError, GovernanceBase, ProcessService
 from workflows.members import MemberService
@@ -47,6 +48,7 @@ class ConsultationService(ProcessService):
         weight_rule: WeightRule = WeightRule.CEIL,
         population_year: int = 2024,
         tally_visibility: str = "officers",
+        rules: VotingRules | None = None,
     ) -> UUID:
         actor.require(Role.OFFICER, doing="open a consultation")
         try:
@@ -73,6 +75,7 @@ class ConsultationService(ProcessService):
             reason=reason,
             at=now,
             tally_visibility=tally_visibility,
+            rules=rules,
         )
         self.save(consultation)
         return consultation.id
@@ -88,7 +91,6 @@ class ConsultationService(ProcessService):
     ) -> bool:
         """Cast or re-cast; returns False when the same ballot was standing already."""
         actor.require_may_cast_for(member)
-        parsed = Choice.parse(choice)
         now = self.clock.now()
 
         def cast(c: Consultation) -> bool:
@@ -98,7 +100,7 @@ class ConsultationService(ProcessService):
                     Member, member_id(member), UnknownMemberError(f"unknown member {member}")
                 )
             return c.cast(
-                member=member, choice=parsed, explanation=explanation, actor=str(actor), at=now
+                member=member, choice=choice, explanation=explanation, actor=str(actor), at=now
             )
 
         return self._change(Consultation, consultation_id, _unknown(consultation_id), cast)
@@ -187,6 +189,7 @@ class ConsultationService(ProcessService):
             "weight_rule": c.weight_rule,
             "population_year": c.population_year,
             "tally_visibility": c.tally_visibility,
+            **c.rules.as_dict(),
             "phase": c.phase(self.clock.now()).value,
             "electorate_members": len(c.electorate),
             "electorate_weight": c.electorate_weight,
@@ -207,6 +210,28 @@ class ConsultationService(ProcessService):
         """Whether ballots are still secret from other members: until the consultation closed."""
         c = self._load(Consultation, consultation_id, _unknown(consultation_id))
         return not c.closed
+
+    def rules(self, consultation_id: UUID) -> VotingRules:
+        """The voting rules recorded at the opening."""
+        return self._load(Consultation, consultation_id, _unknown(consultation_id)).rules
+
+    def require_non_voters_readable(self, consultation_id: UUID, actor: Actor) -> None:
+        """Who has not voted yet is for officers (to remind them), the board and auditors; a
+        secretary learns about other members nothing before the close."""
+        actor.require(
+            Role.OFFICER, Role.BOARD, Role.AUDITOR, doing="see which members have not voted"
+        )
+        self._load(Consultation, consultation_id, _unknown(consultation_id))
+
+    def require_votes_published(self, consultation_id: UUID) -> None:
+        """Each municipality's vote is published after the close, to every role; before it,
+        to none (ballot secrecy)."""
+        c = self._load(Consultation, consultation_id, _unknown(consultation_id))
+        if not c.closed:
+            raise VotesSealedError(
+                f"consultation {consultation_id} is {c.phase(self.clock.now()).value}: each "
+                "municipality's vote is published only after the close"
+            )
 
     def tally_sealed(self, consultation_id: UUID) -> bool:
         """Whether a secretary may not see the interim tally yet (the rule set at opening)."""

@@ -262,7 +262,11 @@ def _advise(
         wf,
         f"advice to ratification {ratification.id}",
         lambda: ratification.receive_advice(
-            consultation.result(), cause=r.trigger, actor=r.actor, at=r.at
+            consultation.result(),
+            cause=r.trigger,
+            actor=r.actor,
+            at=r.at,
+            outcome=consultation.outcome(),
         ),
     )
 

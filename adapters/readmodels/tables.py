@@ -25,6 +25,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    func,
     insert,
     select,
     text,
@@ -34,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from adapters.readmodels.driver import Driver
 from domain.consultation import Voter
-from projections.tally import Delta, StandingVoter, Tally
+from projections.tally import COUNTS, Delta, StandingVoter, Tally
 
 metadata = MetaData()
 # Log positions and cents outgrow 32 bits on PostgreSQL; on SQLite every integer is 64-bit and an
@@ -48,7 +49,7 @@ positions = Table(
     Column("position", BIG, nullable=False),
 )
 
-_counts = ("yes_weight", "no_weight", "yes_members", "no_members")
+_counts = COUNTS
 
 tally_consultations = Table(
     "tally_consultations",
@@ -80,7 +81,7 @@ tally_voters = Table(
     Column("name", Text, nullable=False),
     Column("province", String(64), nullable=False),
     Column("weight", Integer, nullable=False),
-    Column("choice", String(8)),
+    Column("choice", String(40)),  # an option's name (at most 40 characters)
     Column("explanation", Text),
     Column("cast_at", String(40)),
 )
@@ -326,6 +327,50 @@ class ReadModels:
             )
         return {str(row["province"]): _tally(row) for row in rows}
 
+    def option_counts(self, consultation_id: str) -> dict[str, tuple[int, int]]:
+        """option -> (members, weight) of the standing ballots. Summed when read: the counters
+        are kept per kind (yes, no, blank, other), and a consultation with options of its own
+        needs them by name (one indexed range of its voters)."""
+        with self.reading() as conn:
+            rows = conn.execute(
+                select(
+                    tally_voters.c.choice,
+                    func.count(),
+                    func.coalesce(func.sum(tally_voters.c.weight), 0),
+                )
+                .where(tally_voters.c.consultation_id == consultation_id)
+                .where(tally_voters.c.choice.is_not(None))
+                .group_by(tally_voters.c.choice)
+            ).all()
+        return {str(r[0]): (int(r[1]), int(r[2])) for r in rows}
+
+    def voters(self, consultation_id: str, *, voted: bool | None = None) -> list[dict[str, Any]]:
+        """The electorate with each member's standing ballot, by member code; `voted` False
+        keeps those that have not voted, True those that have."""
+        query = (
+            select(tally_voters)
+            .where(tally_voters.c.consultation_id == consultation_id)
+            .order_by(tally_voters.c.member)
+        )
+        if voted is not None:
+            query = query.where(
+                tally_voters.c.choice.is_not(None) if voted else tally_voters.c.choice.is_(None)
+            )
+        with self.reading() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            {
+                "member": r["member"],
+                "name": r["name"],
+                "province": r["province"],
+                "weight": int(r["weight"]),
+                "choice": r["choice"],
+                "explanation": r["explanation"] or "",
+                "cast_at": r["cast_at"],
+            }
+            for r in rows
+        ]
+
     def explanations(self, consultation_id: str) -> list[dict[str, Any]]:
         with self.reading() as conn:
             rows = (
@@ -368,12 +413,9 @@ class ReadModels:
 
 def _tally(row: Any) -> Tally:
     return Tally(
-        yes_weight=int(row["yes_weight"]),
-        no_weight=int(row["no_weight"]),
-        yes_members=int(row["yes_members"]),
-        no_members=int(row["no_members"]),
         electorate_members=int(row["electorate_members"]),
         electorate_weight=int(row["electorate_weight"]),
+        **{name: int(row[name]) for name in _counts},
     )
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from eventsourcing.utils import get_topic
 
 from domain.consultation import Consultation
+from domain.voting_rules import BLANK
+from projections.tally import COUNTS
 
 OPENED = get_topic(Consultation.Opened)
 BALLOTS = (get_topic(Consultation.BallotCast), get_topic(Consultation.BallotRecast))
@@ -64,17 +66,24 @@ class TallySql:
 
 
 def _counts(voters: str) -> str:
-    """Electorate and counters per group of voter rows."""
-    return (
-        f"count(*) AS members, sum({voters}.weight) AS weight, "
-        f"sum(CASE WHEN {voters}.choice = 'yes' THEN {voters}.weight ELSE 0 END) AS yes_weight, "
-        f"sum(CASE WHEN {voters}.choice = 'no' THEN {voters}.weight ELSE 0 END) AS no_weight, "
-        f"sum(CASE WHEN {voters}.choice = 'yes' THEN 1 ELSE 0 END) AS yes_members, "
-        f"sum(CASE WHEN {voters}.choice = 'no' THEN 1 ELSE 0 END) AS no_members"
+    """Electorate and counters per group of voter rows (`projections.tally.kind` in SQL: yes,
+    no, blank, and any other option)."""
+    kinds = {
+        "yes": f"{voters}.choice = 'yes'",
+        "no": f"{voters}.choice = 'no'",
+        "blank": f"{voters}.choice = '{BLANK}'",
+        "other": f"{voters}.choice NOT IN ('yes', 'no', '{BLANK}')",
+    }
+    columns = ", ".join(
+        f"sum(CASE WHEN {test} THEN {voters}.weight ELSE 0 END) AS {k}_weight, "
+        f"sum(CASE WHEN {test} THEN 1 ELSE 0 END) AS {k}_members"
+        for k, test in kinds.items()
     )
+    return f"count(*) AS members, sum({voters}.weight) AS weight, {columns}"
 
 
-_COUNT_COLUMNS = "yes_weight, no_weight, yes_members, no_members"
+_COUNT_COLUMNS = ", ".join(COUNTS)
+_COALESCED = ", ".join(f"coalesce(v.{c}, 0)" for c in COUNTS)
 
 
 def _sums(provinces: str) -> str:
@@ -151,8 +160,7 @@ def _sqlite(events: EventsTable, scratch: str) -> list[str]:
                 electorate_members, electorate_weight, {_COUNT_COLUMNS})
             SELECT o.cid, o.state ->> '$.title',
                 coalesce(x.value, o.state ->> '$.closes_at._data_'), coalesce(c.value, 'open'),
-                coalesce(v.members, 0), coalesce(v.weight, 0), coalesce(v.yes_weight, 0),
-                coalesce(v.no_weight, 0), coalesce(v.yes_members, 0), coalesce(v.no_members, 0)
+                coalesce(v.members, 0), coalesce(v.weight, 0), {_COALESCED}
             FROM (SELECT originator_id AS raw_id, {uuid("originator_id")} AS cid, state
                 FROM {ev} NOT INDEXED WHERE topic = {_literal(OPENED)} AND {at} <= :p) AS o
             LEFT JOIN (
@@ -199,9 +207,7 @@ def _postgres(events: EventsTable, scratch: str) -> list[str]:
         f"""INSERT INTO {s}.tally_consultations (consultation_id, title, closes_at, state,
                 electorate_members, electorate_weight, {_COUNT_COLUMNS})
             SELECT o.originator_id::text, o.j ->> 'title', o.j -> 'closes_at' ->> '_data_',
-                'open', coalesce(v.members, 0), coalesce(v.weight, 0),
-                coalesce(v.yes_weight, 0), coalesce(v.no_weight, 0),
-                coalesce(v.yes_members, 0), coalesce(v.no_members, 0)
+                'open', coalesce(v.members, 0), coalesce(v.weight, 0), {_COALESCED}
             FROM {decoded(_literal(OPENED))} AS o LEFT JOIN (
                 SELECT consultation_id, {_counts("tv")} FROM {s}.tally_voters AS tv
                 GROUP BY consultation_id) AS v ON v.consultation_id = o.originator_id::text""",

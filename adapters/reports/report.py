@@ -12,7 +12,7 @@ or emphasis that the text did not ask for as text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from adapters.bootstrap import Engine
+from adapters.readmodels.consultation_results import published_votes, tally_result
 from domain.errors import InvalidInputError, UnknownConsultationError
 from projections.tally import Tally
 
@@ -52,6 +53,56 @@ class ReportData:
     provinces: list[tuple[str, dict[str, Any]]]
     explanations: list[dict[str, Any]]
     weight_rule_text: str
+    # The voting rules and their outcome (`consultation_results.tally_result`), and after the
+    # close each municipality's vote (empty before it: ballots are secret while open).
+    result: dict[str, Any] = field(default_factory=dict)
+    votes: list[dict[str, Any]] = field(default_factory=list)
+
+    def rule_lines(self) -> list[str]:
+        """The voting rules and what they decided, in Dutch, one line each."""
+        if not self.result:
+            return []
+        rules, o = self.result["rules"], self.result["outcome"]
+        quorum = [
+            *([f"{rules['quorum_members']} gemeenten"] if rules["quorum_members"] else []),
+            *(
+                [f"{rules['quorum_weight_pct']:g}% van het gewicht"]
+                if rules["quorum_weight_pct"] is not None
+                else []
+            ),
+        ]
+        warn = rules["turnout_warning_pct"]
+        lines = [
+            f"Opties: {', '.join(OPTION_WORDS.get(x, x) for x in rules['options'])}"
+            + (
+                "; blanco telt mee voor de opkomst, niet in de percentages"
+                if rules["blank_vote"]
+                else ""
+            )
+            + f". Bij staking: {TIE_WORDS.get(rules['tie_rule'], rules['tie_rule'])}. "
+            f"Quorum: {' en '.join(quorum) or 'geen'}. Waarschuwing bij opkomst onder "
+            + ("-" if warn is None else f"{warn:g}% van het gewicht")
+            + ".",
+            f"Advies aan het bestuur: {ADVICE_WORDS.get(o['advice'], o['advice'])}.",
+        ]
+        if len(rules["options"]) > 2 and rules["options"] != ["yes", "no", "blank"]:
+            lines.append(
+                "Per optie: "
+                + ", ".join(
+                    f"{OPTION_WORDS.get(x, x)} {n['weight']} stemmen ({n['members']} gemeenten)"
+                    for x, n in o["options"].items()
+                )
+                + "."
+            )
+        if o["tie"]:
+            lines.append(f"Staking van stemmen ({TIE_WORDS.get(o['tie_rule'], o['tie_rule'])}).")
+        if o["quorum_met"] is False:
+            lines.append("Quorum niet gehaald.")
+        elif o["quorum_met"]:
+            lines.append("Quorum gehaald.")
+        if o["low_turnout"]:
+            lines.append(f"Opkomst laag: {o['turnout_weight_pct']:.2f}% van het gewicht.")
+        return lines
 
     def as_context(self) -> dict[str, Any]:
         return {
@@ -60,6 +111,11 @@ class ReportData:
             "provinces": self.provinces,
             "explanations": self.explanations,
             "rule": self.weight_rule_text,
+            "rule_lines": self.rule_lines(),
+            "votes": [
+                {**v, "stem": OPTION_WORDS.get(v["choice"], v["choice"] or "niet gestemd")}
+                for v in self.votes
+            ],
             "uitslag": f"Uitslag {SYNTHETIC_TITLE}"
             if self.consultation["synthetic"]
             else "Uitslag",
@@ -67,6 +123,21 @@ class ReportData:
                 synthetic_warning(self.consultation) if self.consultation["synthetic"] else ""
             ),
         }
+
+
+OPTION_WORDS = {"yes": "voor", "no": "tegen", "blank": "blanco"}
+TIE_WORDS = {
+    "negative": "een gelijke stand is geen meerderheid voor (negatief)",
+    "undecided": "onbeslist, het bestuur beslist",
+}
+ADVICE_WORDS = {
+    "positive": "positief",
+    "negative": "negatief",
+    "none": "geen (niemand stemde voor een optie)",
+    "tie": "staking van stemmen",
+    "no quorum": "geen geldig advies, quorum niet gehaald",
+    "no option": "geen optie gekozen (staking van stemmen)",
+}
 
 
 def _local(iso: str, tz: str) -> str:
@@ -94,6 +165,10 @@ def gather(e: Engine, consultation_id: UUID) -> ReportData:
         provinces=provinces,
         explanations=e.views.explanations(str(consultation_id)),
         weight_rule_text=WEIGHT_RULES.get(info["weight_rule"], info["weight_rule"]),
+        result=tally_result(e.app, e.views, consultation_id),
+        votes=(
+            published_votes(e.app, e.views, consultation_id) if info["phase"] == "closed" else []
+        ),
     )
 
 
@@ -201,6 +276,7 @@ def _pdf(data: ReportData) -> bytes:
         f"({t['turnout_members_pct']:.2f}%), {t['voted_weight']} van {t['electorate_weight']} "
         f"stemmen ({t['turnout_weight_pct']:.2f}%).",
         "De uitslag is een advies aan het bestuur.",
+        *data.rule_lines(),
     ]
     for line in lines:
         pdf.multi_cell(0, 6, _latin(line), new_x="LMARGIN", new_y="NEXT")
@@ -234,6 +310,14 @@ def _pdf(data: ReportData) -> bytes:
     for ex in data.explanations:
         text = f"{ex['name']} ({ex['member']}, {ex['choice']}): {ex['explanation']}"
         pdf.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    if data.votes:
+        pdf.ln(2)
+        pdf.set_font("helvetica", "B", 12)
+        pdf.cell(0, 8, "Stemmen per gemeente", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=9)
+        for v in data.as_context()["votes"]:
+            text = f"{v['name']} ({v['member']}, {v['weight']} stemmen): {v['stem']}"
+            pdf.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

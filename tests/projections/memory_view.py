@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.consultation import Voter
-from projections.tally import Delta, StandingVoter, Tally
+from projections.tally import COUNTS, Delta, StandingVoter, Tally
 
 
 @dataclass
@@ -19,11 +19,11 @@ class MemoryTallyView:
     def add_consultation(
         self, consultation_id: str, title: str, closes_at: str, voters: list[Voter]
     ) -> None:
-        self.totals[consultation_id] = [0, 0, 0, 0]
+        self.totals[consultation_id] = [0] * len(COUNTS)
         self.electorate[consultation_id] = (len(voters), sum(v.weight for v in voters))
         self.state[consultation_id] = {"state": "open", "closes_at": closes_at}
         for v in voters:
-            self.provinces.setdefault((consultation_id, v.province), [0, 0, 0, 0])
+            self.provinces.setdefault((consultation_id, v.province), [0] * len(COUNTS))
             self.voters[(consultation_id, v.code)] = {
                 "province": v.province,
                 "weight": v.weight,
@@ -47,15 +47,13 @@ class MemoryTallyView:
 
     def add(self, consultation_id: str, province: str, delta: Delta) -> None:
         for row in (self.totals[consultation_id], self.provinces[(consultation_id, province)]):
-            row[0] += delta.yes_weight
-            row[1] += delta.no_weight
-            row[2] += delta.yes_members
-            row[3] += delta.no_members
+            for i, name in enumerate(COUNTS):
+                row[i] += getattr(delta, name)
 
     def set_state(self, consultation_id: str, **fields: str) -> None:
         self.state[consultation_id].update(fields)
 
     def tally(self, consultation_id: str) -> Tally:
-        yes_w, no_w, yes_m, no_m = self.totals[consultation_id]
         members, weight = self.electorate[consultation_id]
-        return Tally(yes_w, no_w, yes_m, no_m, members, weight)
+        counts = dict(zip(COUNTS, self.totals[consultation_id], strict=True))
+        return Tally(electorate_members=members, electorate_weight=weight, **counts)

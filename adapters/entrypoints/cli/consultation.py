@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,6 +26,7 @@ from adapters.entrypoints.cli.common import (
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment, zone
 from domain.consultation import TALLY_VISIBILITY
 from domain.errors import InvalidInputError, UnknownConsultationError
+from domain.voting_rules import DEFAULT_TIE_RULE, DEFAULT_TURNOUT_WARNING, VotingRules
 from domain.weights import WeightRule
 from projections.tally import Tally
 
@@ -60,23 +64,65 @@ def open_command(
             "everyone does).",
         ),
     ] = "officers",
+    options: Annotated[
+        str,
+        typer.Option(
+            "--options",
+            help="The answers, comma-separated: yes,no (default), yes,no,blank (a blank vote "
+            "counts for turnout, not in the percentages) or your own, e.g. A,B,C.",
+        ),
+    ] = "yes,no",
+    tie_rule: Annotated[
+        str,
+        typer.Option(
+            "--tie-rule",
+            help="negative: a tie is not a majority in favour (no option is chosen); "
+            "undecided: the advice says it tied.",
+        ),
+    ] = DEFAULT_TIE_RULE,
+    quorum_members: Annotated[
+        int, typer.Option("--quorum-members", help="Quorum: at least N members vote (0: none).")
+    ] = 0,
+    quorum_weight: Annotated[
+        str | None,
+        typer.Option(
+            "--quorum-weight",
+            help="Quorum: at least PCT % of the weight votes.",
+            show_default=False,
+        ),
+    ] = None,
+    turnout_warning: Annotated[
+        str,
+        typer.Option(
+            "--turnout-warning",
+            help="Warn the board when turnout is below PCT % of the weight ('none': never).",
+        ),
+    ] = str(DEFAULT_TURNOUT_WARNING),
     actor: ActorOpt = None,
     idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Open a consultation; snapshots the electorate and every member's weight."""
+    """Open a consultation; snapshots the electorate and every member's weight, and records
+    its voting rules (options, tie rule, quorum, turnout warning)."""
     who = actor_from(actor)
     zone(tz)
     closes_at = parse_moment(closes, tz, what="--closes")
     opens_at = parse_moment(opens, tz, what="--opens") if opens else None
     rule = WeightRule.parse(weight_rule)
+    rules = VotingRules.make(
+        options=options,
+        tie_rule=tie_rule,
+        quorum_members=quorum_members,
+        quorum_weight_pct=quorum_weight,
+        turnout_warning_pct=None if turnout_warning.strip().lower() == "none" else turnout_warning,
+    )
     visibility = tally_visible_to.strip().lower()
     if visibility not in TALLY_VISIBILITY:
         raise InvalidInputError(
             f"--tally-visible-to is officers or everyone, not {tally_visible_to!r}"
         )
-    request = {
+    request: dict[str, Any] = {
         "command": "consultation open",
         "title": title,
         "question": question,
@@ -90,6 +136,9 @@ def open_command(
         "reason": reason,
         "actor": str(who),
     }
+    if rules != VotingRules(turnout_warning_pct=DEFAULT_TURNOUT_WARNING):
+        # only then, so a key stored before the voting rules answers the same
+        request["rules"] = rules.as_dict()
     with engine(data_dir) as e:
         answer = once(
             e,
@@ -107,6 +156,7 @@ def open_command(
                         weight_rule=rule,
                         population_year=population_year,
                         tally_visibility=visibility,
+                        rules=rules,
                         actor=who,
                         reason=reason,
                     )
@@ -126,7 +176,12 @@ def cast_command(
     member: Annotated[
         str, typer.Option("--member", help="CBS code, e.g. GM0090.", show_default=False)
     ],
-    choice: Annotated[str, typer.Option("--choice", help="yes|no", show_default=False)],
+    choice: Annotated[
+        str,
+        typer.Option(
+            "--choice", help="yes|no, or one of the consultation's options.", show_default=False
+        ),
+    ],
     explanation: Annotated[str, typer.Option("--explanation")] = "",
     actor: ActorOpt = None,
     idempotency_key: IdempotencyKeyOpt = None,
@@ -304,11 +359,12 @@ def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> N
     out.print(table)
 
 
-def tally_table(title: str, rows: dict[str, Tally]) -> Table:
+def tally_table(title: str, rows: dict[str, Tally], blank: bool = False) -> Table:
     from rich.table import Table
 
     table = Table(title=title)
-    for column in ("", "yes", "no", "yes %", "voted", "of", "turnout (weight)"):
+    columns = ["", "yes", "no", *(["blank"] if blank else []), "yes %", "voted", "of"]
+    for column in (*columns, "turnout (weight)"):
         table.add_column(column, justify="left" if not column else "right")
     for label, tally in rows.items():
         d = tally.as_dict()
@@ -316,11 +372,26 @@ def tally_table(title: str, rows: dict[str, Tally]) -> Table:
             label,
             str(d["yes_weight"]),
             str(d["no_weight"]),
+            *([str(d["blank_weight"])] if blank else []),
             f"{d['yes_pct']:.2f}",
             str(d["voted_members"]),
             str(d["electorate_members"]),
             f"{d['turnout_weight_pct']:.2f}%",
         )
+    return table
+
+
+def options_table(title: str, result: dict[str, Any]) -> Table:
+    """Weight and members per option; percentages over the votes for an option (not blank)."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("option", "weight", "%", "members"):
+        table.add_column(column, justify="left" if column == "option" else "right")
+    counted = result["counted_weight"]
+    for option, n in result["outcome"]["options"].items():
+        share = "-" if option == "blank" or not counted else f"{100 * n['weight'] / counted:.2f}"
+        table.add_row(option, str(n["weight"]), share, str(n["members"]))
     return table
 
 
@@ -337,12 +408,48 @@ def synthetic_note(e: Engine, consultation_id: str) -> str:
     return str(e.app.consultations.get_consultation(parse_id(consultation_id))["synthetic_note"])
 
 
-def print_tally(tally: Tally, provinces: dict[str, Tally], synthetic: str = "") -> None:
-    label = " — SYNTHETIC ballots" if synthetic else ""
+def print_outcome(result: dict[str, Any]) -> None:
+    """The rules recorded at the opening and what they make of the standing ballots."""
+    rules, outcome = result["rules"], result["outcome"]
+    if rules["options"] not in (["yes", "no"], ["yes", "no", "blank"]):
+        out.print(options_table("Per option (weighted)", result))
+    quorum = []
+    if rules["quorum_members"]:
+        quorum.append(f"{rules['quorum_members']} members")
+    if rules["quorum_weight_pct"] is not None:
+        quorum.append(f"{rules['quorum_weight_pct']:g}% of the weight")
     out.print(
-        tally_table(f"Tally (weighted votes; only cast votes count){label}", {"total": tally})
+        f"rules: options {', '.join(rules['options'])}; tie rule {rules['tie_rule']}; quorum "
+        f"{' and '.join(quorum) or 'none'}; turnout warning below "
+        + (
+            "-"
+            if rules["turnout_warning_pct"] is None
+            else f"{rules['turnout_warning_pct']:g}% of the weight"
+        )
     )
-    out.print(tally_table(f"Per province{label}", provinces))
+    out.print(f"advice: {outcome['advice']} ({outcome['summary']})")
+    if outcome["quorum_met"] is False:
+        out.print("WARNING: quorum not met")
+    if outcome["low_turnout"]:
+        out.print(f"WARNING: low turnout ({outcome['turnout_weight_pct']:.2f}% of the weight)")
+
+
+def print_tally(
+    tally: Tally,
+    provinces: dict[str, Tally],
+    synthetic: str = "",
+    result: dict[str, Any] | None = None,
+) -> None:
+    label = " — SYNTHETIC ballots" if synthetic else ""
+    blank = result is not None and "blank" in result["rules"]["options"]
+    out.print(
+        tally_table(
+            f"Tally (weighted votes; only cast votes count){label}", {"total": tally}, blank
+        )
+    )
+    out.print(tally_table(f"Per province{label}", provinces, blank))
+    if result is not None:
+        print_outcome(result)
     if synthetic:
         out.print(f"synthetic: {synthetic}")
 
@@ -352,21 +459,151 @@ def print_tally(tally: Tally, provinces: dict[str, Tally], synthetic: str = "") 
 def tally_command(
     consultation_id: IdArg, json_output: JsonOpt = False, data_dir: DataDirOpt = None
 ) -> None:
-    """The weighted result: yes and no weight, percentages over cast votes, turnout."""
-    cid = str(parse_id(consultation_id))
+    """The weighted result: weight per option, percentages over the votes for an option (a
+    blank vote counts only for turnout), turnout, quorum and the advice under the tie rule."""
+    from adapters.readmodels.consultation_results import tally_result
+
+    cid = parse_id(consultation_id)
     with engine(data_dir) as e:
-        tally, provinces = load_tally(e, cid)
-        synthetic = synthetic_note(e, cid)
+        tally, provinces = load_tally(e, str(cid))
+        result = tally_result(e.app, e.views, cid)
     if json_output:
-        print_json(
-            {
-                "consultation_id": cid,
-                # A result from simulated ballots says so wherever it goes.
-                "synthetic": bool(synthetic),
-                "synthetic_note": synthetic,
-                **tally.as_dict(),
-                "provinces": {p: t.as_dict() for p, t in provinces.items()},
-            }
-        )
+        print_json(result)
     else:
-        print_tally(tally, provinces, synthetic)
+        print_tally(tally, provinces, result["synthetic_note"], result)
+
+
+FormatOpt = Annotated[str, typer.Option("--format", help="table|csv|json")]
+# As in cli/output_options.py (not imported from there: `consultation cast`, the hot path,
+# loads no module it does not use, tests/e2e/test_cli_startup.py).
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="File to write, outside the data directory (default: stdout).",
+        show_default=False,
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
+
+
+def _export(
+    rows: list[dict[str, Any]],
+    columns: tuple[str, ...],
+    *,
+    title: str,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    json_output: bool,
+    data_dir: Path | None,
+) -> None:
+    """Rows as a table, CSV or JSON, on stdout or into a new file outside the data directory
+    (written whole or not at all, like every export)."""
+    from adapters.entrypoints.cli.output_options import data_home
+    from adapters.readmodels.consultation_results import rows_csv
+    from adapters.reports.outputs import open_output
+
+    if output is not None:
+        text = rows_csv(rows, columns) if fmt != "json" else json.dumps(rows, ensure_ascii=False)
+        with open_output(output, data_dir=data_home(data_dir), force=force) as f:
+            f.write(text if fmt != "json" else text + "\n")
+        summary = {"file": str(output), "rows": len(rows)}
+        if json_output:
+            print_json(summary)
+        else:
+            say(f"{len(rows)} rows written to {output}")
+        return
+    if json_output or fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        sys.stdout.write(rows_csv(rows, columns))
+    else:
+        from rich.table import Table
+
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column.replace("_", " "))
+        for r in rows:
+            table.add_row(*("" if r.get(c) is None else str(r.get(c)) for c in columns))
+        out.print(table)
+
+
+def _check_export(fmt: str, output: Path | None, force: bool, data_dir: Path | None) -> str:
+    from adapters.entrypoints.cli.output_options import data_home
+    from adapters.reports.outputs import check_output
+
+    fmt = fmt.strip().lower()
+    if fmt not in ("table", "csv", "json"):
+        raise InvalidInputError(f"--format is table, csv or json, not {fmt!r}")
+    if output is not None:
+        if fmt == "table":
+            fmt = "csv"  # a file holds data, not a drawing of a table
+        check_output(output, data_dir=data_home(data_dir), force=force)  # before any work
+    return fmt
+
+
+@app.command("non-voters")
+@guarded
+def non_voters_command(
+    consultation_id: IdArg,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """The members that have not voted yet (officers, the board and auditors), e.g. to remind
+    them before the deadline."""
+    from adapters.readmodels.consultation_results import NON_VOTER_COLUMNS, non_voters
+
+    who = actor_from(actor)
+    cid = parse_id(consultation_id)
+    fmt = _check_export(fmt, output, force, data_dir)
+    with engine(data_dir) as e:
+        e.catch_up()
+        rows = non_voters(e.app, e.views, cid, who)
+    _export(
+        rows,
+        NON_VOTER_COLUMNS,
+        title=f"Not voted yet: {len(rows)}",
+        fmt=fmt,
+        output=output,
+        force=force,
+        json_output=json_output,
+        data_dir=data_dir,
+    )
+
+
+@app.command("votes")
+@guarded
+def votes_command(
+    consultation_id: IdArg,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Each municipality's vote, published after the close (refused before it: ballots are
+    secret while the consultation may still change)."""
+    from adapters.readmodels.consultation_results import VOTE_COLUMNS, published_votes
+
+    cid = parse_id(consultation_id)
+    fmt = _check_export(fmt, output, force, data_dir)
+    with engine(data_dir) as e:
+        e.catch_up()
+        rows = published_votes(e.app, e.views, cid)
+        synthetic = synthetic_note(e, str(cid))
+    _export(
+        rows,
+        VOTE_COLUMNS,
+        title="Votes per municipality" + (" — SYNTHETIC ballots" if synthetic else ""),
+        fmt=fmt,
+        output=output,
+        force=force,
+        json_output=json_output,
+        data_dir=data_dir,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
 
 import typer
 from rich.table import Table
@@ -36,6 +37,7 @@ def demo_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the story of the letters (IZA 2022 to the ALV of November 2025) into a fresh store."""
+    from adapters.readmodels.consultation_results import tally_result
     from adapters.readmodels.queries import entitlement, status_as_of
     from adapters.scenario import default_scenario_path, load_scenario
     from adapters.store import backend_for, store_exists
@@ -69,6 +71,8 @@ def demo_command(
             tally, provinces = load_tally(e, consultation)
             report["consultation_id"] = consultation
             report["tally"] = (tally, provinces)
+            # the voting rules and the advice they give, shown wherever the result is
+            report["tally_result"] = tally_result(e.app, e.views, UUID(consultation))
             report["synthetic_note"] = synthetic_note(e, consultation)
         report["events"] = e.app.head()
         report["regions"] = {
@@ -85,6 +89,7 @@ def demo_command(
 
     run = play(settings, scenario, show_progress=not json_output, after=summarise)
     tally, provinces = report.pop("tally", (None, {}))
+    result = report.pop("tally_result", None)
     if json_output:
         print_json(
             {
@@ -93,7 +98,11 @@ def demo_command(
                 "ids": run.ids,
                 "deadlines_fired": run.fired,
                 **report,
-                "tally": tally.as_dict() if tally else None,
+                "tally": (
+                    {**tally.as_dict(), "rules": result["rules"], "outcome": result["outcome"]}
+                    if tally and result
+                    else None
+                ),
             }
         )
         return
@@ -115,7 +124,7 @@ def demo_command(
         matrix.add_row(agreement, party, *[by_date.get(d, "") for d in dates])
     out.print(matrix)
     if tally is not None:
-        print_tally(tally, provinces, report.get("synthetic_note", ""))
+        print_tally(tally, provinces, report.get("synthetic_note", ""), result)
     for name, region in report["regions"].items():
         out.print(f"[bold]Region {name}[/bold]")
         for d in region["decisions"]:

@@ -45,6 +45,14 @@ from adapters.entrypoints.http.security import (
     secure_cookies,
 )
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
+from adapters.readmodels.consultation_results import (
+    NON_VOTER_COLUMNS,
+    VOTE_COLUMNS,
+    non_voters,
+    published_votes,
+    rows_csv,
+    tally_result,
+)
 from adapters.readmodels.queries import (
     BallotSecrecy,
     deadline_rows,
@@ -272,9 +280,22 @@ def _consultation_context(s: Server, cid: UUID, viewer: Actor | None = None) -> 
     tally = None if sealed else e.views.tally(str(cid))
     closes = datetime.fromisoformat(info["closes_at"])
     left = closes - datetime.now(UTC)
+    # Who has not voted: for officers, the board and auditors; each vote: after the close.
+    may_see_non_voters = viewer is not None and viewer.role in (
+        Role.OFFICER,
+        Role.BOARD,
+        Role.AUDITOR,
+    )
     return {
         "c": info,
         "t": tally.as_dict() if tally else None,
+        "r": None if tally is None else tally_result(e.app, e.views, cid),
+        "non_voters": (
+            non_voters(e.app, e.views, cid, viewer)
+            if may_see_non_voters and viewer is not None and info["phase"] != "closed"
+            else None
+        ),
+        "votes": published_votes(e.app, e.views, cid) if info["phase"] == "closed" else None,
         "provinces": sorted(
             (p, t.as_dict())
             for p, t in ({} if sealed else e.views.tally_by_province(str(cid))).items()
@@ -375,6 +396,34 @@ def receipt_download(request: Request, cid: UUID, member: MemberPath) -> Respons
     )
 
 
+@router.get("/consultations/{cid}/{kind}.csv")
+def consultation_csv(request: Request, cid: UUID, kind: str) -> Response:
+    """The downloads niet-gestemd.csv (officers, the board, auditors) and stemmen.csv (after
+    the close, everyone): the CLI's and the API's rows."""
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    e = server(request).read()
+    try:
+        if kind == "niet-gestemd":
+            text = rows_csv(non_voters(e.app, e.views, cid, actor), NON_VOTER_COLUMNS)
+        elif kind == "stemmen":
+            text = rows_csv(published_votes(e.app, e.views, cid), VOTE_COLUMNS)
+        else:
+            return _error_page(request, actor, f"geen download {kind}.csv", 404)
+    except DomainError as error:
+        status = 403 if error.kind == "forbidden" else 0
+        return _error_page(request, actor, error, status)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{kind}-{cid}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @router.get("/consultations/{cid}/tally", response_class=HTMLResponse)
 def tally_fragment(request: Request, cid: UUID) -> Response:
     actor = who(request)
@@ -389,7 +438,7 @@ def tally_fragment(request: Request, cid: UUID) -> Response:
 def cast_form(
     request: Request,
     cid: UUID,
-    choice: Annotated[str, Form(max_length=10)],
+    choice: Annotated[str, Form(max_length=40)],
     explanation: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     actor = who(request)

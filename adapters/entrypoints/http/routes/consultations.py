@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from adapters.audit.receipts import cast_receipt
@@ -23,12 +23,24 @@ from adapters.entrypoints.http.routes.fields import (
     Zone,
 )
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment
+from adapters.readmodels.consultation_results import (
+    NON_VOTER_COLUMNS,
+    VOTE_COLUMNS,
+    non_voters,
+    published_votes,
+    rows_csv,
+    tally_result,
+)
 from adapters.readmodels.queries import BallotSecrecy
 from domain.actor import Role
-from domain.errors import NotAllowedError, UnknownConsultationError
+from domain.errors import NotAllowedError
+from domain.voting_rules import DEFAULT_OPTIONS, DEFAULT_TURNOUT_WARNING, MAX_OPTIONS, VotingRules
 from domain.weights import WeightRule
 
 router = APIRouter(route_class=IdempotentRoute)
+
+OptionName = Annotated[str, Field(min_length=1, max_length=40)]
+Percentage = Annotated[float, Field(gt=0, le=100)]
 
 
 class ConsultationIn(BaseModel):
@@ -47,12 +59,44 @@ class ConsultationIn(BaseModel):
         description="Who sees the interim tally while the consultation is open: officers (with "
         "the board and auditors) or every member's secretary too. After the close everyone does.",
     )
+    options: list[OptionName] = Field(
+        default_factory=lambda: list(DEFAULT_OPTIONS),
+        min_length=2,
+        max_length=MAX_OPTIONS,
+        description="The answers: yes/no by default; `blank` is a blank vote (it counts for "
+        "turnout and a quorum, not in the percentages); or options of your own, e.g. A, B, C.",
+    )
+    tie_rule: Literal["negative", "undecided"] = Field(
+        "negative",
+        description="negative: a tie is not a majority in favour (with options: none is "
+        "chosen); undecided: the advice says the vote tied.",
+    )
+    quorum_members: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
+        0, description="At least this many members must vote (0: no quorum in members)."
+    )
+    quorum_weight_pct: Percentage | None = Field(
+        None, description="At least this share of the weight must vote (null: none)."
+    )
+    turnout_warning_pct: Percentage | None = Field(
+        float(DEFAULT_TURNOUT_WARNING),
+        description="The advice warns of a low turnout below this share of the weight "
+        "(null: never).",
+    )
     reason: Reason
+
+    def rules(self) -> VotingRules:
+        return VotingRules.make(
+            options=self.options,
+            tie_rule=self.tie_rule,
+            quorum_members=self.quorum_members,
+            quorum_weight_pct=self.quorum_weight_pct,
+            turnout_warning_pct=self.turnout_warning_pct,
+        )
 
 
 class BallotIn(BaseModel):
     member: MemberCode
-    choice: Literal["yes", "no"]
+    choice: OptionName = Field(description="yes or no, or one of the consultation's options.")
     explanation: Annotated[str, Field(max_length=4000)] = ""
 
 
@@ -77,6 +121,7 @@ def list_consultations(s: ServerDep, _: ActorDep) -> list[dict[str, Any]]:
 def open_consultation(body: ConsultationIn, s: ServerDep, actor: ActorDep) -> Created:
     closes = parse_moment(body.closes, body.tz, what="closes")
     opens = parse_moment(body.opens, body.tz, what="opens") if body.opens else None
+    rules = body.rules()
     cid = s.act(
         lambda e: e.app.consultations.open_consultation(
             title=body.title,
@@ -88,6 +133,7 @@ def open_consultation(body: ConsultationIn, s: ServerDep, actor: ActorDep) -> Cr
             weight_rule=WeightRule(body.weight_rule),
             population_year=body.population_year,
             tally_visibility=body.tally_visibility,
+            rules=rules,
             actor=actor,
             reason=body.reason,
         )
@@ -153,27 +199,64 @@ class TallySealedError(NotAllowedError):
     "/consultations/{consultation_id}/tally", tags=["consultations"], responses=refusals(403)
 )
 def get_tally(consultation_id: UUID, s: ServerDep, actor: ActorDep) -> dict[str, Any]:
-    """The tally; while open, for a secretary only if the consultation was opened with
-    `tally_visibility: everyone`."""
+    """The tally with the voting rules recorded at the opening and the outcome they give
+    (advice, turnout, quorum, tie, low-turnout warning); while open, for a secretary only if the
+    consultation was opened with `tally_visibility: everyone`."""
     e = s.read()
     if actor.role is Role.SECRETARY and e.app.consultations.tally_sealed(consultation_id):
         raise TallySealedError(
             "the interim tally is for officers until the consultation closes "
             "(it was opened with tally_visibility: officers)"
         )
-    tally = e.views.tally(str(consultation_id))
-    if tally is None:
-        raise UnknownConsultationError(f"unknown consultation {consultation_id}")
-    provinces = e.views.tally_by_province(str(consultation_id))
-    synthetic = e.app.consultations.get_consultation(consultation_id)["synthetic_note"]
-    return {
-        "consultation_id": str(consultation_id),
-        # A result from simulated ballots says so wherever it goes.
-        "synthetic": bool(synthetic),
-        "synthetic_note": synthetic,
-        **tally.as_dict(),
-        "provinces": {p: t.as_dict() for p, t in provinces.items()},
-    }
+    # A result from simulated ballots says so wherever it goes (`synthetic`).
+    return tally_result(e.app, e.views, consultation_id)
+
+
+_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
+FormatQuery = Annotated[
+    Literal["json", "csv"], Query(description="json (default) or csv (a header row first).")
+]
+
+
+def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str) -> Any:
+    if fmt == "csv":
+        return Response(rows_csv(rows, columns), media_type="text/csv; charset=utf-8")
+    return rows
+
+
+@router.get(
+    "/consultations/{consultation_id}/non-voters",
+    tags=["consultations"],
+    responses={**refusals(403), **_CSV},
+)
+def get_non_voters(
+    consultation_id: UUID, s: ServerDep, actor: ActorDep, format: FormatQuery = "json"
+) -> list[dict[str, Any]]:
+    """The members that have not voted (yet), by code: for officers, the board and auditors."""
+    e = s.read()
+    result: list[dict[str, Any]] = _rows(
+        non_voters(e.app, e.views, consultation_id, actor), NON_VOTER_COLUMNS, format
+    )
+    return result
+
+
+@router.get(
+    "/consultations/{consultation_id}/votes",
+    tags=["consultations"],
+    responses={**refusals(403), **_CSV},
+)
+def get_votes(
+    consultation_id: UUID, s: ServerDep, _: ActorDep, format: FormatQuery = "json"
+) -> list[dict[str, Any]]:
+    """Each municipality's vote (`choice` null: did not vote), for every role once the
+    consultation has closed; refused (403 votes_sealed) before it."""
+    e = s.read()
+    result: list[dict[str, Any]] = _rows(
+        published_votes(e.app, e.views, consultation_id), VOTE_COLUMNS, format
+    )
+    return result
 
 
 @router.get("/consultations/{consultation_id}/explanations", tags=["consultations"])
