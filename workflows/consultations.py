@@ -16,7 +16,7 @@ from domain.errors import InvalidInputError, UnknownConsultationError, UnknownMe
 from domain.member import Member, member_id
 from domain.voting_rules import VotingRules
 from domain.weights import WeightRule
-from workflows.base import ConcurrentChangeError, GovernanceBase, ProcessService
+from workflows.base import CONFLICT_RETRIES, ConcurrentChangeError, GovernanceBase, ProcessService
 from workflows.members import MemberService
 from workflows.ratifications import confirm_overruns
 
@@ -132,24 +132,33 @@ class ConsultationService(ProcessService):
         extension's commit."""
         actor.require(Role.OFFICER, doing="extend a consultation")
         now = self.clock.now()
-        consultation = self._load(Consultation, consultation_id, _unknown(consultation_id))
-        consultation.extend(closes_at=closes_at, actor=str(actor), reason=reason, at=now)
-        confirmations = confirm_overruns(
-            self.app,
-            consultation_id,
-            closes_at=closes_at,
-            confirmed=confirm_conflict,
-            actor=str(actor),
-            reason=reason,
-            at=now,
+        seen: datetime | None = None
+        for _ in range(CONFLICT_RETRIES):
+            consultation = self._load(Consultation, consultation_id, _unknown(consultation_id))
+            # Another write in between (a ballot, the scheduler's reminder) is retried; a
+            # deadline someone else moved meanwhile is not: two people want different things.
+            if seen is not None and consultation.closes_at != seen:
+                break
+            seen = consultation.closes_at
+            consultation.extend(closes_at=closes_at, actor=str(actor), reason=reason, at=now)
+            confirmations = confirm_overruns(
+                self.app,
+                consultation_id,
+                closes_at=closes_at,
+                confirmed=confirm_conflict,
+                actor=str(actor),
+                reason=reason,
+                at=now,
+            )
+            try:
+                self.save(consultation, *confirmations)
+            except IntegrityError:
+                continue
+            return
+        raise ConcurrentChangeError(
+            f"consultation {consultation_id} was changed by someone else at the same "
+            "moment; look at it again and retry"
         )
-        try:
-            self.save(consultation, *confirmations)
-        except IntegrityError:  # no retry, like any moved deadline: a person looks again
-            raise ConcurrentChangeError(
-                f"consultation {consultation_id} was changed by someone else at the same "
-                "moment; look at it again and retry"
-            ) from None
 
     def mark_ballots_synthetic(
         self, consultation_id: UUID, *, note: str, actor: Actor, reason: str
