@@ -81,7 +81,7 @@ class Figure:
             "baseline": baseline,
             "baseline_min": None if baseline_low is None else _round(baseline_low),
             "baseline_median": baseline,
-            "ratio": None if ratio is None else round(ratio, 4),
+            "ratio": None if ratio is None else _round(ratio),  # 4 significant digits
             "rounds": self.rounds,
             "target": self.target,
             "met": self.met,
