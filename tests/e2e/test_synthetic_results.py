@@ -120,3 +120,17 @@ def test_the_api_says_so_in_the_tally_and_the_consultation(
         assert fragment.status_code == 200, fragment.text[:300]
         assert "<h2>Uitslag (synthetisch) (gewogen" in fragment.text
         assert 'data-testid="synthetic"><strong>SYNTHETISCH: ' in fragment.text
+
+
+def test_the_boards_page_says_the_advice_rests_on_synthetic_ballots(
+    story: tuple[Cli, dict[str, str]],
+) -> None:
+    cli, _ = story
+    settings = Settings(data_dir=cli.data_dir)
+    tokens = issue_tokens(settings)
+    with TestClient(create_app(settings, scheduler=False)) as client:
+        log_in(client, tokens["board"])
+        board = client.get("/board")
+        assert board.status_code == 200, board.text[:300]
+        assert 'data-testid="advice-synthetic"' in board.text
+        assert "synthetisch: gesimuleerde stemmen" in board.text

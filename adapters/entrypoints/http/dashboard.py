@@ -543,11 +543,19 @@ def board_page(request: Request) -> Response:
     e = server(request).read()
     ratifications = e.app.ratifications.list_ratifications()
     tallies = {r["id"]: e.views.tally(r["consultation_id"]) for r in ratifications}
+    # An advice from simulated ballots says so where the board reads it.
+    synthetic = {
+        r["id"]: bool(
+            e.app.consultations.get_consultation(UUID(r["consultation_id"])).get("synthetic")
+        )
+        for r in ratifications
+    }
     return page(
         request,
         "board.html",
         actor=actor,
         ratifications=ratifications,
+        synthetic=synthetic,
         tallies={k: (v.as_dict() if v else None) for k, v in tallies.items()},
         is_board=actor.role is Role.BOARD,
     )
