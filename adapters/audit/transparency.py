@@ -35,7 +35,8 @@ SIGN_ON_TOPICS = ("Consultation.Closed",)
 
 TREE_TABLES_SQLITE = [
     "CREATE TABLE IF NOT EXISTS merkle_state ("
-    "id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier TEXT NOT NULL)",
+    "id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier TEXT NOT NULL, "
+    "upto INTEGER)",
     "CREATE TABLE IF NOT EXISTS signed_heads (tree_size INTEGER PRIMARY KEY, "
     "root_hash TEXT NOT NULL, timestamp TEXT NOT NULL, key_id TEXT NOT NULL, "
     "signature TEXT NOT NULL)",

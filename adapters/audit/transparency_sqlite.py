@@ -12,13 +12,24 @@ from eventsourcing.sqlite import SQLiteCursor
 from adapters.audit.chain import ChainedSQLiteProcessRecorder, chain_hash
 from adapters.audit.keys import SignedHead, Signer, known_public_key
 from adapters.audit.merkle import decode_frontier, encode_frontier
-from adapters.audit.transparency import LEAF_INDEX, TREE_TABLES_SQLITE, Tree, root_at, wants_head
+from adapters.audit.transparency import TREE_TABLES_SQLITE, Tree, root_at, wants_head
 
 if TYPE_CHECKING:  # cryptography is loaded where a key is used (adapters.audit.keys)
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HEAD_COLUMNS = "tree_size, root_hash, timestamp, key_id, signature"
-LEAF_INDEX_SQLITE = LEAF_INDEX.replace("{schema}.", "").replace("%(p)s", ":p")
+# The stored compact range is written every PERSIST_EVERY leaves (and at every signed head), not
+# on every insert: one page fewer in each command's commit. It covers the leaves up to position
+# `upto`; whoever reads it appends the few leaves after that from `event_hashes`. (NULL `upto`:
+# a state written by an akkoord that wrote it on every insert, so it is the whole log's.)
+PERSIST_EVERY = 64
+LEAF_INDEX_SQLITE = (
+    "SELECT CASE WHEN :p * 2 > (SELECT max(position) FROM event_hashes) "
+    "THEN (SELECT size FROM merkle_state WHERE id = 1) + (SELECT count(*) FROM event_hashes "
+    "WHERE position > (SELECT coalesce(upto, 9223372036854775807) FROM merkle_state WHERE id = 1)) "
+    "- (SELECT count(*) FROM event_hashes WHERE position >= :p) "
+    "ELSE (SELECT count(*) FROM event_hashes WHERE position < :p) END AS n"
+)
 
 
 class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
@@ -52,10 +63,23 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
         if hashes:
             self._last = (hashes[-1][2], tree)
 
-    def _state(self, c: SQLiteCursor) -> Tree | None:
-        c.execute("SELECT size, frontier FROM merkle_state WHERE id = 1")
+    def _state(self, c: SQLiteCursor, before: int | None = None) -> Tree | None:
+        """The tree over the log (over the leaves before position `before`: an insert reads
+        the tree its own events, already in `event_hashes`, are to extend)."""
+        c.execute("SELECT size, frontier, upto FROM merkle_state WHERE id = 1")
         row = c.fetchone()
-        return None if row is None else Tree(int(row[0]), decode_frontier(row[1]))
+        if row is None:
+            return None
+        tree = Tree(int(row[0]), decode_frontier(row[1]))
+        if row[2] is not None:  # the leaves since the state was last written
+            c.execute(
+                "SELECT position, digest FROM event_hashes WHERE position > ? AND position < ? "
+                "ORDER BY position",
+                (int(row[2]), 9223372036854775807 if before is None else before),
+            )
+            for position, d in c.fetchall():
+                tree.append(int(position), str(d))
+        return tree
 
     def _grow(
         self,
@@ -64,15 +88,17 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
         topics: list[str],
         start: Tree | None = None,
     ) -> Tree:
-        tree = start or self._state(c) or Tree()
+        tree = start or self._state(c, before=added[0][0] if added else None) or Tree()
         old = tree.size
         for position, d in added:
             tree.append(position, d)
-        c.execute(
-            "INSERT OR REPLACE INTO merkle_state VALUES (1, ?, ?)",
-            (tree.size, encode_frontier(tree.frontier)),
-        )
-        if self.signer is not None and wants_head(old, tree.size, topics):
+        head = self.signer is not None and wants_head(old, tree.size, topics)
+        if start is None or head or tree.size // PERSIST_EVERY > old // PERSIST_EVERY:
+            c.execute(
+                "INSERT OR REPLACE INTO merkle_state VALUES (1, ?, ?, ?)",
+                (tree.size, encode_frontier(tree.frontier), added[-1][0] if added else 0),
+            )
+        if head and self.signer is not None:
             self._put_head(c, self.signer.sign(tree.size, tree.root()))
         return Tree(tree.size, list(tree.frontier))
 
@@ -83,6 +109,15 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
         )
 
     def ensure_tree(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM pragma_table_info('merkle_state')")
+            columns = {str(r[0]) for r in c.fetchall()}
+        if "upto" not in columns:  # a store from before the state was written lazily
+            with self.datastore.transaction(commit=True) as c:
+                c.execute("DELETE FROM merkle_state WHERE id = 0")  # the write lock first
+                c.execute("SELECT name FROM pragma_table_info('merkle_state')")
+                if "upto" not in {str(r[0]) for r in c.fetchall()}:  # nobody else added it
+                    c.execute("ALTER TABLE merkle_state ADD COLUMN upto INTEGER")
         with self.datastore.transaction(commit=False) as c:
             if self._state(c) is not None:
                 return 0

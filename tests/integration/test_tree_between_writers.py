@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.audit.merkle import root
+from adapters.audit.merkle import encode_frontier, root
 from adapters.audit.transparency import leaves, transparent, verify_log
 from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
@@ -86,3 +86,40 @@ def test_two_writers_and_rollbacks_keep_the_recorded_tree_true(
         result = verify_log(recorder)
         assert result.ok, result.first_break
         assert result.heads_verified == len(recorder.signed_heads())
+
+
+@pytest.mark.sqlite_only("the shape of a SQLite store written before the lazy tree state")
+def test_a_store_whose_tree_state_was_written_on_every_insert_opens_and_verifies(
+    tmp_path: Path,
+) -> None:
+    """A store from the akkoord that wrote the tree's state on every insert (no `upto`
+    column): opened, it gains the column, keeps its tree, and goes on growing it."""
+    import sqlite3
+
+    clock = SimulatedClock(START)
+    data_dir = tmp_path / "old"
+    with build(Settings(data_dir), create=True, clock=clock) as engine:
+        cid = open_consultation(engine, clock)
+        whole = transparent(engine.app.recorder).tree()
+    size = whole.size
+    with sqlite3.connect(data_dir / "events.sqlite") as db:  # the state as it was written then
+        db.execute("DROP TABLE merkle_state")
+        db.execute(
+            "CREATE TABLE merkle_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
+            "size INTEGER NOT NULL, frontier TEXT NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO merkle_state VALUES (1, ?, ?)", (size, encode_frontier(whole.frontier))
+        )
+    with build(Settings(data_dir), clock=clock) as engine:
+        recorder = transparent(engine.app.recorder)
+        assert recorder.tree().size == size
+        for fact in FACTS[:3]:
+            clock.advance(timedelta(minutes=1))
+            engine.app.consultations.cast_ballot(
+                UUID(cid), member=fact.code, choice="yes", actor=secretary(fact.code)
+            )
+        assert recorder.tree().size == size + 3
+        assert recorder.tree().root() == _recomputed_root(engine)
+        recorder.sign_head()
+        assert verify_log(recorder).ok
