@@ -94,8 +94,10 @@ def tally_figures(directory: Path, config: Config, base: Baselines) -> list[Figu
                 actor=f"secretary:{code}",
                 at=datetime.now(UTC),
             )
-        engine.app.save(consultation)
+        # One command records every ballot; its tally rows move in that same commit (one
+        # commit per command), so the figure times the save, not a catch-up left with nothing.
         with Stopwatch() as update:
+            engine.app.save(consultation)
             engine.catch_up()
         tally = engine.views.tally(str(cid))
         if tally is None or tally.voted_members != len(ballots):
@@ -176,7 +178,8 @@ def tally_figures(directory: Path, config: Config, base: Baselines) -> list[Figu
             update.seconds * 1e6 / len(ballots),
             "us/ballot",
             raw_update,
-            what=f"tally read model catching up on {len(ballots):,} ballots, electorate {size}",
+            what=f"one command recording {len(ballots):,} ballots with their tally rows "
+            f"(electorate {size})",
             baseline_what="raw sqlite3: the same row reads and writes, 1000 per transaction",
         ),
         figure(
