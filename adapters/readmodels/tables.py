@@ -276,8 +276,9 @@ class ReadModels:
 
     @staticmethod
     def set_positions(conn: Driver, moved: dict[str, int], known: dict[str, int]) -> None:
-        """Move several positions in two statements at most; `known` is what `positions` read
-        in this transaction (a name not in it gets its row)."""
+        """Move several positions: one statement per position they move to (a command moves
+        them all to one), and new rows for names `known` (what `positions` read in this
+        transaction) does not have."""
         # A command moves every read model it fed to the same position: one statement for them
         # all (on PostgreSQL one round trip where a batch of six took a pipeline's several).
         targets: dict[int, list[str]] = {}
