@@ -44,6 +44,7 @@ from adapters.entrypoints.http.security import (
     require_same_origin,
     secure_cookies,
 )
+from adapters.i18n import catalogues
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
 from adapters.readmodels.consultation_results import (
     NON_VOTER_COLUMNS,
@@ -66,6 +67,7 @@ from domain.board_ratification import Decision
 from domain.errors import DomainError
 from projections.rows import from_time_key
 
+LANGUAGE_COOKIE = "akkoord_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
@@ -109,7 +111,12 @@ templates = Jinja2Templates(
     env=Environment(
         loader=PackageLoader("adapters", "templates/dashboard"),
         autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
     )
+)
+# `_("...")` in the templates: the catalogue of the request's language (adapters/i18n).
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    catalogues.gettext, catalogues.ngettext, newstyle=True
 )
 
 
@@ -126,7 +133,16 @@ def local(key_or_iso: str | None, tz: str = DEFAULT_TZ) -> str:
 templates.env.filters["local"] = local
 
 
+def page_language(request: Request) -> str:
+    """Dutch unless the reader asked for English (`?lang=en`, then remembered in a cookie)."""
+    return catalogues.language(
+        request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    )
+
+
 def page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    catalogues.set_language(page_language(request))
+    context.setdefault("lang", catalogues.current())
     context.setdefault("message", request.query_params.get("message", ""))
     context.setdefault("error", request.query_params.get("error", ""))
     session = session_of(request)

@@ -1,0 +1,1 @@
+"""People-facing words: gettext catalogues (Babel) and Dutch formatting of dates and numbers."""
