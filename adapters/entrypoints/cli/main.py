@@ -38,6 +38,8 @@ GROUPS = {
     "export": ("audit", "export_app"),
     "report": ("report", "app"),
     "tokens": ("tokens", "app"),
+    "contacts": ("contacts", "app"),
+    "mail": ("mail", "app"),
     "region": ("regions", "region_app"),
     "funding": ("regions", "funding_app"),
     "monitoring": ("regions", "monitoring_app"),
