@@ -72,6 +72,92 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Where mail goes out, and how patiently (env AKKOORD_...; read by the mail commands, by
+    `serve` and by `scheduler run`). Without an SMTP URL messages wait in the outbox."""
+
+    # smtp://user:password@host:587?starttls=true, smtps://host (TLS from the start), or
+    # smtp://127.0.0.1:2525 (plain, for a relay on the same machine).
+    smtp_url: str = field(default="", repr=False)  # AKKOORD_SMTP_URL (may hold a password)
+    mail_from: str = "akkoord@localhost"  # AKKOORD_MAIL_FROM
+    public_url: str = "http://127.0.0.1:8000"  # AKKOORD_PUBLIC_URL: the base of links in mails
+    retry_seconds: int = 60  # AKKOORD_MAIL_RETRY_SECONDS: the first wait; it doubles each time
+    max_attempts: int = 8  # AKKOORD_MAIL_MAX_ATTEMPTS: then the message is marked failed
+    poll_seconds: int = 5  # AKKOORD_MAIL_POLL_SECONDS: how often a server looks at the outbox
+    # Parsed from smtp_url by from_env (a malformed URL is refused there, in one line).
+    security: str = "plain"  # "plain" | "starttls" | "tls"
+    host: str = ""
+    port: int = 0
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def server(self) -> str:
+        """The server without its credentials, safe to show and log."""
+        scheme = "smtps" if self.security == "tls" else "smtp"
+        user = f"{self.username}@" if self.username else ""
+        tls = "?starttls=true" if self.security == "starttls" else ""
+        return f"{scheme}://{user}{self.host}:{self.port}{tls}" if self.host else ""
+
+    @staticmethod
+    def parse_smtp_url(url: str) -> tuple[str, str, int, str, str]:
+        """(security, host, port, username, password); the error never repeats the URL, which
+        may hold a password."""
+        from urllib.parse import parse_qs, unquote, urlsplit
+
+        shape = "smtp://[user:password@]host[:port][?starttls=true] or smtps://..."
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+            query = parse_qs(parts.query, strict_parsing=bool(parts.query))
+        except ValueError:
+            raise ValueError(f"AKKOORD_SMTP_URL is malformed: expected {shape}") from None
+        starttls = query.pop("starttls", ["false"])[-1].lower()
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname or query or parts.path:
+            raise ValueError(f"AKKOORD_SMTP_URL is malformed: expected {shape}")
+        if starttls not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError("AKKOORD_SMTP_URL is malformed: starttls must be true or false")
+        if parts.scheme == "smtps":
+            security, default_port = "tls", 465
+        elif starttls in ("true", "1", "yes"):
+            security, default_port = "starttls", 587
+        else:
+            security, default_port = "plain", 25
+        username, password = unquote(parts.username or ""), unquote(parts.password or "")
+        return security, parts.hostname, port or default_port, username, password
+
+    @classmethod
+    def from_env(cls) -> MailSettings:
+        url = os.environ.get("AKKOORD_SMTP_URL", "").strip()
+        security, host, port, username, password = (
+            cls.parse_smtp_url(url) if url else ("plain", "", 0, "", "")
+        )
+        mail_from = os.environ.get("AKKOORD_MAIL_FROM", "").strip() or cls.mail_from
+        if "@" not in mail_from or any(c.isspace() for c in mail_from):
+            raise ValueError(f"AKKOORD_MAIL_FROM must be a mail address, not {mail_from!r}")
+        public_url = os.environ.get("AKKOORD_PUBLIC_URL", "").strip().rstrip("/")
+        if public_url and not public_url.startswith(("http://", "https://")):
+            raise ValueError(f"AKKOORD_PUBLIC_URL must start with https://, not {public_url!r}")
+        return cls(
+            smtp_url=url,
+            mail_from=mail_from,
+            public_url=public_url or cls.public_url,
+            retry_seconds=_env_int("AKKOORD_MAIL_RETRY_SECONDS", cls.retry_seconds),
+            max_attempts=_env_int("AKKOORD_MAIL_MAX_ATTEMPTS", cls.max_attempts),
+            poll_seconds=_env_int("AKKOORD_MAIL_POLL_SECONDS", cls.poll_seconds),
+            security=security,
+            host=host,
+            port=port,
+            username=username,
+            password=password,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     # None is the embedded SQLite store; a postgresql:// URL shares one database between nodes.

@@ -30,14 +30,23 @@ def run_command(
     # APScheduler and the store load for this long-running command only, not on every `akkoord`.
     from adapters.config import logs
     from adapters.entrypoints.scheduler import DeadlineScheduler, run_forever
+    from adapters.mail.sending import MailLoop, mail_settings
     from adapters.store import backend_for
     from adapters.store.database_wait import wait_for_store
 
     settings = Settings.resolve(data_dir)
+    mail = mail_settings()  # mail: a malformed AKKOORD_SMTP_URL refused before anything runs
     wait_for_store(settings, give_up_after=database_wait)
     with engine(data_dir) as e:
         logs.configure(settings.log_path, console=True)
         leadership = backend_for(settings).leadership()
         scheduler = DeadlineScheduler(e, leadership, poll=poll)
-        run_forever(scheduler, threading.Event(), data_dir=str(settings.data_dir))
+        # --- mail: the outbox is filled and (with AKKOORD_SMTP_URL) sent from here too ---
+        mailing = MailLoop(settings, mail)
+        mailing.start()
+        try:
+            run_forever(scheduler, threading.Event(), data_dir=str(settings.data_dir))
+        finally:
+            mailing.stop()
+        # --- end mail ---
         logs.logger(component="scheduler").info("stopped", fired=len(scheduler.fired))
