@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.errors import InvalidInputError, NotAllowedError
+from domain.messages import N_
 
 
 class Role(StrEnum):
@@ -35,22 +36,40 @@ class Actor:
         except ValueError:
             roles = ", ".join(r.value for r in Role)
             raise InvalidInputError(
-                f"unknown role {role_text!r} in actor {text!r} (roles: {roles})"
+                N_(
+                    "unknown role %(role_text)r in actor %(text)r (roles: %(roles)s)",
+                    role_text=role_text,
+                    text=text,
+                    roles=roles,
+                )
             ) from None
         if role is Role.SECRETARY:
             if not MEMBER_CODE.match(identity):
                 raise InvalidInputError(
-                    f"a secretary acts for one municipality: write secretary:GMxxxx, not {text!r}"
+                    N_(
+                        "a secretary acts for one municipality: write secretary:GMxxxx, not "
+                        "%(text)r",
+                        text=text,
+                    )
                 )
         elif role is Role.SYSTEM:
             if identity not in SYSTEM_IDENTITIES:
                 raise InvalidInputError(
-                    f"system actors are system:scheduler and system:workflow, not {text!r}"
+                    N_(
+                        "system actors are system:scheduler and system:workflow, not %(text)r",
+                        text=text,
+                    )
                 )
         elif not identity:
-            raise InvalidInputError(f"say who acts, e.g. {role.value}:j.devries (got {text!r})")
+            raise InvalidInputError(
+                N_(
+                    "say who acts, e.g. %(role)s:j.devries (got %(text)r)",
+                    role=role.value,
+                    text=text,
+                )
+            )
         if not _IDENTITY.match(identity):
-            raise InvalidInputError(f"malformed identity in actor {text!r}")
+            raise InvalidInputError(N_("malformed identity in actor %(text)r", text=text))
         return cls(role, identity)
 
     def __str__(self) -> str:
@@ -59,16 +78,31 @@ class Actor:
     def require(self, *roles: Role, doing: str) -> None:
         if self.role not in roles:
             allowed = " or ".join(r.value for r in roles)
-            raise NotAllowedError(f"{self} may not {doing}: only {allowed} may")
+            raise NotAllowedError(
+                N_(
+                    "%(actor)s may not %(doing)s: only %(allowed)s may",
+                    actor=self,
+                    doing=doing,
+                    allowed=allowed,
+                )
+            )
 
     def require_may_cast_for(self, member_code: str) -> None:
         if self.role is not Role.SECRETARY:
             raise NotAllowedError(
-                f"{self} may not cast a ballot: only the secretary of the municipality may"
+                N_(
+                    "%(actor)s may not cast a ballot: only the secretary of the municipality may",
+                    actor=self,
+                )
             )
         if self.identity != member_code:
             raise NotAllowedError(
-                f"{self} may cast only for {self.identity}, not for {member_code}"
+                N_(
+                    "%(actor)s may cast only for %(identity)s, not for %(member_code)s",
+                    actor=self,
+                    identity=self.identity,
+                    member_code=member_code,
+                )
             )
 
 

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.ids import natural_id
+from domain.messages import N_
 from domain.rules import agreement_code, party_name, require_aware, require_text
 
 
@@ -34,7 +35,9 @@ class PartyStatus(StrEnum):
             if wanted in (status.value, status.name.lower().replace("_", " ")):
                 return status
         options = ", ".join(s.value for s in cls if s is not cls.INVOLVED)
-        raise InvalidInputError(f"unknown party status {text!r} (one of: {options})")
+        raise InvalidInputError(
+            N_("unknown party status %(text)r (one of: %(options)s)", text=text, options=options)
+        )
 
 
 S = PartyStatus
@@ -146,15 +149,23 @@ class Agreement(GovernanceAggregate):
         signing = [party_name(p) for p in signing_parties]
         involved = [party_name(p) for p in involved_parties]
         if not signing:
-            raise InvalidInputError("an agreement needs at least one signing party")
+            raise InvalidInputError(N_("an agreement needs at least one signing party"))
         both = set(signing) & set(involved)
         if both or len(set(signing)) != len(signing) or len(set(involved)) != len(involved):
-            raise InvalidInputError(f"each party is listed once (twice: {sorted(both) or '?'})")
+            raise InvalidInputError(
+                N_("each party is listed once (twice: %(twice)s)", twice=sorted(both) or "?")
+            )
         checked: list[dict[str, str]] = []
         for relation in relations:
             kind = relation.get("kind", "")
             if kind not in RELATION_KINDS:
-                raise InvalidInputError(f"unknown relation {kind!r} (one of {RELATION_KINDS})")
+                raise InvalidInputError(
+                    N_(
+                        "unknown relation %(kind)r (one of %(relation_kinds)s)",
+                        kind=kind,
+                        relation_kinds=RELATION_KINDS,
+                    )
+                )
             checked.append(
                 {"kind": kind, "agreement": agreement_code(relation.get("agreement", ""))}
             )
@@ -197,7 +208,9 @@ class Agreement(GovernanceAggregate):
         try:
             return PartyStatus(self.statuses[party])
         except KeyError:
-            raise UnknownPartyError(f"{party} is not a party to {self.code}") from None
+            raise UnknownPartyError(
+                N_("%(party)s is not a party to %(code)s", party=party, code=self.code)
+            ) from None
 
     def related(self, kind: str) -> list[str]:
         return [r["agreement"] for r in self.relations if r["kind"] == kind]
@@ -207,7 +220,9 @@ class Agreement(GovernanceAggregate):
     ) -> None:
         party = party_name(party)
         if party in self.statuses:
-            raise ConflictError(f"{party} is already a party to {self.code}")
+            raise ConflictError(
+                N_("%(party)s is already a party to %(code)s", party=party, code=self.code)
+            )
         self._party_added(
             agreement=self.code,
             party=party,
@@ -236,7 +251,13 @@ class Agreement(GovernanceAggregate):
             return False
         if status not in TRANSITIONS[current]:
             raise InvalidTransitionError(
-                f"{party} in {self.code} cannot go from {current.value} to {status.value}"
+                N_(
+                    "%(party)s in %(code)s cannot go from %(current)s to %(status)s",
+                    party=party,
+                    code=self.code,
+                    current=current.value,
+                    status=status.value,
+                )
             )
         self._party_status_changed(
             agreement=self.code,
@@ -259,7 +280,9 @@ class Agreement(GovernanceAggregate):
         require_aware(at, "now")
         current = self.status_of(party)
         if current is PartyStatus.INVOLVED:
-            raise InvalidTransitionError(f"{party} is involved in {self.code}, not signing")
+            raise InvalidTransitionError(
+                N_("%(party)s is involved in %(code)s, not signing", party=party, code=self.code)
+            )
         self._party_status_changed(
             agreement=self.code,
             party=party,

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.errors import InvalidChoiceError
+from domain.messages import N_
 
 
 class AssemblyChoice(StrEnum):
@@ -26,7 +27,9 @@ class AssemblyChoice(StrEnum):
         try:
             return cls(text.strip().lower())
         except ValueError:
-            raise InvalidChoiceError(f"an ALV vote is yes, no or abstain, not {text!r}") from None
+            raise InvalidChoiceError(
+                N_("an ALV vote is yes, no or abstain, not %(text)r", text=text)
+            ) from None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from domain.deadlines import (
 )
 from domain.errors import ConflictError, InvalidDeadlineError, InvalidInputError, NotFoundError
 from domain.ids import natural_id
+from domain.messages import N_
 from domain.rules import (
     WeightedResult,
     agreement_code,
@@ -47,7 +48,7 @@ class Decision(StrEnum):
             return cls(text.strip().lower())
         except ValueError:
             raise InvalidInputError(
-                f"a board decision is ratify, reject or refer, not {text!r}"
+                N_("a board decision is ratify, reject or refer, not %(text)r", text=text)
             ) from None
 
 
@@ -187,7 +188,7 @@ class BoardRatification(GovernanceAggregate):
         there, whatever the date)."""
         require_aware(scheduled_for, "the date of the ratification")
         if not agreements:
-            raise InvalidInputError("a ratification names the agreements it decides on")
+            raise InvalidInputError(N_("a ratification names the agreements it decides on"))
         fields: dict[str, Any] = {
             "title": require_text(title, "the title", 300),
             "party": party_name(party),
@@ -256,17 +257,29 @@ class BoardRatification(GovernanceAggregate):
         require_aware(at, "now")
         if self.decision:
             raise RatificationStateError(
-                f"ratification {self.id} was decided already ({self.decision}); "
-                "its date cannot move"
+                N_(
+                    "ratification %(id)s was decided already (%(decision)s); its date cannot move",
+                    id=self.id,
+                    decision=self.decision,
+                )
             )
         if scheduled_for == self.scheduled_for:
             raise InvalidDeadlineError(
-                f"ratification {self.id} is scheduled for {scheduled_for.isoformat()} already"
+                N_(
+                    "ratification %(id)s is scheduled for %(scheduled_for)s already",
+                    id=self.id,
+                    scheduled_for=scheduled_for,
+                    tz=self.timezone,
+                )
             )
         if scheduled_for <= at:
             raise InvalidDeadlineError(
-                f"the new date {scheduled_for.isoformat()} has already passed: a ratification "
-                "moves to a moment still ahead (a decision after its date is recorded as late)"
+                N_(
+                    "the new date %(scheduled_for)s has already passed: a ratification moves to "
+                    "a moment still ahead (a decision after its date is recorded as late)",
+                    scheduled_for=scheduled_for,
+                    tz=self.timezone,
+                )
             )
         reason = require_reason(reason, "reschedule a ratification")
         conflict = consultation_closes_at is not None and require_after_close(
@@ -302,10 +315,16 @@ class BoardRatification(GovernanceAggregate):
         refused unless `confirmed`."""
         if not confirmed:
             raise DateConflictError(
-                f"cannot extend the consultation to {consultation_closes_at.isoformat()}: it "
-                f"would close after its ratification {self.id} on "
-                f"{self.scheduled_for.isoformat()}; reschedule the ratification first "
-                f"(akkoord board reschedule), or {CONFIRM_HINT}"
+                N_(
+                    "cannot extend the consultation to %(consultation_closes_at)s: it would "
+                    "close after its ratification %(id)s on %(scheduled_for)s; reschedule the "
+                    "ratification first (akkoord board reschedule), or %(confirm_hint)s",
+                    consultation_closes_at=consultation_closes_at,
+                    id=self.id,
+                    scheduled_for=self.scheduled_for,
+                    confirm_hint=CONFIRM_HINT,
+                    tz=self.timezone,
+                )
             )
         self._overrun_confirmed(
             consultation_closes_at=consultation_closes_at,
@@ -357,21 +376,32 @@ class BoardRatification(GovernanceAggregate):
         require_aware(at, "now")
         if not self.advice:
             raise RatificationStateError(
-                f"ratification {self.id}: the consultation has not closed yet, there is no advice"
+                N_(
+                    "ratification %(id)s: the consultation has not closed yet, there is no advice",
+                    id=self.id,
+                )
             )
         if self.decision:
             raise RatificationStateError(
-                f"ratification {self.id} was decided already ({self.decision})"
+                N_(
+                    "ratification %(id)s was decided already (%(decision)s)",
+                    id=self.id,
+                    decision=self.decision,
+                )
             )
         follows = (decision is Decision.RATIFY and self.advice == "positive") or (
             decision is Decision.REJECT and self.advice == "negative"
         )
         if not follows and not rationale.strip():
             raise InvalidInputError(
-                f"the advice was {self.advice}: a decision to {decision.value} needs a rationale"
+                N_(
+                    "the advice was %(advice)s: a decision to %(decision)s needs a rationale",
+                    advice=self.advice,
+                    decision=decision.value,
+                )
             )
         if decision is Decision.REFER and not assembly_id:
-            raise InvalidInputError("a referral names the ALV it goes to")
+            raise InvalidInputError(N_("a referral names the ALV it goes to"))
         self._decided(
             late=decided_late(self.scheduled_for, self.timezone, at),
             decision=decision.value,
@@ -387,11 +417,13 @@ class BoardRatification(GovernanceAggregate):
         self, result: WeightedResult, *, cause: str, actor: str, at: datetime
     ) -> bool:
         if self.decision != Decision.REFER.value:
-            raise RatificationStateError(f"ratification {self.id} was not referred to the ALV")
+            raise RatificationStateError(
+                N_("ratification %(id)s was not referred to the ALV", id=self.id)
+            )
         if self.outcome:
             if self.outcome == ("ratified" if result.adopted else "rejected"):
                 return False
-            raise RatificationStateError(f"ratification {self.id} was settled already")
+            raise RatificationStateError(N_("ratification %(id)s was settled already", id=self.id))
         self._settled(
             ratified=result.adopted,
             yes_pct=result.yes_pct,
@@ -415,10 +447,12 @@ class BoardRatification(GovernanceAggregate):
     ) -> None:
         if not self.outcome:
             raise RatificationStateError(
-                f"ratification {self.id} has no outcome to communicate yet"
+                N_("ratification %(id)s has no outcome to communicate yet", id=self.id)
             )
         if self.communicated:
-            raise RatificationStateError(f"ratification {self.id} was communicated already")
+            raise RatificationStateError(
+                N_("ratification %(id)s was communicated already", id=self.id)
+            )
         self._communicated(
             to=[require_text(t, "an addressee", 80) for t in to] or ["members"],
             reference=require_text(reference, "the reference", 200),

@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
+from domain.messages import N_
 from domain.rules import require_aware, require_reason, require_text
 
 
@@ -25,7 +26,11 @@ class Finding(StrEnum):
             if wanted == finding.value:
                 return finding
         raise InvalidInputError(
-            f"a finding is one of: {', '.join(f.value for f in cls)} (not {text!r})"
+            N_(
+                "a finding is one of: %(items)s (not %(text)r)",
+                items=", ".join(f.value for f in cls),
+                text=text,
+            )
         )
 
 
@@ -90,7 +95,7 @@ class Commitment(GovernanceAggregate):
         require_aware(first_review_at, "the first review")
         seconds = int(cadence.total_seconds())
         if seconds < 1 or seconds > 10 * 366 * 86400:
-            raise InvalidInputError("a review cadence lies between a second and ten years")
+            raise InvalidInputError(N_("a review cadence lies between a second and ten years"))
         return cls(
             title=require_text(title, "the title", 300),
             owner=require_text(owner, "the owner", 80),
@@ -146,12 +151,21 @@ class Commitment(GovernanceAggregate):
     ) -> None:
         if not 1 <= period <= self.raised:
             raise CommitmentStateError(
-                f"review {period} of commitment {self.id} has not been raised "
-                f"(raised: {self.raised})"
+                N_(
+                    "review %(period)s of commitment %(id)s has not been raised "
+                    "(raised: %(raised)s)",
+                    period=period,
+                    id=self.id,
+                    raised=self.raised,
+                )
             )
         if str(period) in self.findings:
             raise CommitmentStateError(
-                f"review {period} of commitment {self.id} was recorded already"
+                N_(
+                    "review %(period)s of commitment %(id)s was recorded already",
+                    period=period,
+                    id=self.id,
+                )
             )
         outstanding = self.raised - len(self.findings) - 1
         self._recorded(

@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
+from domain.messages import N_
 from domain.rules import agreement_code, party_name, require_aware, require_reason, require_text
 
 
@@ -59,7 +60,7 @@ class ConditionalSigning(GovernanceAggregate):
     ) -> ConditionalSigning:
         require_aware(at, "now")
         if not conditions:
-            raise InvalidInputError("a conditional signature names its conditions")
+            raise InvalidInputError(N_("a conditional signature names its conditions"))
         return cls(
             party=party_name(party),
             agreement=agreement_code(agreement),
@@ -89,7 +90,7 @@ class ConditionalSigning(GovernanceAggregate):
             return False
         if self.state == "withdrawn":
             raise SigningStateError(
-                f"signature {self.id} was withdrawn; it cannot become definitive"
+                N_("signature %(id)s was withdrawn; it cannot become definitive", id=self.id)
             )
         self._made_definitive(
             cause=cause,
@@ -103,7 +104,9 @@ class ConditionalSigning(GovernanceAggregate):
         if self.state == "withdrawn":
             return False
         if self.state == "definitive":
-            raise SigningStateError(f"signature {self.id} is definitive; it cannot be withdrawn")
+            raise SigningStateError(
+                N_("signature %(id)s is definitive; it cannot be withdrawn", id=self.id)
+            )
         self._withdrawn(
             cause=cause, actor=actor, reason=require_reason(reason, "withdraw a signature"), at=at
         )

@@ -6,8 +6,9 @@ The result is advice to the board: closing a consultation never changes a signat
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -27,6 +28,15 @@ from domain.errors import (
     NoElectorateError,
     NotAllowedError,
     NotInElectorateError,
+)
+from domain.messages import N_
+from domain.reminders import (
+    BY_HAND,
+    NobodyToRemindError,
+    before_deadline,
+    latest_due,
+    next_due,
+    offsets_seconds,
 )
 from domain.rules import WeightedResult, require_aware, require_reason
 from domain.voting_rules import DEFAULT_OPTIONS, DEFAULT_TIE_RULE, Outcome, VotingRules
@@ -58,7 +68,9 @@ class Choice(StrEnum):
         try:
             return cls(text.strip().lower())
         except ValueError:
-            raise InvalidChoiceError(f"a ballot says yes or no, not {text!r}") from None
+            raise InvalidChoiceError(
+                N_("a ballot says yes or no, not %(text)r", text=text)
+            ) from None
 
 
 class Phase(StrEnum):
@@ -141,6 +153,9 @@ class Consultation(GovernanceAggregate):
         quorum_members: int = 0
         quorum_weight_pct: Decimal | None = None
         turnout_warning_pct: Decimal | None = None
+        # Reminders to the members who have not voted: seconds before the closing time,
+        # longest first (None: none, as before they existed).
+        reminders: list[int] | None = None
 
     class BallotCast(Aggregate.Event):
         member: str
@@ -170,6 +185,8 @@ class Consultation(GovernanceAggregate):
         actor: str
         reason: str
         at: datetime
+        # The next scheduled reminder under the new closing time (None: none to come).
+        reminder_due_at: datetime | None = None
 
     class Cancelled(Aggregate.Event):
         actor: str
@@ -189,6 +206,27 @@ class Consultation(GovernanceAggregate):
         actor: str
         reason: str
         at: datetime
+
+    class SecretariesInvited(Aggregate.Event):
+        """Who was asked to vote (municipality codes); their addresses stay out of the log."""
+
+        members: list[str]
+        actor: str
+        reason: str
+        at: datetime
+
+    class NonVotersReminded(Aggregate.Event):
+        """Who was reminded (codes of members without a ballot then), and on what occasion:
+        "7 days before" and the like from the schedule, "by hand" from an officer."""
+
+        members: list[str]
+        actor: str
+        reason: str
+        at: datetime
+        occasion: str
+        # A scheduled reminder: the moment it was due, and the next one (None: no more).
+        due_at: datetime | None = None
+        next_due_at: datetime | None = None
 
     title: str
     question: str
@@ -211,6 +249,11 @@ class Consultation(GovernanceAggregate):
     quorum_members: int = 0
     quorum_weight_pct: Decimal | None = None
     turnout_warning_pct: Decimal | None = None
+    # The reminder schedule (defaults also for snapshots taken before it existed): offsets
+    # in seconds, no reminder due at or before `reminders_from`, the last one sent due when.
+    reminders: tuple[int, ...] | list[int] = ()
+    reminders_from: datetime | None = None
+    reminded_until: datetime | None = None
 
     @classmethod
     def open(
@@ -230,23 +273,41 @@ class Consultation(GovernanceAggregate):
         at: datetime,
         tally_visibility: str = "officers",
         rules: VotingRules | None = None,
+        reminders: Sequence[timedelta] = (),
     ) -> Consultation:
+        reminder_offsets = offsets_seconds(reminders)
         title, question = title.strip(), question.strip()
         rules = rules or VotingRules()
         if rules.quorum_members > len(electorate):
             raise InvalidInputError(
-                f"a quorum of {rules.quorum_members} members is more than the electorate's "
-                f"{len(electorate)}"
+                N_(
+                    "a quorum of %(quorum_members)s members is more than the electorate's "
+                    "%(n_electorate)s",
+                    quorum_members=rules.quorum_members,
+                    n_electorate=len(electorate),
+                )
             )
         if tally_visibility not in TALLY_VISIBILITY:
             raise InvalidInputError(
-                f"the interim tally is visible to officers or everyone, not {tally_visibility!r}"
+                N_(
+                    "the interim tally is visible to officers or everyone, not "
+                    "%(tally_visibility)r",
+                    tally_visibility=tally_visibility,
+                )
             )
         if not title or len(title) > MAX_TITLE:
-            raise InvalidInputError(f"a consultation needs a title of 1..{MAX_TITLE} characters")
+            raise InvalidInputError(
+                N_(
+                    "a consultation needs a title of 1..%(max_title)s characters",
+                    max_title=MAX_TITLE,
+                )
+            )
         if not question or len(question) > MAX_QUESTION:
             raise InvalidInputError(
-                f"a consultation needs a question of 1..{MAX_QUESTION} characters"
+                N_(
+                    "a consultation needs a question of 1..%(max_question)s characters",
+                    max_question=MAX_QUESTION,
+                )
             )
         for moment, what in (
             (opens_at, "the opening time"),
@@ -256,15 +317,23 @@ class Consultation(GovernanceAggregate):
             require_aware(moment, what)
         if closes_at <= at:
             raise InvalidDeadlineError(
-                f"the closing time {closes_at.isoformat()} has already passed"
+                N_(
+                    "the closing time %(closes_at)s has already passed",
+                    closes_at=closes_at,
+                    tz=timezone,
+                )
             )
         if closes_at <= opens_at:
             raise InvalidDeadlineError(
-                f"the closing time {closes_at.isoformat()} is not after the opening time "
-                f"{opens_at.isoformat()}"
+                N_(
+                    "the closing time %(closes_at)s is not after the opening time %(opens_at)s",
+                    closes_at=closes_at,
+                    opens_at=opens_at,
+                    tz=timezone,
+                )
             )
         if not electorate:
-            raise NoElectorateError("there are no members to consult: load the members first")
+            raise NoElectorateError(N_("there are no members to consult: load the members first"))
         return cls(
             title=title,
             question=question,
@@ -286,6 +355,7 @@ class Consultation(GovernanceAggregate):
             quorum_members=rules.quorum_members,
             quorum_weight_pct=rules.quorum_weight_pct,
             turnout_warning_pct=rules.turnout_warning_pct,
+            reminders=reminder_offsets or None,
         )
 
     @event(Opened)
@@ -309,7 +379,12 @@ class Consultation(GovernanceAggregate):
         quorum_members: int = 0,
         quorum_weight_pct: Decimal | None = None,
         turnout_warning_pct: Decimal | None = None,
+        reminders: list[int] | None = None,
     ) -> None:
+        self.reminders = tuple(reminders or ())
+        # Before the opening nobody can vote, so nobody is reminded to.
+        self.reminders_from = max(opens_at, at)
+        self.reminded_until = None
         self.title = title
         self.tally_visibility = tally_visibility
         self.options = tuple(options) if options else DEFAULT_OPTIONS
@@ -418,26 +493,45 @@ class Consultation(GovernanceAggregate):
         require_aware(at, "the time of a ballot")
         option = self.rules.choice(str(choice))
         if self.cancelled:
-            raise ConsultationCancelledError(f"consultation {self.id} was cancelled")
+            raise ConsultationCancelledError(N_("consultation %(id)s was cancelled", id=self.id))
         if self.closed:
-            raise ConsultationClosedError(f"consultation {self.id} is closed")
+            raise ConsultationClosedError(N_("consultation %(id)s is closed", id=self.id))
         if at < self.opens_at:
             raise BallotTooEarlyError(
-                f"consultation {self.id} opens at {self.opens_at.isoformat()}; too early to cast"
+                N_(
+                    "consultation %(id)s opens at %(opens_at)s; too early to cast",
+                    id=self.id,
+                    opens_at=self.opens_at,
+                    tz=self.timezone,
+                )
             )
         if at >= self.closes_at:
             raise BallotTooLateError(
-                f"consultation {self.id} closed at {self.closes_at.isoformat()}; "
-                f"a ballot at {at.isoformat()} is too late"
+                N_(
+                    "consultation %(id)s closed at %(closes_at)s; a ballot at %(at)s is too late",
+                    id=self.id,
+                    closes_at=self.closes_at,
+                    at=at,
+                    tz=self.timezone,
+                )
             )
         if member not in self.electorate:
             raise NotInElectorateError(
-                f"{member} is not in the electorate of consultation {self.id}"
+                N_(
+                    "%(member)s is not in the electorate of consultation %(id)s",
+                    member=member,
+                    id=self.id,
+                )
             )
         explanation = explanation.strip()
         if len(explanation) > MAX_EXPLANATION:
             raise InvalidInputError(
-                f"an explanation has at most {MAX_EXPLANATION} characters, got {len(explanation)}"
+                N_(
+                    "an explanation has at most %(max_explanation)s characters, got "
+                    "%(n_explanation)s",
+                    max_explanation=MAX_EXPLANATION,
+                    n_explanation=len(explanation),
+                )
             )
         standing = self.ballot(member)
         if standing is not None and (standing.choice, standing.explanation) == (
@@ -464,14 +558,19 @@ class Consultation(GovernanceAggregate):
         """Close; returns False when it was closed already (closing is idempotent)."""
         require_aware(at, "the time of closing")
         if self.cancelled:
-            raise ConsultationCancelledError(f"consultation {self.id} was cancelled")
+            raise ConsultationCancelledError(N_("consultation %(id)s was cancelled", id=self.id))
         if self.closed:
             return False
         early = at < self.closes_at
         if early and not reason.strip():
             raise MissingReasonError(
-                f"consultation {self.id} is open until {self.closes_at.isoformat()}: "
-                "give a reason to close it early"
+                N_(
+                    "consultation %(id)s is open until %(closes_at)s: "
+                    "give a reason to close it early",
+                    id=self.id,
+                    closes_at=self.closes_at,
+                    tz=self.timezone,
+                )
             )
         self._closed(
             actor=actor,
@@ -487,12 +586,19 @@ class Consultation(GovernanceAggregate):
         phase = self.phase(at)
         if phase not in (Phase.OPEN, Phase.SCHEDULED):
             raise ConsultationClosedError(
-                f"consultation {self.id} is {phase.value}: "
-                "only an open consultation can be extended"
+                N_(
+                    "consultation %(id)s is %(phase)s: only an open consultation can be extended",
+                    id=self.id,
+                    phase=phase.value,
+                )
             )
         if closes_at <= self.closes_at:
             raise InvalidDeadlineError(
-                f"an extension must move the closing time later than {self.closes_at.isoformat()}"
+                N_(
+                    "an extension must move the closing time later than %(closes_at)s",
+                    closes_at=self.closes_at,
+                    tz=self.timezone,
+                )
             )
         self._extended(
             closes_at=closes_at,
@@ -500,16 +606,22 @@ class Consultation(GovernanceAggregate):
             actor=actor,
             reason=require_reason(reason, "extend a consultation"),
             at=at,
+            reminder_due_at=self._reminder_after(closes_at),
         )
 
     def cancel(self, *, actor: str, reason: str, at: datetime) -> None:
         phase = self.phase(at)
         if phase is Phase.CANCELLED:
-            raise ConsultationCancelledError(f"consultation {self.id} was cancelled already")
+            raise ConsultationCancelledError(
+                N_("consultation %(id)s was cancelled already", id=self.id)
+            )
         if phase in (Phase.CLOSED, Phase.DEADLINE_PASSED):
             raise ConsultationClosedError(
-                f"consultation {self.id} is {phase.value}: "
-                "its result stands and cannot be cancelled"
+                N_(
+                    "consultation %(id)s is %(phase)s: its result stands and cannot be cancelled",
+                    id=self.id,
+                    phase=phase.value,
+                )
             )
         self._cancelled(actor=actor, reason=require_reason(reason, "cancel a consultation"), at=at)
 
@@ -528,7 +640,10 @@ class Consultation(GovernanceAggregate):
         note = note.strip()
         if not note or len(note) > MAX_EXPLANATION:
             raise InvalidInputError(
-                f"say why the ballots are synthetic in 1..{MAX_EXPLANATION} characters"
+                N_(
+                    "say why the ballots are synthetic in 1..%(max_explanation)s characters",
+                    max_explanation=MAX_EXPLANATION,
+                )
             )
         if note == self.synthetic_note:
             return False
@@ -536,6 +651,126 @@ class Consultation(GovernanceAggregate):
             note=note, actor=actor, reason=require_reason(reason, "mark ballots synthetic"), at=at
         )
         return True
+
+    # Invitations and reminders -------------------------------------------------------------
+
+    def non_voters(self) -> list[str]:
+        """The members of the electorate without a standing ballot, in code order."""
+        return sorted(code for code in self.electorate if code not in self.ballots)
+
+    def _require_members(self, members: Collection[str], doing: str) -> list[str]:
+        wanted = sorted({m.strip().upper() for m in members})
+        if not wanted:
+            raise InvalidInputError(N_("name at least one member to %(doing)s", doing=doing))
+        outside = [m for m in wanted if m not in self.electorate]
+        if outside:
+            raise NotInElectorateError(
+                N_(
+                    "not in the electorate of consultation %(id)s: %(outside)s",
+                    id=self.id,
+                    outside=", ".join(outside),
+                )
+            )
+        return wanted
+
+    def invite(
+        self, *, members: Collection[str], actor: str, reason: str, at: datetime
+    ) -> list[str]:
+        """Invite the secretaries of `members` to vote, while open or before the opening."""
+        require_aware(at, "the time of the invitation")
+        phase = self.phase(at)
+        if phase not in (Phase.OPEN, Phase.SCHEDULED):
+            raise ConsultationClosedError(
+                N_(
+                    "consultation %(id)s is %(phase)s: invitations go out only before "
+                    "the opening or while it is open",
+                    id=self.id,
+                    phase=phase.value,
+                )
+            )
+        invited = self._require_members(members, "invite")
+        self._secretaries_invited(
+            members=invited,
+            actor=actor,
+            reason=require_reason(reason, "invite secretaries"),
+            at=at,
+        )
+        return invited
+
+    def remind(
+        self,
+        *,
+        actor: str,
+        reason: str,
+        at: datetime,
+        members: Collection[str] | None = None,
+        occasion: str = BY_HAND,
+    ) -> list[str]:
+        """Remind members who have not voted yet (all of them unless `members` names some);
+        refused when nobody is left to remind, so an officer is told rather than left guessing."""
+        require_aware(at, "the time of the reminder")
+        phase = self.phase(at)
+        if phase is not Phase.OPEN:
+            raise ConsultationClosedError(
+                N_(
+                    "consultation %(id)s is %(phase)s: only an open consultation's "
+                    "non-voters can be reminded",
+                    id=self.id,
+                    phase=phase.value,
+                )
+            )
+        waiting = self.non_voters()
+        if members is not None:
+            asked = self._require_members(members, "remind")
+            waiting = [m for m in asked if m not in self.ballots]
+        if not waiting:
+            raise NobodyToRemindError(
+                N_(
+                    "every member asked has voted in consultation %(id)s: nobody to remind",
+                    id=self.id,
+                )
+            )
+        self._non_voters_reminded(
+            members=waiting,
+            actor=actor,
+            reason=require_reason(reason, "remind members"),
+            at=at,
+            occasion=occasion.strip() or BY_HAND,
+            due_at=None,
+            next_due_at=None,
+        )
+        return waiting
+
+    def remind_as_scheduled(self, *, actor: str, at: datetime) -> bool:
+        """Send the reminder the schedule has due (one, however many were missed); recorded
+        also when everyone has voted, so the schedule moves on. False when none is due."""
+        if self.phase(at) is not Phase.OPEN or self.reminders_from is None:
+            return False
+        after = max(self.reminders_from, self.reminded_until or self.reminders_from)
+        due = latest_due(self.closes_at, self.reminders, after, at)
+        if due is None:
+            return False
+        due_at, offset = due
+        following = next_due(self.closes_at, self.reminders, due_at)
+        waiting = self.non_voters()
+        self._non_voters_reminded(
+            members=waiting,
+            actor=actor,
+            reason="scheduled reminder" if waiting else "scheduled reminder: everyone has voted",
+            at=at,
+            occasion=before_deadline(offset),
+            due_at=due_at,
+            next_due_at=None if following is None else following[0],
+        )
+        return True
+
+    def _reminder_after(self, closes_at: datetime) -> datetime | None:
+        """The next scheduled reminder were the consultation to close at `closes_at`."""
+        if not self.reminders or self.reminders_from is None:
+            return None
+        after = max(self.reminders_from, self.reminded_until or self.reminders_from)
+        found = next_due(closes_at, self.reminders, after)
+        return None if found is None else found[0]
 
     # Events: they only change state, because they re-run on every replay -------------------
 
@@ -579,6 +814,7 @@ class Consultation(GovernanceAggregate):
         actor: str,
         reason: str,
         at: datetime,
+        reminder_due_at: datetime | None = None,
     ) -> None:
         self.closes_at = closes_at
 
@@ -593,3 +829,23 @@ class Consultation(GovernanceAggregate):
     @event(BallotsMarkedSynthetic)
     def _ballots_marked_synthetic(self, note: str, actor: str, reason: str, at: datetime) -> None:
         self.synthetic_note = note
+
+    @event(SecretariesInvited)
+    def _secretaries_invited(
+        self, members: list[str], actor: str, reason: str, at: datetime
+    ) -> None:
+        pass  # a record of who was asked; the mailer reads it, the state does not change
+
+    @event(NonVotersReminded)
+    def _non_voters_reminded(
+        self,
+        members: list[str],
+        actor: str,
+        reason: str,
+        at: datetime,
+        occasion: str,
+        due_at: datetime | None,
+        next_due_at: datetime | None,
+    ) -> None:
+        if due_at is not None:
+            self.reminded_until = due_at

@@ -9,6 +9,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import ConflictError
+from domain.messages import N_
 
 
 class DeadlineKind(StrEnum):
@@ -18,6 +19,8 @@ class DeadlineKind(StrEnum):
     ASSEMBLY_MEETS = "ALV meets"  # shown, not fired: the officer records the meeting
     REVIEW_DUE = "review due"  # a monitoring commitment's next periodic review
     REVIEW_FINDING_DUE = "review finding due"  # shown, not fired: the owner records the finding
+    # The next reminder to the members who have not voted (one row, re-armed after each).
+    NON_VOTERS_REMINDER = "non-voters reminder"
 
 
 CLOSING_SOON_BEFORE = timedelta(hours=24)
@@ -28,11 +31,12 @@ FIRED_BY_SCHEDULER = frozenset(
         DeadlineKind.CLOSING_SOON,
         DeadlineKind.RATIFICATION_DUE,
         DeadlineKind.REVIEW_DUE,
+        DeadlineKind.NON_VOTERS_REMINDER,
     }
 )
 
 # How a person overrides a date conflict, in each entry point's spelling.
-CONFIRM_HINT = 'confirm it with a reason (CLI --confirm-conflict, API "confirm_conflict": true)'
+CONFIRM_HINT = N_('confirm it with a reason (CLI --confirm-conflict, API "confirm_conflict": true)')
 
 
 class DateConflictError(ConflictError):
@@ -60,9 +64,14 @@ def require_after_close(
         return False
     if not confirmed:
         raise DateConflictError(
-            f"cannot {doing}: the ratification on {ratification_at.isoformat()} would fall "
-            f"before the consultation closes at {consultation_closes_at.isoformat()}; "
-            f"{CONFIRM_HINT}"
+            N_(
+                "cannot %(doing)s: the ratification on %(ratification_at)s would fall before the "
+                "consultation closes at %(consultation_closes_at)s; %(confirm_hint)s",
+                doing=doing,
+                ratification_at=ratification_at,
+                consultation_closes_at=consultation_closes_at,
+                confirm_hint=CONFIRM_HINT,
+            )
         )
     return True
 

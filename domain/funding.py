@@ -19,6 +19,7 @@ from domain.aggregate import GovernanceAggregate
 from domain.agreement import PartyStatus
 from domain.errors import InvalidInputError, NotFoundError
 from domain.ids import natural_id
+from domain.messages import N_
 from domain.rules import agreement_code, party_name, require_reason, require_text
 
 
@@ -37,9 +38,9 @@ def scheme_id(code: str) -> UUID:
 
 def whole_cents(amount: object) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-        raise InvalidInputError("an amount is a whole, non-negative number of euro cents")
+        raise InvalidInputError(N_("an amount is a whole, non-negative number of euro cents"))
     if amount > 10**15:
-        raise InvalidInputError("an amount above 10 trillion euro is not plausible")
+        raise InvalidInputError(N_("an amount above 10 trillion euro is not plausible"))
     return amount
 
 
@@ -50,7 +51,7 @@ def parse_euros(text: str) -> int:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     whole, _, fraction = cleaned.partition(".")
     if not whole.isdigit() or (fraction and (not fraction.isdigit() or len(fraction) > 2)):
-        raise InvalidInputError(f"an amount in euros like 1234567.89, not {text!r}")
+        raise InvalidInputError(N_("an amount in euros like 1234567.89, not %(text)r", text=text))
     return whole_cents(int(whole) * 100 + int((fraction or "0").ljust(2, "0")))
 
 
@@ -159,13 +160,15 @@ class GrantScheme(GovernanceAggregate):
         note: str = "",
     ) -> None:
         if not 2000 <= year <= 2100:
-            raise InvalidInputError(f"implausible year {year}")
+            raise InvalidInputError(N_("implausible year %(year)s", year=year))
         if isinstance(cut_pct, bool) or not 0 <= cut_pct <= 100:
-            raise InvalidInputError("a cut is a whole percentage between 0 and 100")
+            raise InvalidInputError(N_("a cut is a whole percentage between 0 and 100"))
         if kind is RuleKind.DEPENDS and not (agreement and party and keeps_on):
             raise InvalidInputError(
-                "a rule that depends on participation names the agreement, "
-                "the party and the statuses that keep the grant"
+                N_(
+                    "a rule that depends on participation names the agreement, "
+                    "the party and the statuses that keep the grant"
+                )
             )
         self._rule_set(
             year=year,
@@ -192,7 +195,7 @@ class GrantScheme(GovernanceAggregate):
         at: datetime,
     ) -> None:
         if not 2000 <= year <= 2100:
-            raise InvalidInputError(f"implausible year {year}")
+            raise InvalidInputError(N_("implausible year %(year)s", year=year))
         self._allocated(
             region=require_text(region, "the region", 80),
             year=year,
@@ -216,7 +219,7 @@ class GrantScheme(GovernanceAggregate):
     ) -> None:
         """Record what the scheme does not cover in `year` (and later ones if `onwards`)."""
         if not 2000 <= year <= 2100:
-            raise InvalidInputError(f"implausible year {year}")
+            raise InvalidInputError(N_("implausible year %(year)s", year=year))
         self._excluded(
             part=require_text(part, "what is excluded", 200),
             year=year,

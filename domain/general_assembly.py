@@ -28,6 +28,7 @@ from domain.errors import (
     InvalidInputError,
     NotFoundError,
 )
+from domain.messages import N_
 from domain.rules import WeightedResult, require_aware, require_reason, require_text
 from domain.weights import MAX_VOTES, MIN_VOTES, WeightRule
 
@@ -75,7 +76,13 @@ class ProxyLimitError(ProxyError):
 def member_code(text: str, what: str = "member") -> str:
     code = text.strip().upper()
     if not MEMBER_CODE.match(code):
-        raise InvalidInputError(f"malformed municipality code {text!r} for the {what} (GMxxxx)")
+        raise InvalidInputError(
+            N_(
+                "malformed municipality code %(text)r for the %(what)s (GMxxxx)",
+                text=text,
+                what=what,
+            )
+        )
     return code
 
 
@@ -215,21 +222,38 @@ class GeneralAssembly(GovernanceAggregate):
         require_aware(at, "now")
         if self.held or self.closed:
             raise AssemblyStateError(
-                f"ALV {self.id} was {'closed' if self.closed else 'held'} already; "
-                "its date cannot move"
+                N_(
+                    "ALV %(id)s was %(state)s already; its date cannot move",
+                    id=self.id,
+                    state=N_("closed") if self.closed else N_("held"),
+                )
             )
         voted = [n for n, item in self.items.items() if item.get("adopted") is not None]
         if voted:
             raise AssemblyStateError(
-                f"ALV {self.id} has voted already (item {min(voted, key=int)}); "
-                "its date cannot move"
+                N_(
+                    "ALV %(id)s has voted already (item %(voted)s); its date cannot move",
+                    id=self.id,
+                    voted=min(voted, key=int),
+                )
             )
         if held_on == self.held_on:
-            raise InvalidDeadlineError(f"ALV {self.id} meets on {held_on.isoformat()} already")
+            raise InvalidDeadlineError(
+                N_(
+                    "ALV %(id)s meets on %(held_on)s already",
+                    id=self.id,
+                    held_on=held_on,
+                    tz=self.timezone,
+                )
+            )
         if held_on <= at:
             raise InvalidDeadlineError(
-                f"the new date {held_on.isoformat()} has already passed: an ALV moves to a "
-                "moment still ahead"
+                N_(
+                    "the new date %(held_on)s has already passed: an ALV moves to a "
+                    "moment still ahead",
+                    held_on=held_on,
+                    tz=self.timezone,
+                )
             )
         self._rescheduled(
             held_on=held_on,
@@ -251,7 +275,7 @@ class GeneralAssembly(GovernanceAggregate):
     ) -> int:
         """Put an item on the agenda; an item about the same subject is not added twice."""
         if self.closed:
-            raise AssemblyStateError(f"ALV {self.id} is closed")
+            raise AssemblyStateError(N_("ALV %(id)s is closed", id=self.id))
         existing = self.item_for(subject_id) if subject_id else None
         if existing is not None:
             return existing
@@ -272,23 +296,36 @@ class GeneralAssembly(GovernanceAggregate):
     ) -> bool:
         require_aware(at, "now")
         if self.closed:
-            raise AssemblyStateError(f"ALV {self.id} is closed")
+            raise AssemblyStateError(N_("ALV %(id)s is closed", id=self.id))
         if at < self.held_on:
             raise AssemblyStateError(
-                f"ALV {self.id} meets on {self.held_on.isoformat()}; it cannot vote before that"
+                N_(
+                    "ALV %(id)s meets on %(held_on)s; it cannot vote before that",
+                    id=self.id,
+                    held_on=self.held_on,
+                    tz=self.timezone,
+                )
             )
         item = self.items.get(str(number))
         if item is None:
-            raise InvalidInputError(f"ALV {self.id} has no agenda item {number}")
+            raise InvalidInputError(
+                N_("ALV %(id)s has no agenda item %(number)s", id=self.id, number=number)
+            )
         if item.get("adopted") is not None:
             if (item["adopted"], item["yes_pct"]) == (result.adopted, result.yes_pct):
                 return False
-            raise AssemblyStateError(f"item {number} of ALV {self.id} was voted on already")
+            raise AssemblyStateError(
+                N_("item %(number)s of ALV %(id)s was voted on already", number=number, id=self.id)
+            )
         if self.votes.get(str(number)):
             # Two sources for one result could disagree: the members' votes decide this item.
             raise AssemblyStateError(
-                f"item {number} of ALV {self.id} has members' votes recorded; derive its "
-                "result from them (close-item), not from totals"
+                N_(
+                    "item %(number)s of ALV %(id)s has members' votes recorded; derive its "
+                    "result from them (close-item), not from totals",
+                    number=number,
+                    id=self.id,
+                )
             )
         self._item_decided(
             number=number,
@@ -306,7 +343,9 @@ class GeneralAssembly(GovernanceAggregate):
 
     def _refuse_if_closed(self, doing: str) -> None:
         if self.closed:
-            raise AssemblyStateError(f"ALV {self.id} is closed; it cannot {doing}")
+            raise AssemblyStateError(
+                N_("ALV %(id)s is closed; it cannot %(doing)s", id=self.id, doing=doing)
+            )
 
     def _refuse_if_over(self, doing: str) -> None:
         """Who is present and who votes for whom is settled before or during the meeting: once
@@ -314,7 +353,9 @@ class GeneralAssembly(GovernanceAggregate):
         counts may still be entered from the minutes until the ALV closes."""
         self._refuse_if_closed(doing)
         if self.held:
-            raise AssemblyStateError(f"ALV {self.id} was held already; it cannot {doing}")
+            raise AssemblyStateError(
+                N_("ALV %(id)s was held already; it cannot %(doing)s", id=self.id, doing=doing)
+            )
 
     def is_present(self, code: str) -> bool:
         return bool(self.attendance.get(code, {}).get("present"))
@@ -328,40 +369,75 @@ class GeneralAssembly(GovernanceAggregate):
         """The weights come from the ALV's one population year and rule; each is a whole
         number of votes within the rule's bounds."""
         if weight_rule not in {r.value for r in WeightRule}:
-            raise InvalidInputError(f"unknown weight rule {weight_rule!r}")
+            raise InvalidInputError(
+                N_("unknown weight rule %(weight_rule)r", weight_rule=weight_rule)
+            )
         if isinstance(population_year, bool) or not 1800 <= population_year <= 2200:
-            raise InvalidInputError(f"implausible population year {population_year!r}")
+            raise InvalidInputError(
+                N_(
+                    "implausible population year %(population_year)r",
+                    population_year=population_year,
+                )
+            )
         if self.population_year is not None and (population_year, weight_rule) != (
             self.population_year,
             self.weight_rule,
         ):
             raise InvalidInputError(
-                f"ALV {self.id} weighs its members by {self.weight_rule} from the population "
-                f"of {self.population_year}, not {weight_rule} from {population_year}"
+                N_(
+                    "ALV %(id)s weighs its members by %(weight_rule)s from the population "
+                    "of %(population_year)s, not %(other_rule)s from %(other_year)s",
+                    id=self.id,
+                    weight_rule=self.weight_rule,
+                    population_year=self.population_year,
+                    other_rule=weight_rule,
+                    other_year=population_year,
+                )
             )
         for code, weight in weights.items():
             if isinstance(weight, bool) or not isinstance(weight, int):
-                raise InvalidInputError(f"the weight of {code} must be a whole number")
+                raise InvalidInputError(
+                    N_("the weight of %(code)s must be a whole number", code=code)
+                )
             if not MIN_VOTES <= weight <= MAX_VOTES:
                 raise InvalidInputError(
-                    f"the weight of {code} must be {MIN_VOTES}..{MAX_VOTES} votes, not {weight}"
+                    N_(
+                        "the weight of %(code)s must be %(low)s..%(high)s votes, not %(weight)s",
+                        code=code,
+                        low=MIN_VOTES,
+                        high=MAX_VOTES,
+                        weight=weight,
+                    )
                 )
 
     def set_proxy_limit(self, limit: int, *, actor: str, reason: str, at: datetime) -> bool:
         """The most proxies one member may hold at this ALV; False when already recorded so."""
         self._refuse_if_over("change its proxy limit")
         if isinstance(limit, bool) or not isinstance(limit, int):
-            raise InvalidInputError(f"the proxy limit must be a whole number, not {limit!r}")
+            raise InvalidInputError(
+                N_("the proxy limit must be a whole number, not %(limit)r", limit=limit)
+            )
         if not 0 <= limit <= MAX_PROXY_LIMIT:
-            raise InvalidInputError(f"the proxy limit must be 0..{MAX_PROXY_LIMIT}, not {limit}")
+            raise InvalidInputError(
+                N_(
+                    "the proxy limit must be 0..%(max_proxy_limit)s, not %(limit)s",
+                    max_proxy_limit=MAX_PROXY_LIMIT,
+                    limit=limit,
+                )
+            )
         if self.proxy_limit_recorded and limit == self.proxy_limit:
             return False
         holders = {p["holder"] for p in self.proxies.values()}
         busiest = max(holders, key=lambda h: (len(self.proxies_held_by(h)), h), default=None)
         if busiest is not None and len(self.proxies_held_by(busiest)) > limit:
             raise ProxyLimitError(
-                f"{busiest} holds {len(self.proxies_held_by(busiest))} proxies at ALV "
-                f"{self.id} already; the limit cannot go below that"
+                N_(
+                    "%(busiest)s holds %(n_held)s proxies at ALV %(id)s already; the limit "
+                    "cannot go below that",
+                    busiest=busiest,
+                    n_held=len(self.proxies_held_by(busiest)),
+                    id=self.id,
+                )
             )
         self._proxy_limit_set(
             limit=limit,
@@ -391,13 +467,17 @@ class GeneralAssembly(GovernanceAggregate):
         self._refuse_if_over("record attendance")
         codes = [member_code(m) for m in members]
         if not codes:
-            raise InvalidInputError("name at least one member present")
+            raise InvalidInputError(N_("name at least one member present"))
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
-            raise InvalidInputError(f"the attendance names {', '.join(twice)} more than once")
+            raise InvalidInputError(
+                N_("the attendance names %(twice)s more than once", twice=", ".join(twice))
+            )
         missing = [c for c in codes if c not in weights]
         if missing:
-            raise InvalidInputError(f"no weight given for {', '.join(missing)}")
+            raise InvalidInputError(
+                N_("no weight given for %(missing)s", missing=", ".join(missing))
+            )
         self._check_weights({c: weights[c] for c in codes}, population_year, weight_rule)
         arriving = [c for c in codes if not self.is_present(c)]
         if not arriving:
@@ -419,7 +499,9 @@ class GeneralAssembly(GovernanceAggregate):
         self._refuse_if_over("record a member leaving")
         code = member_code(member)
         if not self.is_present(code):
-            raise NotPresentError(f"{code} is not present at ALV {self.id}")
+            raise NotPresentError(
+                N_("%(code)s is not present at ALV %(id)s", code=code, id=self.id)
+            )
         self._left(
             member=code,
             actor=actor,
@@ -445,27 +527,50 @@ class GeneralAssembly(GovernanceAggregate):
         giver = member_code(giver, "member giving the proxy")
         holder = member_code(holder, "proxy holder")
         if giver == holder:
-            raise ProxyError(f"{giver} cannot authorise itself")
+            raise ProxyError(N_("%(giver)s cannot authorise itself", giver=giver))
         given = self.proxies.get(giver)
         if given is not None:
-            raise ProxyError(f"{giver} has authorised {given['holder']} at ALV {self.id} already")
+            raise ProxyError(
+                N_(
+                    "%(giver)s has authorised %(given)s at ALV %(id)s already",
+                    giver=giver,
+                    given=given["holder"],
+                    id=self.id,
+                )
+            )
         holders_proxy = self.proxies.get(holder)
         if holders_proxy is not None:
             raise ProxyError(
-                f"{holder} is represented by {holders_proxy['holder']} at ALV {self.id}; a "
-                "member represented by a proxy cannot hold one"
+                N_(
+                    "%(holder)s is represented by %(proxy)s at ALV %(id)s; a "
+                    "member represented by a proxy cannot hold one",
+                    holder=holder,
+                    proxy=holders_proxy["holder"],
+                    id=self.id,
+                )
             )
         held = self.proxies_held_by(giver)
         if held:
             raise ProxyError(
-                f"{giver} holds a proxy for {', '.join(held)} at ALV {self.id}; a proxy holder "
-                "cannot be represented itself"
+                N_(
+                    "%(giver)s holds a proxy for %(held)s at ALV %(id)s; a proxy holder "
+                    "cannot be represented itself",
+                    giver=giver,
+                    held=", ".join(held),
+                    id=self.id,
+                )
             )
         holding = self.proxies_held_by(holder)
         if len(holding) >= self.proxy_limit:
             raise ProxyLimitError(
-                f"{holder} holds {len(holding)} proxies at ALV {self.id} already, the limit "
-                f"per holder ({self.proxy_limit})"
+                N_(
+                    "%(holder)s holds %(n_holding)s proxies at ALV %(id)s already, the limit "
+                    "per holder (%(proxy_limit)s)",
+                    holder=holder,
+                    n_holding=len(holding),
+                    id=self.id,
+                    proxy_limit=self.proxy_limit,
+                )
             )
         open_votes = sorted(
             int(n)
@@ -474,8 +579,13 @@ class GeneralAssembly(GovernanceAggregate):
         )
         if open_votes:
             raise ProxyError(
-                f"{giver} has voted on item {open_votes[0]} of ALV {self.id}, which is still "
-                "open: a proxy now would count its votes twice"
+                N_(
+                    "%(giver)s has voted on item %(item)s of ALV %(id)s, which is still "
+                    "open: a proxy now would count its votes twice",
+                    giver=giver,
+                    item=open_votes[0],
+                    id=self.id,
+                )
             )
         self._check_weights({giver: weight}, population_year, weight_rule)
         self._proxy_given(
@@ -494,13 +604,22 @@ class GeneralAssembly(GovernanceAggregate):
         self._refuse_if_closed(doing)
         if at < self.held_on:
             raise AssemblyStateError(
-                f"ALV {self.id} meets on {self.held_on.isoformat()}; it cannot vote before that"
+                N_(
+                    "ALV %(id)s meets on %(held_on)s; it cannot vote before that",
+                    id=self.id,
+                    held_on=self.held_on,
+                    tz=self.timezone,
+                )
             )
         item = self.items.get(str(number))
         if item is None:
-            raise InvalidInputError(f"ALV {self.id} has no agenda item {number}")
+            raise InvalidInputError(
+                N_("ALV %(id)s has no agenda item %(number)s", id=self.id, number=number)
+            )
         if item.get("adopted") is not None:
-            raise AssemblyStateError(f"item {number} of ALV {self.id} was voted on already")
+            raise AssemblyStateError(
+                N_("item %(number)s of ALV %(id)s was voted on already", number=number, id=self.id)
+            )
         return item
 
     def cast_vote(
@@ -521,12 +640,21 @@ class GeneralAssembly(GovernanceAggregate):
         proxy = self.proxies.get(code)
         if proxy is not None:
             raise RepresentedError(
-                f"{code} is represented by {proxy['holder']} at ALV {self.id}: its proxy "
-                "holder votes for it"
+                N_(
+                    "%(code)s is represented by %(proxy)s at ALV %(id)s: its proxy "
+                    "holder votes for it",
+                    code=code,
+                    proxy=proxy["holder"],
+                    id=self.id,
+                )
             )
         if not self.is_present(code):
             raise NotPresentError(
-                f"{code} is not present at ALV {self.id}: record its attendance first"
+                N_(
+                    "%(code)s is not present at ALV %(id)s: record its attendance first",
+                    code=code,
+                    id=self.id,
+                )
             )
         represents = self.proxies_held_by(code)
         weight = self.attendance[code]["weight"] + sum(
@@ -556,12 +684,20 @@ class GeneralAssembly(GovernanceAggregate):
         self._open_item(number, at, "count votes")
         if not self.votes.get(str(number)):
             raise AssemblyStateError(
-                f"item {number} of ALV {self.id} has no members' votes to count"
+                N_(
+                    "item %(number)s of ALV %(id)s has no members' votes to count",
+                    number=number,
+                    id=self.id,
+                )
             )
         counted = self.tally(number)
         if counted.yes_weight + counted.no_weight == 0:
             raise AssemblyStateError(
-                f"item {number} of ALV {self.id} has only abstentions: no majority to derive"
+                N_(
+                    "item %(number)s of ALV %(id)s has only abstentions: no majority to derive",
+                    number=number,
+                    id=self.id,
+                )
             )
         result = WeightedResult.from_weights(counted.yes_weight, counted.no_weight)
         self._item_decided(
@@ -578,7 +714,7 @@ class GeneralAssembly(GovernanceAggregate):
 
     def hold(self, *, actor: str, reason: str, at: datetime) -> None:
         if self.held:
-            raise AssemblyStateError(f"ALV {self.id} was held already")
+            raise AssemblyStateError(N_("ALV %(id)s was held already", id=self.id))
         self._held(actor=actor, reason=require_reason(reason, "record the ALV as held"), at=at)
 
     def close(self, *, actor: str, reason: str, at: datetime) -> bool:

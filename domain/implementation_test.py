@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import MEMBER_CODE
 from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
+from domain.messages import N_
 from domain.rules import agreement_code, party_name, require_aware, require_reason, require_text
 
 
@@ -113,13 +114,13 @@ class ImplementationTest(GovernanceAggregate):
 
     def _require_running(self) -> None:
         if self.completed:
-            raise ImplementationTestStateError(f"UDO {self.id} is completed")
+            raise ImplementationTestStateError(N_("UDO %(id)s is completed", id=self.id))
 
     def add_participants(self, members: list[str], *, actor: str, reason: str, at: datetime) -> int:
         self._require_running()
         bad = [m for m in members if not MEMBER_CODE.match(m)]
         if bad:
-            raise InvalidInputError(f"malformed municipality codes: {', '.join(bad)}")
+            raise InvalidInputError(N_("malformed municipality codes: %(bad)s", bad=", ".join(bad)))
         new = sorted(set(members) - set(self.participants))
         if new:
             self._participants_added(
@@ -147,9 +148,11 @@ class ImplementationTest(GovernanceAggregate):
     ) -> None:
         self._require_running()
         if str(point) not in self.points:
-            raise InvalidInputError(f"UDO {self.id} has no critical point {point}")
+            raise InvalidInputError(
+                N_("UDO %(id)s has no critical point %(point)s", id=self.id, point=point)
+            )
         if not parties:
-            raise InvalidInputError("a process agreement names the parties it was made with")
+            raise InvalidInputError(N_("a process agreement names the parties it was made with"))
         self._process_agreement_made(
             point=point,
             parties=[party_name(p) for p in parties],
@@ -164,7 +167,10 @@ class ImplementationTest(GovernanceAggregate):
         open_points = [n for n in self.points if not self.agreements_per_point.get(n)]
         if open_points:
             raise ImplementationTestStateError(
-                f"critical point(s) {', '.join(sorted(open_points))} have no process agreement yet"
+                N_(
+                    "critical point(s) %(open_points)s have no process agreement yet",
+                    open_points=", ".join(sorted(open_points)),
+                )
             )
         self._completed(
             summary=summary.strip(),
@@ -175,9 +181,9 @@ class ImplementationTest(GovernanceAggregate):
 
     def present(self, *, reference: str, actor: str, reason: str, at: datetime) -> None:
         if not self.completed:
-            raise ImplementationTestStateError(f"UDO {self.id} is not completed yet")
+            raise ImplementationTestStateError(N_("UDO %(id)s is not completed yet", id=self.id))
         if self.presented:
-            raise ImplementationTestStateError(f"UDO {self.id} was presented already")
+            raise ImplementationTestStateError(N_("UDO %(id)s was presented already", id=self.id))
         self._presented(
             reference=require_text(reference, "the reference", 200),
             actor=actor,

@@ -15,6 +15,7 @@ from domain.actor import MEMBER_CODE
 from domain.aggregate import GovernanceAggregate
 from domain.errors import ConflictError, InvalidInputError
 from domain.ids import natural_id
+from domain.messages import N_
 from domain.rules import require_aware
 
 MERGED, SPLIT, RENAMED = "merged", "split", "renamed"
@@ -28,15 +29,15 @@ class MemberEndedError(ConflictError):
 def check_details(code: str, name: str, province: str) -> None:
     """What every municipality has: a CBS code, a name and a province, printable on one line."""
     if not MEMBER_CODE.match(code):
-        raise InvalidInputError(f"malformed municipality code {code!r} (want GMxxxx)")
+        raise InvalidInputError(N_("malformed municipality code %(code)r (want GMxxxx)", code=code))
     if not name.strip():
-        raise InvalidInputError(f"{code} has no name")
+        raise InvalidInputError(N_("%(code)s has no name", code=code))
     if not (name + province).isprintable():
         raise InvalidInputError(
-            f"{code}: a name or province holds a line break or a control character"
+            N_("%(code)s: a name or province holds a line break or a control character", code=code)
         )
     if not province.strip():
-        raise InvalidInputError(f"{code} has no province")
+        raise InvalidInputError(N_("%(code)s has no province", code=code))
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,20 @@ class MemberFacts:
     def __post_init__(self) -> None:
         check_details(self.code, self.name, self.province)
         if not 1800 <= self.year <= 2200:
-            raise InvalidInputError(f"{self.code}: implausible population year {self.year}")
+            raise InvalidInputError(
+                N_(
+                    "%(code)s: implausible population year %(year)s",
+                    code=self.code,
+                    year=self.year,
+                )
+            )
         if not 0 <= self.inhabitants <= 100_000_000:
             raise InvalidInputError(
-                f"{self.code}: implausible number of inhabitants {self.inhabitants}"
+                N_(
+                    "%(code)s: implausible number of inhabitants %(inhabitants)s",
+                    code=self.code,
+                    inhabitants=self.inhabitants,
+                )
             )
 
 
@@ -222,11 +233,23 @@ class Member(GovernanceAggregate):
         _check_change(effective, how)
         self.refuse_if_ended()
         if begins and self.began is not None:
-            raise ConflictError(f"{self.code} {self.name} began on {self.began.date()} already")
+            raise ConflictError(
+                N_(
+                    "%(code)s %(name)s began on %(began_day)s already",
+                    code=self.code,
+                    name=self.name,
+                    began_day=self.began.date(),
+                )
+            )
         if self.began is not None and effective < self.began:
             raise ConflictError(
-                f"{self.code} {self.name} begins only on {self.began.date()}, "
-                f"after {effective.date()}"
+                N_(
+                    "%(code)s %(name)s begins only on %(began_day)s, after %(effective_day)s",
+                    code=self.code,
+                    name=self.name,
+                    began_day=self.began.date(),
+                    effective_day=effective.date(),
+                )
             )
         self._succeeded(
             effective=effective,
@@ -253,8 +276,14 @@ class Member(GovernanceAggregate):
         latest = self.last_change()
         if latest is not None and effective <= latest:
             raise ConflictError(
-                f"{self.code} {self.name} cannot end on {effective.date()}: its last change "
-                f"takes effect on {latest.date()}"
+                N_(
+                    "%(code)s %(name)s cannot end on %(effective_day)s: its last change "
+                    "takes effect on %(latest_day)s",
+                    code=self.code,
+                    name=self.name,
+                    effective_day=effective.date(),
+                    latest_day=latest.date(),
+                )
             )
         self._ended(
             effective=effective,
@@ -272,8 +301,14 @@ class Member(GovernanceAggregate):
     def refuse_if_ended(self) -> None:
         if self.ended is not None:
             raise MemberEndedError(
-                f"{self.code} {self.name} ended on {self.ended.date()} "
-                f"({self.end_how} into {', '.join(self.successors)})"
+                N_(
+                    "%(code)s %(name)s ended on %(ended_day)s (%(end_how)s into %(successors)s)",
+                    code=self.code,
+                    name=self.name,
+                    ended_day=self.ended.date(),
+                    end_how=self.end_how,
+                    successors=", ".join(self.successors),
+                )
             )
 
     def update(self, facts: MemberFacts, *, actor: str, reason: str, at: datetime) -> bool:
@@ -295,9 +330,17 @@ class Member(GovernanceAggregate):
         self, *, year: int, inhabitants: int, actor: str, reason: str, at: datetime
     ) -> None:
         if not 1800 <= year <= 2200:
-            raise InvalidInputError(f"{self.code}: implausible population year {year}")
+            raise InvalidInputError(
+                N_("%(code)s: implausible population year %(year)s", code=self.code, year=year)
+            )
         if not 0 <= inhabitants <= 100_000_000:
-            raise InvalidInputError(f"{self.code}: implausible number of inhabitants {inhabitants}")
+            raise InvalidInputError(
+                N_(
+                    "%(code)s: implausible number of inhabitants %(inhabitants)s",
+                    code=self.code,
+                    inhabitants=inhabitants,
+                )
+            )
         self._population_recorded(
             year=year, inhabitants=inhabitants, actor=actor, reason=reason, at=at
         )
@@ -385,7 +428,9 @@ class Succession:
 def _check_change(effective: datetime, how: str) -> None:
     require_aware(effective, "the effective date")
     if how not in HOW:
-        raise InvalidInputError(f"a member changes by {', '.join(HOW)}, not {how!r}")
+        raise InvalidInputError(
+            N_("a member changes by %(ways)s, not %(how)r", ways=", ".join(HOW), how=how)
+        )
 
 
 def member_id(code: str) -> UUID:

@@ -14,6 +14,7 @@ from domain.aggregate import GovernanceAggregate
 from domain.agreement import PartyStatus
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
 from domain.ids import natural_id
+from domain.messages import N_
 from domain.rules import agreement_code, party_name, require_reason, require_text
 
 
@@ -107,11 +108,17 @@ class Region(GovernanceAggregate):
         bad = [m for m in members if not MEMBER_CODE.match(m)]
         if bad or not members:
             raise InvalidInputError(
-                f"a region lists its municipalities by CBS code (bad: {', '.join(bad) or 'none'})"
+                N_(
+                    "a region lists its municipalities by CBS code (bad: %(bad)s)",
+                    bad=", ".join(bad) or N_("none"),
+                )
             )
         if mandate_municipality not in members:
             raise InvalidInputError(
-                f"the mandate municipality {mandate_municipality} is not in the region"
+                N_(
+                    "the mandate municipality %(mandate_municipality)s is not in the region",
+                    mandate_municipality=mandate_municipality,
+                )
             )
         return cls(
             name=require_text(name, "the name", 80),
@@ -174,8 +181,10 @@ class Region(GovernanceAggregate):
         `agreement`, closed as moot when it reaches a `moot_on` status instead."""
         if not reopen_on or set(reopen_on) & set(moot_on):
             raise InvalidInputError(
-                "name the outcome that reopens it, and keep it apart from "
-                "the outcome that makes it moot"
+                N_(
+                    "name the outcome that reopens it, and keep it apart from "
+                    "the outcome that makes it moot"
+                )
             )
         number = len(self.decisions) + 1
         self._conditional_recorded(
@@ -219,9 +228,9 @@ class Region(GovernanceAggregate):
         self, *, scheme: str, year: int, amount_cents: int, actor: str, reason: str, at: datetime
     ) -> None:
         if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents < 0:
-            raise InvalidInputError("a budget is a whole, non-negative number of euro cents")
+            raise InvalidInputError(N_("a budget is a whole, non-negative number of euro cents"))
         if not 2000 <= year <= 2100:
-            raise InvalidInputError(f"implausible budget year {year}")
+            raise InvalidInputError(N_("implausible budget year %(year)s", year=year))
         self._budget_recorded(
             scheme=require_text(scheme, "the scheme", 40),
             year=year,

@@ -12,6 +12,7 @@ from datetime import datetime
 from domain.actor import MEMBER_CODE
 from domain.errors import InvalidInputError, UnknownMemberError
 from domain.member import MERGED, RENAMED, SPLIT, Member
+from domain.messages import N_
 from domain.rules import require_aware, require_reason
 
 
@@ -92,23 +93,41 @@ def _codes(codes: Iterable[str], what: str) -> list[str]:
     cleaned = [c.strip().upper() for c in codes]
     for code in cleaned:
         if not MEMBER_CODE.match(code):
-            raise InvalidInputError(f"malformed municipality code {code!r} in {what} (want GMxxxx)")
+            raise InvalidInputError(
+                N_(
+                    "malformed municipality code %(code)r in %(what)s (want GMxxxx)",
+                    code=code,
+                    what=what,
+                )
+            )
     duplicates = sorted(c for c, n in Counter(cleaned).items() if n > 1)
     if duplicates:
-        raise InvalidInputError(f"{what} names {', '.join(duplicates)} more than once")
+        raise InvalidInputError(
+            N_(
+                "%(what)s names %(duplicates)s more than once",
+                what=what,
+                duplicates=", ".join(duplicates),
+            )
+        )
     return cleaned
 
 
 def _existing(found: Mapping[str, Member | None], code: str, change: Change) -> Member:
     member = found.get(code)
     if member is None:
-        raise UnknownMemberError(f"unknown member {code}")
+        raise UnknownMemberError(N_("unknown member %(code)s", code=code))
     member.refuse_if_ended()
     latest = member.last_change()
     if latest is not None and latest >= change.effective:
         raise InvalidInputError(
-            f"{member.code} {member.name} changed on {latest.date()}; a change effective "
-            f"{change.effective.date()} must come after it"
+            N_(
+                "%(member)s %(name)s changed on %(latest_day)s; a change effective "
+                "%(effective_day)s must come after it",
+                member=member.code,
+                name=member.name,
+                latest_day=latest.date(),
+                effective_day=change.effective.date(),
+            )
         )
     return member
 
@@ -134,8 +153,10 @@ def merge(
     ending = [c for c in codes if c != into]
     if not ending or len(codes) < 2:
         raise InvalidInputError(
-            "a merger needs at least two municipalities: list each with --from "
-            "(the surviving code too, if it stays)"
+            N_(
+                "a merger needs at least two municipalities: list each with --from "
+                "(the surviving code too, if it stays)"
+            )
         )
     olds = [_existing(found, c, change) for c in codes]
     first_province = olds[0].province
@@ -146,7 +167,10 @@ def merge(
         chosen = province or (first_province if len(common) == 1 else "")
         if not chosen:
             raise InvalidInputError(
-                f"the merged municipalities lie in {', '.join(sorted(common))}: give --province"
+                N_(
+                    "the merged municipalities lie in %(common)s: give --province",
+                    common=", ".join(sorted(common)),
+                )
             )
         changed = _begin(found, into, name, chosen, codes, MERGED, change)
     for old in olds:
@@ -177,21 +201,26 @@ def split(
     codes = _codes(successors, "the split")
     if old_code in codes:
         raise InvalidInputError(
-            f"{old_code} cannot be its own successor in a split; list only the municipalities "
-            "its territory goes to"
+            N_(
+                "%(old_code)s cannot be its own successor in a split; list only the "
+                "municipalities its territory goes to",
+                old_code=old_code,
+            )
         )
     if len(codes) < 2:
-        raise InvalidInputError("a split needs at least two successors (--into, repeated)")
+        raise InvalidInputError(N_("a split needs at least two successors (--into, repeated)"))
     unused = sorted(set(names) - set(codes))
     if unused:
-        raise InvalidInputError(f"a name is given for {', '.join(unused)}, which is no successor")
+        raise InvalidInputError(
+            N_("a name is given for %(unused)s, which is no successor", unused=", ".join(unused))
+        )
     old = _existing(found, old_code, change)
     changed: list[Member] = []
     for code in codes:
         if found.get(code) is None:
             if code not in names:
                 raise InvalidInputError(
-                    f"{code} is not registered: give its name (--name {code}=…)"
+                    N_("%(code)s is not registered: give its name (--name %(code)s=…)", code=code)
                 )
             changed += _begin(found, code, names[code], old.province, [old_code], SPLIT, change)
         else:
@@ -222,8 +251,11 @@ def rename(
     new_code = _codes([successor], "the rename")[0]
     if old_code == new_code:
         raise InvalidInputError(
-            f"a rename gives {old_code} a new CBS code (--into); to correct a name under the "
-            "same code, load the corrected file"
+            N_(
+                "a rename gives %(old_code)s a new CBS code (--into); to correct a name under "
+                "the same code, load the corrected file",
+                old_code=old_code,
+            )
         )
     old = _existing(found, old_code, change)
     changed = _begin(found, new_code, name, province or old.province, [old_code], RENAMED, change)
@@ -241,8 +273,13 @@ def rename(
 def _same_name(member: Member, name: str) -> None:
     if name and name.strip() != member.name:
         raise InvalidInputError(
-            f"{member.code} is registered as {member.name!r}, not {name.strip()!r}; correct "
-            "names by loading the corrected file"
+            N_(
+                "%(member)s is registered as %(name)r, not %(given)r; correct "
+                "names by loading the corrected file",
+                member=member.code,
+                name=member.name,
+                given=name.strip(),
+            )
         )
 
 
@@ -258,7 +295,9 @@ def _begin(
     member = found.get(code)
     if member is None:
         if not name.strip():
-            raise InvalidInputError(f"{code} is not registered yet: give its name (--name)")
+            raise InvalidInputError(
+                N_("%(code)s is not registered yet: give its name (--name)", code=code)
+            )
         return [
             Member.establish(
                 code=code,

@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.aggregate import GovernanceAggregate
 from domain.agreement import PartyStatus
 from domain.errors import ConflictError, InvalidInputError, NotFoundError
+from domain.messages import N_
 from domain.rules import (
     WeightedResult,
     agreement_code,
@@ -96,13 +97,20 @@ def parse_lifts(values: list[str]) -> list[PartialLift]:
         fields = [f.strip() for f in str(value).split(":")]
         if len(fields) not in (2, 3) or not fields[0].isdigit():
             raise InvalidInputError(
-                f"lifts takes CONDITION:PART[:AGREEMENT], e.g. 1:talks:AZWA (got {value!r})"
+                N_(
+                    "lifts takes CONDITION:PART[:AGREEMENT], e.g. 1:talks:AZWA (got %(value)r)",
+                    value=value,
+                )
             )
         try:
             part = Lift(fields[1].lower())
         except ValueError:
             raise InvalidInputError(
-                f"unknown part {fields[1]!r} to lift (one of: {options})"
+                N_(
+                    "unknown part %(part)r to lift (one of: %(options)s)",
+                    part=fields[1],
+                    options=options,
+                )
             ) from None
         scope = agreement_code(fields[2]) if len(fields) == 3 else ""
         lifts.append(PartialLift(int(fields[0]), part, scope))
@@ -228,27 +236,43 @@ class Resolution(GovernanceAggregate):
     ) -> Resolution:
         require_aware(at, "now")
         if effects and not conditions and kind is ResolutionKind.RESOLUTION:
-            raise InvalidInputError("an effect lasts until conditions are met: name the conditions")
+            raise InvalidInputError(
+                N_("an effect lasts until conditions are met: name the conditions")
+            )
         lifts = list(lifts or [])
         if lifts and not effects:
             raise InvalidInputError(
-                "a condition lifts part of an effect: name the effect (what it suspends)"
+                N_("a condition lifts part of an effect: name the effect (what it suspends)")
             )
         suspended = {e["agreement"] for e in effects}
         seen: set[tuple[int, str]] = set()
         for lift in lifts:
             if not 1 <= lift.condition <= len(conditions):
                 raise InvalidInputError(
-                    f"a part to lift names condition {lift.condition}, but the conditions are "
-                    f"1..{len(conditions)}"
+                    N_(
+                        "a part to lift names condition %(condition)s, but the conditions are "
+                        "1..%(n_conditions)s",
+                        condition=lift.condition,
+                        n_conditions=len(conditions),
+                    )
                 )
             if lift.agreement and lift.agreement not in suspended:
                 raise InvalidInputError(
-                    f"condition {lift.condition} lifts {lift.describe()}, but the resolution "
-                    f"suspends only {', '.join(sorted(suspended))}"
+                    N_(
+                        "condition %(condition)s lifts %(part)s, but the resolution "
+                        "suspends only %(suspended)s",
+                        condition=lift.condition,
+                        part=lift.describe(),
+                        suspended=", ".join(sorted(suspended)),
+                    )
                 )
             if (lift.condition, lift.agreement) in seen:
-                raise InvalidInputError(f"condition {lift.condition} is given a part to lift twice")
+                raise InvalidInputError(
+                    N_(
+                        "condition %(condition)s is given a part to lift twice",
+                        condition=lift.condition,
+                    )
+                )
             seen.add((lift.condition, lift.agreement))
         why = require_reason(reason, "table a resolution")
         resolution = cls(
@@ -308,7 +332,9 @@ class Resolution(GovernanceAggregate):
         if self.outcome:
             if self.outcome == outcome and self.yes_pct == result.yes_pct:
                 return False
-            raise ResolutionStateError(f"resolution {self.id} was {self.outcome} already")
+            raise ResolutionStateError(
+                N_("resolution %(id)s was %(was)s already", id=self.id, was=self.outcome)
+            )
         trigger = self._adopted if result.adopted else self._rejected
         trigger(
             yes_pct=result.yes_pct,
@@ -327,12 +353,18 @@ class Resolution(GovernanceAggregate):
         typing error to correct but a different decision, which must be taken and recorded."""
         if not self.outcome or self.decided_at is None:
             raise ResolutionStateError(
-                f"resolution {self.id} is not voted yet: there is no decision to correct"
+                N_(
+                    "resolution %(id)s is not voted yet: there is no decision to correct",
+                    id=self.id,
+                )
             )
         if self.counted:
             raise CorrectionError(
-                f"the percentage of resolution {self.id} was counted from the recorded weights: "
-                "correct the vote, not the percentage"
+                N_(
+                    "the percentage of resolution %(id)s was counted from the recorded weights: "
+                    "correct the vote, not the percentage",
+                    id=self.id,
+                )
             )
         corrected = WeightedResult.published(yes_pct)
         pct = corrected.yes_pct
@@ -341,9 +373,14 @@ class Resolution(GovernanceAggregate):
         outcome = "adopted" if corrected.adopted else "rejected"
         if outcome != self.outcome:
             raise CorrectionError(
-                f"{pct}% in favour would make resolution {self.id} {outcome}, but it was "
-                f"{self.outcome}: a correction cannot change the outcome; that takes a new "
-                "decision"
+                N_(
+                    "%(pct)s%% in favour would make resolution %(id)s %(outcome)s, but it was "
+                    "%(was)s: a correction cannot change the outcome; that takes a new decision",
+                    pct=pct,
+                    id=self.id,
+                    outcome=outcome,
+                    was=self.outcome,
+                )
             )
         self._decision_corrected(
             yes_pct=pct,
@@ -364,15 +401,25 @@ class Resolution(GovernanceAggregate):
         evidence = require_text(evidence, "the evidence")
         if key in self.failed:
             raise ConditionStateError(
-                f"condition {number} of resolution {self.id} was declared failed "
-                f"({self.failed[key]}): revoke that first"
+                N_(
+                    "condition %(number)s of resolution %(id)s was declared failed "
+                    "(%(failed)s): revoke that first",
+                    number=number,
+                    id=self.id,
+                    failed=self.failed[key],
+                )
             )
         if key in self.met:
             if self.met[key] == evidence:
                 return False
             raise ConditionStateError(
-                f"condition {number} of resolution {self.id} was met already "
-                f"({self.met[key]}): revoke it first to record other evidence"
+                N_(
+                    "condition %(number)s of resolution %(id)s was met already "
+                    "(%(met)s): revoke it first to record other evidence",
+                    number=number,
+                    id=self.id,
+                    met=self.met[key],
+                )
             )
         self._condition_met(
             condition=number,
@@ -397,8 +444,12 @@ class Resolution(GovernanceAggregate):
             previous = ConditionState.FAILED
         else:
             raise ConditionStateError(
-                f"condition {number} of resolution {self.id} is open (neither met nor failed): "
-                "nothing to revoke"
+                N_(
+                    "condition %(number)s of resolution %(id)s is open (neither met nor failed): "
+                    "nothing to revoke",
+                    number=number,
+                    id=self.id,
+                )
             )
         self._condition_revoked(
             condition=number,
@@ -421,15 +472,24 @@ class Resolution(GovernanceAggregate):
         evidence = require_text(evidence, "the evidence")
         if key in self.met:
             raise ConditionStateError(
-                f"condition {number} of resolution {self.id} is met ({self.met[key]}): "
-                "revoke it first"
+                N_(
+                    "condition %(number)s of resolution %(id)s is met (%(met)s): revoke it first",
+                    number=number,
+                    id=self.id,
+                    met=self.met[key],
+                )
             )
         if key in self.failed:
             if self.failed[key] == evidence:
                 return False
             raise ConditionStateError(
-                f"condition {number} of resolution {self.id} was declared failed already "
-                f"({self.failed[key]})"
+                N_(
+                    "condition %(number)s of resolution %(id)s was declared failed already "
+                    "(%(failed)s)",
+                    number=number,
+                    id=self.id,
+                    failed=self.failed[key],
+                )
             )
         self._condition_failed(
             condition=number,
@@ -444,12 +504,20 @@ class Resolution(GovernanceAggregate):
         require_aware(at, "now")
         if self.outcome != "adopted":
             raise ResolutionStateError(
-                f"resolution {self.id} is {self.outcome or 'not voted yet'}: "
-                "its conditions do not apply"
+                N_(
+                    "resolution %(id)s is %(outcome)s: its conditions do not apply",
+                    id=self.id,
+                    outcome=self.outcome or N_("not voted yet"),
+                )
             )
         if isinstance(number, bool) or not 1 <= number <= len(self.conditions):
             raise InvalidInputError(
-                f"resolution {self.id} has conditions 1..{len(self.conditions)}, not {number}"
+                N_(
+                    "resolution %(id)s has conditions 1..%(n_conditions)s, not %(number)s",
+                    id=self.id,
+                    n_conditions=len(self.conditions),
+                    number=number,
+                )
             )
         return str(number)
 
@@ -457,8 +525,13 @@ class Resolution(GovernanceAggregate):
         # Fulfilment lifted the effect; suspending again takes a new decision, not a revocation.
         if self.fulfilled:
             raise ResolutionStateError(
-                f"resolution {self.id} is fulfilled and its effect lifted: condition {number} "
-                f"can no longer be {doing}"
+                N_(
+                    "resolution %(id)s is fulfilled and its effect lifted: condition %(number)s "
+                    "can no longer be %(doing)s",
+                    id=self.id,
+                    number=number,
+                    doing=doing,
+                )
             )
 
     # --- where the parties under the effect stand ------------------------------------------

@@ -8,40 +8,43 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from domain.errors import InvalidDeadlineError, InvalidInputError, MissingReasonError
+from domain.messages import N_
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9&+-]{0,15}$")
 
 
 def require_aware(moment: datetime, what: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidDeadlineError(f"{what} must carry a time zone")
+        raise InvalidDeadlineError(N_("%(what)s must carry a time zone", what=what))
 
 
 def require_reason(reason: str, doing: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise MissingReasonError(f"give a reason to {doing}")
+        raise MissingReasonError(N_("give a reason to %(doing)s", doing=doing))
     return reason
 
 
 def require_text(text: str, what: str, limit: int = 2000) -> str:
     text = text.strip()
     if not text or len(text) > limit:
-        raise InvalidInputError(f"{what} must be 1..{limit} characters")
+        raise InvalidInputError(
+            N_("%(what)s must be 1..%(limit)s characters", what=what, limit=limit)
+        )
     return text
 
 
 def agreement_code(text: str) -> str:
     code = text.strip().upper()
     if not _CODE.match(code):
-        raise InvalidInputError(f"malformed agreement code {text!r} (e.g. AZWA)")
+        raise InvalidInputError(N_("malformed agreement code %(text)r (e.g. AZWA)", text=text))
     return code
 
 
 def party_name(text: str) -> str:
     name = " ".join(text.split())
     if not name or len(name) > 80:
-        raise InvalidInputError(f"malformed party name {text!r}")
+        raise InvalidInputError(N_("malformed party name %(text)r", text=text))
     return name
 
 
@@ -57,7 +60,9 @@ class WeightedResult:
     @classmethod
     def from_weights(cls, yes_weight: int, no_weight: int) -> WeightedResult:
         if yes_weight < 0 or no_weight < 0 or yes_weight + no_weight == 0:
-            raise InvalidInputError("a weighted result needs non-negative weights, not both zero")
+            raise InvalidInputError(
+                N_("a weighted result needs non-negative weights, not both zero")
+            )
         pct = (Decimal(100) * yes_weight / (yes_weight + no_weight)).quantize(Decimal("0.01"))
         return cls(yes_pct=pct, yes_weight=yes_weight, no_weight=no_weight)
 
@@ -66,9 +71,13 @@ class WeightedResult:
         try:
             pct = Decimal(str(yes_pct).strip().rstrip("%"))
         except InvalidOperation:
-            raise InvalidInputError(f"a percentage like 93.4, not {yes_pct!r}") from None
+            raise InvalidInputError(
+                N_("a percentage like 93.4, not %(yes_pct)r", yes_pct=yes_pct)
+            ) from None
         if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(100):
-            raise InvalidInputError(f"a percentage is between 0 and 100, not {yes_pct!r}")
+            raise InvalidInputError(
+                N_("a percentage is between 0 and 100, not %(yes_pct)r", yes_pct=yes_pct)
+            )
         return cls(yes_pct=pct)
 
     @classmethod

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import InvalidChoiceError, InvalidInputError
+from domain.messages import N_
 
 DEFAULT_OPTIONS = ("yes", "no")
 # The blank vote: it counts for turnout (and a quorum) but not in the percentages.
@@ -40,9 +41,17 @@ def _percentage(value: Decimal | float | str | None, what: str) -> Decimal | Non
     try:
         pct = Decimal(str(value).strip().rstrip("%"))
     except InvalidOperation:
-        raise InvalidInputError(f"{what} is a percentage like 50, not {value!r}") from None
+        raise InvalidInputError(
+            N_("%(what)s is a percentage like 50, not %(value)r", what=what, value=value)
+        ) from None
     if not pct.is_finite() or not Decimal(0) < pct <= Decimal(100):
-        raise InvalidInputError(f"{what} is a percentage above 0 and at most 100, not {value!r}")
+        raise InvalidInputError(
+            N_(
+                "%(what)s is a percentage above 0 and at most 100, not %(value)r",
+                what=what,
+                value=value,
+            )
+        )
     return pct
 
 
@@ -58,17 +67,24 @@ def parse_options(options: list[str] | tuple[str, ...] | str | None) -> tuple[st
         name = str(raw).strip()
         if not name or len(name) > MAX_OPTION or not _OPTION.match(name):
             raise InvalidInputError(
-                f"an option is 1..{MAX_OPTION} letters, digits, spaces or . + / - _, not {raw!r}"
+                N_(
+                    "an option is 1..%(max_option)s letters, digits, spaces or . + / - _, not "
+                    "%(raw)r",
+                    max_option=MAX_OPTION,
+                    raw=raw,
+                )
             )
         key = name.casefold()
         if key in seen:
-            raise InvalidInputError(f"option {name!r} is given twice")
+            raise InvalidInputError(N_("option %(name)r is given twice", name=name))
         seen.add(key)
         names.append(key if key in _KNOWN else name)
     if len(names) > MAX_OPTIONS:
-        raise InvalidInputError(f"a consultation has at most {MAX_OPTIONS} options")
+        raise InvalidInputError(
+            N_("a consultation has at most %(max_options)s options", max_options=MAX_OPTIONS)
+        )
     if len([n for n in names if n != BLANK]) < 2:
-        raise InvalidInputError("a consultation needs at least two options besides blank")
+        raise InvalidInputError(N_("a consultation needs at least two options besides blank"))
     return tuple(names)
 
 
@@ -94,12 +110,22 @@ class VotingRules:
         """Checked rules; `electorate_members` bounds a quorum in members."""
         rule = tie_rule.strip().lower()
         if rule not in TIE_RULES:
-            raise InvalidInputError(f"the tie rule is {' or '.join(TIE_RULES)}, not {tie_rule!r}")
+            raise InvalidInputError(
+                N_(
+                    "the tie rule is %(tie_rules)s, not %(tie_rule)r",
+                    tie_rules=" or ".join(TIE_RULES),
+                    tie_rule=tie_rule,
+                )
+            )
         if quorum_members < 0 or (
             electorate_members is not None and quorum_members > electorate_members
         ):
             raise InvalidInputError(
-                f"a quorum in members is 0..{electorate_members}, not {quorum_members}"
+                N_(
+                    "a quorum in members is 0..%(electorate_members)s, not %(quorum_members)s",
+                    electorate_members=electorate_members,
+                    quorum_members=quorum_members,
+                )
             )
         return cls(
             options=parse_options(options),
@@ -125,9 +151,17 @@ class VotingRules:
             if option.casefold() == wanted:
                 return option
         raise InvalidChoiceError(
-            f"a ballot says {' or '.join(self.options)}, not {text!r}"
+            N_(
+                "a ballot says %(options)s, not %(text)r",
+                options=" or ".join(self.options),
+                text=text,
+            )
             if self.yes_no
-            else f"a ballot names one of the options {', '.join(self.options)}, not {text!r}"
+            else N_(
+                "a ballot names one of the options %(options)s, not %(text)r",
+                options=", ".join(self.options),
+                text=text,
+            )
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.errors import InvalidInputError
+from domain.messages import N_
 
 INHABITANTS_PER_VOTE = 1000
 MIN_VOTES = 1
@@ -26,15 +27,21 @@ class WeightRule(StrEnum):
             return cls(text.strip().lower())
         except ValueError:
             options = "|".join(r.value for r in cls)
-            raise InvalidInputError(f"unknown weight rule {text!r} (use {options})") from None
+            raise InvalidInputError(
+                N_("unknown weight rule %(text)r (use %(options)s)", text=text, options=options)
+            ) from None
 
 
 def vote_weight(inhabitants: int, rule: WeightRule = WeightRule.CEIL) -> int:
     """Votes for a municipality of `inhabitants` people: within MIN_VOTES..MAX_VOTES."""
     if isinstance(inhabitants, bool) or not isinstance(inhabitants, int):
-        raise InvalidInputError(f"inhabitants must be a whole number, got {inhabitants!r}")
+        raise InvalidInputError(
+            N_("inhabitants must be a whole number, got %(inhabitants)r", inhabitants=inhabitants)
+        )
     if inhabitants < 0:
-        raise InvalidInputError(f"inhabitants cannot be negative, got {inhabitants}")
+        raise InvalidInputError(
+            N_("inhabitants cannot be negative, got %(inhabitants)s", inhabitants=inhabitants)
+        )
     if rule is WeightRule.CEIL:
         votes = -(-inhabitants // INHABITANTS_PER_VOTE)
     elif rule is WeightRule.FLOOR:

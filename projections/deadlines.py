@@ -16,6 +16,7 @@ from domain.commitment import Commitment
 from domain.consultation import Consultation
 from domain.deadlines import CLOSING_SOON_BEFORE, FINDING_DUE_AFTER, DeadlineKind
 from domain.general_assembly import GeneralAssembly
+from domain.reminders import next_due
 from projections.rows import Rows, time_key
 
 TABLE = "deadlines"
@@ -29,6 +30,7 @@ TOPICS = [
         Consultation.Closed,
         Consultation.Cancelled,
         Consultation.ClosingSoonNotified,
+        Consultation.NonVotersReminded,
         BoardRatification.Scheduled,
         BoardRatification.Rescheduled,
         BoardRatification.DueNotified,
@@ -66,6 +68,45 @@ def _settle(rows: Rows, subject: str, kind: DeadlineKind, state: str, at: Any) -
     )
 
 
+def _add_reminders(rows: Rows, subject: str, event: Any) -> None:
+    """One row per consultation with reminders, re-armed after each; "none" (not shown, not
+    fired) while no reminder is to come, e.g. when every one fell before the opening."""
+    offsets = event.reminders or []
+    if not offsets:
+        return
+    first = next_due(event.closes_at, offsets, max(event.opens_at, event.at))
+    _add(
+        rows,
+        subject,
+        K.NON_VOTERS_REMINDER,
+        event.title,
+        event.closes_at if first is None else first[0],
+        event.timezone,
+    )
+    if first is None:
+        rows.update(
+            TABLE, {"subject_id": subject, "kind": K.NON_VOTERS_REMINDER.value}, {"state": "none"}
+        )
+
+
+def _rearm_reminder(rows: Rows, subject: str, event: Any) -> None:
+    if event.due_at is None:
+        return  # a reminder by hand leaves the schedule as it was
+    where = {"subject_id": subject, "kind": K.NON_VOTERS_REMINDER.value}
+    if event.next_due_at is None:
+        rows.update(TABLE, where, {"state": "fired", "settled_at": time_key(event.at)})
+    else:
+        rows.update(
+            TABLE,
+            where,
+            {
+                "due_at": time_key(event.next_due_at),
+                "state": "pending",
+                "settled_at": time_key(event.at),
+            },
+        )
+
+
 class DeadlinesProjection:
     name = "deadlines"
     topics = TOPICS
@@ -82,7 +123,16 @@ class DeadlinesProjection:
                 event.closes_at - CLOSING_SOON_BEFORE,
                 event.timezone,
             )
+            _add_reminders(rows, subject, event)
+        elif isinstance(event, Consultation.NonVotersReminded):
+            _rearm_reminder(rows, subject, event)
         elif isinstance(event, Consultation.Extended):
+            if event.reminder_due_at is not None:
+                rows.update(
+                    TABLE,
+                    {"subject_id": subject, "kind": K.NON_VOTERS_REMINDER.value},
+                    {"due_at": time_key(event.reminder_due_at), "state": "pending"},
+                )
             rows.update(
                 TABLE,
                 {"subject_id": subject, "kind": K.CONSULTATION_CLOSES.value},
@@ -106,9 +156,11 @@ class DeadlinesProjection:
                 rows, subject, K.CONSULTATION_CLOSES, "fired" if by_deadline else "done", event.at
             )
             _settle(rows, subject, K.CLOSING_SOON, "cancelled", event.at)
+            _settle(rows, subject, K.NON_VOTERS_REMINDER, "cancelled", event.at)
         elif isinstance(event, Consultation.Cancelled):
             _settle(rows, subject, K.CONSULTATION_CLOSES, "cancelled", event.at)
             _settle(rows, subject, K.CLOSING_SOON, "cancelled", event.at)
+            _settle(rows, subject, K.NON_VOTERS_REMINDER, "cancelled", event.at)
         elif isinstance(event, BoardRatification.Scheduled):
             _add(
                 rows, subject, K.RATIFICATION_DUE, event.title, event.scheduled_for, event.timezone

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
+from functools import reduce
 from typing import Any
 
 from eventsourcing.utils import get_topic
@@ -15,6 +17,7 @@ from domain.consultation import Consultation
 from domain.funding import GrantScheme, euros
 from domain.general_assembly import GeneralAssembly
 from domain.implementation_test import ImplementationTest
+from domain.messages import N_, Text, english
 from domain.region import Region
 from domain.resolution import Resolution
 from projections.rows import Rows, time_key
@@ -22,145 +25,388 @@ from projections.rows import Rows, time_key
 TABLE = "timeline"
 
 
-def _pct(yes_pct: object) -> str:
-    return "" if yes_pct is None else f" with {yes_pct}% in favour"
+def _listed(parts: list[Text], separator: str) -> Text:
+    """Parts in a row, each a Text of its own so a reader's language translates every one; the
+    separators are the same in every language, so they are no catalogue entries (plain `Text`)."""
+    if not parts:
+        return Text("")
+    template = "%(first)s" + separator + "%(rest)s"
+    return reduce(
+        lambda rest, first: Text(template, {"first": first, "rest": rest}), parts[-2::-1], parts[-1]
+    )
 
 
-_SENTENCES: dict[type[Any], Callable[[Any], str]] = {
-    Agreement.Registered: lambda e: (
-        f"{e.code} ({e.full_name}) registered with {len(e.signing_parties)} signing parties"
+def _lift(d: dict[str, str]) -> Text:
+    if d.get("agreement"):
+        return N_(
+            "condition %(condition)s lifts on its own: %(part)s in %(agreement)s",
+            condition=d["condition"],
+            part=d["part"],
+            agreement=d["agreement"],
+        )
+    return N_("condition %(condition)s lifts on its own: %(part)s", **d)
+
+
+def _adopted(e: Any) -> Text:
+    if e.yes_pct is None:
+        return N_("adopted")
+    return N_("adopted with %(yes_pct)s%% in favour", yes_pct=e.yes_pct)
+
+
+def _rejected(e: Any) -> Text:
+    if e.yes_pct is None:
+        return N_("rejected")
+    return N_("rejected with %(yes_pct)s%% in favour", yes_pct=e.yes_pct)
+
+
+def _corrected(e: Any) -> Text:
+    if e.previous is None:
+        return N_(
+            "vote corrected to %(yes_pct)s%% in favour: %(reason)s",
+            yes_pct=e.yes_pct,
+            reason=e.reason,
+        )
+    return N_(
+        "vote corrected to %(yes_pct)s%% in favour (first recorded as %(previous)s%%): %(reason)s",
+        yes_pct=e.yes_pct,
+        previous=e.previous,
+        reason=e.reason,
+    )
+
+
+def _status(e: Any) -> Text:
+    # The words are the agreement, the party and its status (a label): nothing to translate
+    # but the status, so the layout is no catalogue entry.
+    said = {"agreement": e.agreement, "party": e.party, "status": e.status, "detail": e.detail}
+    if e.detail:
+        return Text("%(agreement)s: %(party)s %(status)s (%(detail)s)", said)
+    return Text("%(agreement)s: %(party)s %(status)s", said)
+
+
+def _scheduled(e: Any) -> Text:
+    when = {"scheduled_for": e.scheduled_for, "title": e.title, "tz": e.timezone}
+    if e.conflict_confirmed:
+        return N_(
+            "board ratification scheduled for %(scheduled_for)s: %(title)s"
+            " (before the consultation closes, confirmed)",
+            **when,
+        )
+    return N_("board ratification scheduled for %(scheduled_for)s: %(title)s", **when)
+
+
+def _rescheduled(e: Any) -> Text:
+    when = {
+        "previous": e.previous_scheduled_for,
+        "scheduled_for": e.scheduled_for,
+        "tz": e.timezone,
+    }
+    if e.conflict_confirmed:
+        return N_(
+            "board ratification moved from %(previous)s to %(scheduled_for)s"
+            " (before the consultation closes, confirmed)",
+            **when,
+        )
+    return N_("board ratification moved from %(previous)s to %(scheduled_for)s", **when)
+
+
+def _advice(e: Any) -> Text:
+    if e.yes_pct is None:
+        return N_("the members' advice is %(advice)s", advice=e.advice)
+    return N_(
+        "the members' advice is %(advice)s (%(yes_pct)s%% in favour)",
+        advice=e.advice,
+        yes_pct=e.yes_pct,
+    )
+
+
+def _decided(e: Any) -> Text:
+    said = {"decision": e.decision, "rationale": e.rationale}
+    if e.follows_advice and not e.late:
+        return N_("the board decides to %(decision)s", **said)
+    if e.follows_advice:
+        return N_(
+            "the board decides to %(decision)s (LATE: after the day it was scheduled)", **said
+        )
+    if not e.late:
+        return N_(
+            "the board decides to %(decision)s, departing from the advice: %(rationale)s", **said
+        )
+    return N_(
+        "the board decides to %(decision)s, departing from the advice: %(rationale)s"
+        " (LATE: after the day it was scheduled)",
+        **said,
+    )
+
+
+def _settled(e: Any) -> Text:
+    if e.yes_pct is None:
+        return N_("the ALV ratifies") if e.ratified else N_("the ALV rejects")
+    if e.ratified:
+        return N_("the ALV ratifies with %(yes_pct)s%% in favour", yes_pct=e.yes_pct)
+    return N_("the ALV rejects with %(yes_pct)s%% in favour", yes_pct=e.yes_pct)
+
+
+def _item_decided(e: Any) -> Text:
+    if e.yes_pct is None:
+        if e.adopted:
+            return N_("item %(number)s adopted", number=e.number)
+        return N_("item %(number)s rejected", number=e.number)
+    if e.adopted:
+        return N_(
+            "item %(number)s adopted with %(yes_pct)s%% in favour",
+            number=e.number,
+            yes_pct=e.yes_pct,
+        )
+    return N_(
+        "item %(number)s rejected with %(yes_pct)s%% in favour", number=e.number, yes_pct=e.yes_pct
+    )
+
+
+def _proxy_limit(e: Any) -> Text:
+    if e.limit == 1:
+        return N_(
+            "at most %(limit)s proxy per holder (was %(previous)s)",
+            limit=e.limit,
+            previous=e.previous,
+        )
+    return N_(
+        "at most %(limit)s proxies per holder (was %(previous)s)",
+        limit=e.limit,
+        previous=e.previous,
+    )
+
+
+def _attended(e: Any) -> Text:
+    present = [
+        N_("%(member)s (%(weight)s votes)", member=c, weight=e.weights[c]) for c in e.members
+    ]
+    return N_(
+        "present: %(members)s; weights from the population of %(year)s",
+        members=_listed(present, ", "),
+        year=e.population_year,
+    )
+
+
+def _voted(e: Any) -> Text:
+    vote = {"number": e.number, "member": e.member, "choice": e.choice, "weight": e.weight}
+    if e.represents:
+        return N_(
+            "item %(number)s: %(member)s votes %(choice)s with %(weight)s votes"
+            " (also for %(represents)s)",
+            represents=", ".join(e.represents),
+            **vote,
+        )
+    return N_("item %(number)s: %(member)s votes %(choice)s with %(weight)s votes", **vote)
+
+
+def _rule(e: Any) -> Text:
+    if e.party:
+        return N_(
+            "%(year)s: %(kind)s (%(party)s in %(agreement)s), cut %(cut_pct)s%%",
+            year=e.year,
+            kind=e.kind,
+            party=e.party,
+            agreement=e.agreement,
+            cut_pct=e.cut_pct,
+        )
+    return N_("%(year)s: %(kind)s, cut %(cut_pct)s%%", year=e.year, kind=e.kind, cut_pct=e.cut_pct)
+
+
+def _excluded(e: Any) -> Text:
+    # The amount keeps the domain's own writing of euros, the same in both languages.
+    what = {"year": e.year, "part": e.part, "amount": euros(e.amount_cents)}
+    if e.onwards:
+        return N_("%(year)s onwards: excludes %(part)s, %(amount)s", **what)
+    return N_("%(year)s: excludes %(part)s, %(amount)s", **what)
+
+
+_SENTENCES: dict[type[Any], Callable[[Any], Text]] = {
+    Agreement.Registered: lambda e: N_(
+        "%(code)s (%(full_name)s) registered with %(parties)s signing parties",
+        code=e.code,
+        full_name=e.full_name,
+        parties=len(e.signing_parties),
     ),
-    Agreement.PartyAdded: lambda e: f"{e.party} added to {e.agreement}",
-    Agreement.PartyStatusChanged: lambda e: (
-        f"{e.agreement}: {e.party} {e.status}" + (f" ({e.detail})" if e.detail else "")
+    Agreement.PartyAdded: lambda e: N_(
+        "%(party)s added to %(agreement)s", party=e.party, agreement=e.agreement
     ),
-    Resolution.Tabled: lambda e: f"{e.kind} tabled by {e.tabled_by}: {e.title}",
-    Resolution.Adopted: lambda e: "adopted" + _pct(e.yes_pct),
-    Resolution.Rejected: lambda e: "rejected" + _pct(e.yes_pct),
-    Resolution.DecisionCorrected: lambda e: (
-        f"vote corrected to {e.yes_pct}% in favour"
-        + ("" if e.previous is None else f" (first recorded as {e.previous}%)")
-        + f": {e.reason}"
+    Agreement.PartyStatusChanged: _status,
+    Resolution.Tabled: lambda e: N_(
+        "%(kind)s tabled by %(tabled_by)s: %(title)s",
+        kind=e.kind,
+        tabled_by=e.tabled_by,
+        title=e.title,
     ),
-    Resolution.ConditionMet: lambda e: f"condition {e.condition} met: {e.evidence}",
-    Resolution.Fulfilled: lambda e: "all conditions met; the resolution is fulfilled",
-    Resolution.ConditionRevoked: lambda e: (
-        f"condition {e.condition} no longer {e.previous}: {e.evidence}"
+    Resolution.Adopted: _adopted,
+    Resolution.Rejected: _rejected,
+    Resolution.DecisionCorrected: _corrected,
+    Resolution.ConditionMet: lambda e: N_(
+        "condition %(condition)s met: %(evidence)s", condition=e.condition, evidence=e.evidence
     ),
-    Resolution.ConditionFailed: lambda e: f"condition {e.condition} failed: {e.evidence}",
-    Resolution.ConditionEffectsRecorded: lambda e: "; ".join(
-        f"condition {d['condition']} lifts on its own: {d['part']}"
-        + (f" in {d['agreement']}" if d.get("agreement") else "")
-        for d in e.lifts
+    Resolution.Fulfilled: lambda e: N_("all conditions met; the resolution is fulfilled"),
+    Resolution.ConditionRevoked: lambda e: N_(
+        "condition %(condition)s no longer %(previous)s: %(evidence)s",
+        condition=e.condition,
+        previous=e.previous,
+        evidence=e.evidence,
     ),
-    ImplementationTest.Commissioned: lambda e: f"UDO commissioned for {e.agreement}: {e.title}",
-    ImplementationTest.ParticipantsAdded: lambda e: f"{len(e.members)} municipalities take part",
-    ImplementationTest.CriticalPointFound: lambda e: f"critical point {e.number}: {e.title}",
-    ImplementationTest.ProcessAgreementMade: lambda e: (
-        f"process agreement on point {e.point} with {', '.join(e.parties)}"
+    Resolution.ConditionFailed: lambda e: N_(
+        "condition %(condition)s failed: %(evidence)s", condition=e.condition, evidence=e.evidence
     ),
-    ImplementationTest.Completed: lambda e: "UDO completed",
-    ImplementationTest.PresentedToMembers: lambda e: (
-        f"UDO presented to the members ({e.reference})"
+    Resolution.ConditionEffectsRecorded: lambda e: _listed([_lift(d) for d in e.lifts], "; "),
+    ImplementationTest.Commissioned: lambda e: N_(
+        "UDO commissioned for %(agreement)s: %(title)s", agreement=e.agreement, title=e.title
     ),
-    ConditionalSigning.Signed: lambda e: f"{e.party} signs {e.agreement} under conditions",
-    ConditionalSigning.MadeDefinitive: lambda e: "signature made definitive",
-    ConditionalSigning.Withdrawn: lambda e: "signature withdrawn",
-    Consultation.Opened: lambda e: (
-        f"ledenraadpleging opened: {e.title} (closes {e.closes_at.isoformat()})"
+    ImplementationTest.ParticipantsAdded: lambda e: N_(
+        "%(count)s municipalities take part", count=len(e.members)
     ),
-    Consultation.Extended: lambda e: f"deadline extended to {e.closes_at.isoformat()}",
-    Consultation.Closed: lambda e: "ledenraadpleging closed" + (" early" if e.early else ""),
-    Consultation.Cancelled: lambda e: "ledenraadpleging cancelled",
-    Consultation.BallotsMarkedSynthetic: lambda e: f"ballots marked SYNTHETIC: {e.note}",
-    BoardRatification.Scheduled: lambda e: (
-        f"board ratification scheduled for {e.scheduled_for.isoformat()}: {e.title}"
-        + (" (before the consultation closes, confirmed)" if e.conflict_confirmed else "")
+    ImplementationTest.CriticalPointFound: lambda e: N_(
+        "critical point %(number)s: %(title)s", number=e.number, title=e.title
     ),
-    BoardRatification.AdviceReceived: lambda e: (
-        f"the members' advice is {e.advice}"
-        + (f" ({e.yes_pct}% in favour)" if e.yes_pct is not None else "")
+    ImplementationTest.ProcessAgreementMade: lambda e: N_(
+        "process agreement on point %(point)s with %(parties)s",
+        point=e.point,
+        parties=", ".join(e.parties),
     ),
-    BoardRatification.Rescheduled: lambda e: (
-        f"board ratification moved from {e.previous_scheduled_for.isoformat()} to "
-        f"{e.scheduled_for.isoformat()}"
-        + (" (before the consultation closes, confirmed)" if e.conflict_confirmed else "")
+    ImplementationTest.Completed: lambda e: N_("UDO completed"),
+    ImplementationTest.PresentedToMembers: lambda e: N_(
+        "UDO presented to the members (%(reference)s)", reference=e.reference
     ),
-    BoardRatification.ConsultationOverrunConfirmed: lambda e: (
-        f"consultation extended to {e.consultation_closes_at.isoformat()}, past the ratification"
-        f" on {e.scheduled_for.isoformat()} (confirmed)"
+    ConditionalSigning.Signed: lambda e: N_(
+        "%(party)s signs %(agreement)s under conditions", party=e.party, agreement=e.agreement
     ),
-    BoardRatification.Decided: lambda e: (
-        f"the board decides to {e.decision}"
-        + ("" if e.follows_advice else f", departing from the advice: {e.rationale}")
-        + (" (LATE: after the day it was scheduled)" if e.late else "")
+    ConditionalSigning.MadeDefinitive: lambda e: N_("signature made definitive"),
+    ConditionalSigning.Withdrawn: lambda e: N_("signature withdrawn"),
+    Consultation.Opened: lambda e: N_(
+        "ledenraadpleging opened: %(title)s (closes %(closes_at)s)",
+        title=e.title,
+        closes_at=e.closes_at,
+        tz=e.timezone,
     ),
-    BoardRatification.SettledByAssembly: lambda e: (
-        "the ALV " + ("ratifies" if e.ratified else "rejects") + _pct(e.yes_pct)
+    Consultation.Extended: lambda e: N_(
+        "deadline extended to %(closes_at)s", closes_at=e.closes_at
     ),
-    BoardRatification.Communicated: lambda e: f"decision communicated to {', '.join(e.to)}",
-    GeneralAssembly.Convened: lambda e: (
-        f"ALV convened for {e.held_on.date().isoformat()}: {e.title}"
+    Consultation.Closed: lambda e: (
+        N_("ledenraadpleging closed early") if e.early else N_("ledenraadpleging closed")
     ),
-    GeneralAssembly.Rescheduled: lambda e: (
-        f"ALV moved from {e.previous_held_on.date().isoformat()} to {e.held_on.date().isoformat()}"
+    Consultation.Cancelled: lambda e: N_("ledenraadpleging cancelled"),
+    Consultation.BallotsMarkedSynthetic: lambda e: N_(
+        "ballots marked SYNTHETIC: %(note)s", note=e.note
     ),
-    GeneralAssembly.ItemAdded: lambda e: f"agenda item {e.number} ({e.kind}): {e.title}",
-    GeneralAssembly.ItemDecided: lambda e: (
-        f"item {e.number} " + ("adopted" if e.adopted else "rejected") + _pct(e.yes_pct)
+    BoardRatification.Scheduled: _scheduled,
+    BoardRatification.AdviceReceived: _advice,
+    BoardRatification.Rescheduled: _rescheduled,
+    BoardRatification.ConsultationOverrunConfirmed: lambda e: N_(
+        "consultation extended to %(closes_at)s, past the ratification on %(scheduled_for)s"
+        " (confirmed)",
+        closes_at=e.consultation_closes_at,
+        scheduled_for=e.scheduled_for,
     ),
-    GeneralAssembly.Held: lambda e: "ALV held",
-    GeneralAssembly.ProxyLimitSet: lambda e: (
-        f"at most {e.limit} {'proxy' if e.limit == 1 else 'proxies'} per holder"
-        + f" (was {e.previous})"
+    BoardRatification.Decided: _decided,
+    BoardRatification.SettledByAssembly: _settled,
+    BoardRatification.Communicated: lambda e: N_(
+        "decision communicated to %(to)s", to=", ".join(e.to)
     ),
-    GeneralAssembly.Attended: lambda e: (
-        "present: "
-        + ", ".join(f"{c} ({e.weights[c]} votes)" for c in e.members)
-        + f"; weights from the population of {e.population_year}"
+    GeneralAssembly.Convened: lambda e: N_(
+        "ALV convened for %(held_on)s: %(title)s", held_on=e.held_on.date(), title=e.title
     ),
-    GeneralAssembly.Left: lambda e: f"{e.member} left the meeting",
-    GeneralAssembly.ProxyGiven: lambda e: (
-        f"{e.giver} ({e.weight} votes) authorises {e.holder} to vote on its behalf"
+    GeneralAssembly.Rescheduled: lambda e: N_(
+        "ALV moved from %(previous)s to %(held_on)s",
+        previous=e.previous_held_on.date(),
+        held_on=e.held_on.date(),
     ),
-    GeneralAssembly.MemberVoted: lambda e: (
-        f"item {e.number}: {e.member} votes {e.choice} with {e.weight} votes"
-        + (f" (also for {', '.join(e.represents)})" if e.represents else "")
+    GeneralAssembly.ItemAdded: lambda e: N_(
+        "agenda item %(number)s (%(kind)s): %(title)s", number=e.number, kind=e.kind, title=e.title
     ),
-    Region.Registered: lambda e: (
-        f"region {e.name} ({len(e.members)} municipalities; "
-        f"{e.committee}; mandate municipality {e.mandate_municipality})"
+    GeneralAssembly.ItemDecided: _item_decided,
+    GeneralAssembly.Held: lambda e: N_("ALV held"),
+    GeneralAssembly.ProxyLimitSet: _proxy_limit,
+    GeneralAssembly.Attended: _attended,
+    GeneralAssembly.Left: lambda e: N_("%(member)s left the meeting", member=e.member),
+    GeneralAssembly.ProxyGiven: lambda e: N_(
+        "%(giver)s (%(weight)s votes) authorises %(holder)s to vote on its behalf",
+        giver=e.giver,
+        weight=e.weight,
+        holder=e.holder,
     ),
-    Region.DecisionRecorded: lambda e: f"{e.body} decides: {e.text}",
-    Region.ConditionalDecisionRecorded: lambda e: (
-        f"{e.body} decides, pending {e.party} in {e.agreement}: {e.text}"
+    GeneralAssembly.MemberVoted: _voted,
+    Region.Registered: lambda e: N_(
+        "region %(name)s (%(count)s municipalities; %(committee)s;"
+        " mandate municipality %(mandate)s)",
+        name=e.name,
+        count=len(e.members),
+        committee=e.committee,
+        mandate=e.mandate_municipality,
     ),
-    Region.DecisionReopened: lambda e: f"decision {e.number} reopened for a new decision",
-    Region.DecisionMoot: lambda e: f"decision {e.number} closed as moot",
-    Region.BudgetRecorded: lambda e: f"budget {e.scheme} {e.year}: {euros(e.amount_cents)}",
-    GrantScheme.Registered: lambda e: f"grant scheme {e.code}: {e.name}",
-    GrantScheme.RuleSet: lambda e: (
-        f"{e.year}: {e.kind}"
-        + (f" ({e.party} in {e.agreement})" if e.party else "")
-        + f", cut {e.cut_pct}%"
+    Region.DecisionRecorded: lambda e: N_("%(body)s decides: %(text)s", body=e.body, text=e.text),
+    Region.ConditionalDecisionRecorded: lambda e: N_(
+        "%(body)s decides, pending %(party)s in %(agreement)s: %(text)s",
+        body=e.body,
+        party=e.party,
+        agreement=e.agreement,
+        text=e.text,
     ),
-    GrantScheme.Allocated: lambda e: f"{e.region} {e.year}: {euros(e.amount_cents)} allocated",
-    GrantScheme.Excluded: lambda e: (
-        f"{e.year}{' onwards' if e.onwards else ''}: excludes {e.part}, {euros(e.amount_cents)}"
+    Region.DecisionReopened: lambda e: N_(
+        "decision %(number)s reopened for a new decision", number=e.number
     ),
-    Commitment.Registered: lambda e: (
-        f"monitoring commitment: {e.title} (owner {e.owner}, {e.forum})"
+    Region.DecisionMoot: lambda e: N_("decision %(number)s closed as moot", number=e.number),
+    Region.BudgetRecorded: lambda e: N_(
+        "budget %(scheme)s %(year)s: %(amount)s",
+        scheme=e.scheme,
+        year=e.year,
+        amount=euros(e.amount_cents),
     ),
-    Commitment.ReviewRaised: lambda e: f"review {e.period} due",
-    Commitment.ReviewRecorded: lambda e: f"review {e.period}: {e.finding}",
-    GeneralAssembly.Closed: lambda e: "ALV closed",
+    GrantScheme.Registered: lambda e: N_(
+        "grant scheme %(code)s: %(name)s", code=e.code, name=e.name
+    ),
+    GrantScheme.RuleSet: _rule,
+    GrantScheme.Allocated: lambda e: N_(
+        "%(region)s %(year)s: %(amount)s allocated",
+        region=e.region,
+        year=e.year,
+        amount=euros(e.amount_cents),
+    ),
+    GrantScheme.Excluded: _excluded,
+    Commitment.Registered: lambda e: N_(
+        "monitoring commitment: %(title)s (owner %(owner)s, %(forum)s)",
+        title=e.title,
+        owner=e.owner,
+        forum=e.forum,
+    ),
+    Commitment.ReviewRaised: lambda e: N_("review %(period)s due", period=e.period),
+    Commitment.ReviewRecorded: lambda e: N_(
+        "review %(period)s: %(finding)s", period=e.period, finding=e.finding
+    ),
+    GeneralAssembly.Closed: lambda e: N_("ALV closed"),
 }
 TOPICS = [get_topic(c) for c in _SENTENCES]
 
 
-def sentence(event: Any) -> str:
+def text(event: Any) -> Text:
+    """The step as a translatable sentence: its moments kept as moments, for the reader's
+    language and zone (adapters/i18n/sentences.py)."""
     describe = _SENTENCES.get(type(event))
-    return describe(event) if describe else type(event).__qualname__
+    return describe(event) if describe else Text(type(event).__qualname__)
+
+
+def sentence(event: Any) -> str:
+    """The step in English, as the timeline has always written it (moments in full ISO form):
+    the `summary` the API, `--json` and the English CLI show."""
+    return _iso(text(event))
+
+
+def _iso(message: Text) -> str:
+    if not message.params:
+        return message.template
+    return message.template % {key: _iso_param(v) for key, v in message.params.items()}
+
+
+def _iso_param(value: object) -> object:
+    if isinstance(value, Text):
+        return _iso(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return english(value)
 
 
 class TimelineProjection:
@@ -168,6 +414,7 @@ class TimelineProjection:
     topics = TOPICS
 
     def process(self, event: Any, rows: Rows, position: int) -> None:
+        said = text(event)
         rows.insert(
             TABLE,
             {
@@ -177,6 +424,7 @@ class TimelineProjection:
                 "event": type(event).__qualname__,
                 "at": time_key(event.at),
                 "actor": event.actor,
-                "summary": sentence(event),
+                "summary": _iso(said),
+                "sentence": said.to_json(),
             },
         )

@@ -9,13 +9,14 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.agreement import Agreement, PartyStatus, UnknownAgreementError, agreement_id
 from domain.errors import ConflictError
+from domain.messages import N_
 from workflows.base import ProcessService
 
 AGREEMENT_REGISTERED = get_topic(Agreement.Registered)
 
 
 def _unknown(code: str) -> UnknownAgreementError:
-    return UnknownAgreementError(f"unknown agreement {code!r}")
+    return UnknownAgreementError(N_("unknown agreement %(code)r", code=code))
 
 
 class AgreementService(ProcessService):
@@ -46,7 +47,9 @@ class AgreementService(ProcessService):
             at=self.clock.now(),
         )
         if self._find(Agreement, agreement.id) is not None:
-            raise ConflictError(f"agreement {agreement.code} is registered already")
+            raise ConflictError(
+                N_("agreement %(agreement)s is registered already", agreement=agreement.code)
+            )
         for relation in agreement.relations:
             self._load(
                 Agreement, agreement_id(relation["agreement"]), _unknown(relation["agreement"])

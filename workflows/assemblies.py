@@ -25,6 +25,7 @@ from domain.general_assembly import (
     UnknownAssemblyError,
     member_code,
 )
+from domain.messages import N_
 from domain.rules import WeightedResult
 from domain.weights import WeightRule, vote_weight
 from workflows.base import GovernanceBase, ProcessService
@@ -34,7 +35,7 @@ CONVENED = get_topic(GeneralAssembly.Convened)
 
 
 def unknown_assembly(assembly_id: UUID) -> UnknownAssemblyError:
-    return UnknownAssemblyError(f"unknown ALV {assembly_id}")
+    return UnknownAssemblyError(N_("unknown ALV %(assembly_id)s", assembly_id=assembly_id))
 
 
 class AssemblyService(ProcessService):
@@ -163,15 +164,23 @@ class AssemblyService(ProcessService):
                 break
             if year is None or rows is None:
                 raise InvalidInputError(
-                    f"no population year up to {moment.year} covers the whole register on "
-                    f"{moment.date().isoformat()}: load the members' population figures first"
+                    N_(
+                        "no population year up to %(year)s covers the whole register on "
+                        "%(day)s: load the members' population figures first",
+                        year=moment.year,
+                        day=moment.date(),
+                    )
                 )
         inhabitants = {code: people for code, _, _, people in rows}
         outside = [c for c in codes if c not in inhabitants]
         if outside:
             raise NotInRegisterError(
-                f"{', '.join(outside)}: not a member of the register on "
-                f"{moment.date().isoformat()} (unknown, or ended or not yet begun by then)"
+                N_(
+                    "%(outside)s: not a member of the register on %(day)s "
+                    "(unknown, or ended or not yet begun by then)",
+                    outside=", ".join(outside),
+                    day=moment.date(),
+                )
             )
         rule = WeightRule(assembly.weight_rule)
         return year, {c: vote_weight(inhabitants[c], rule) for c in codes}

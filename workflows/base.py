@@ -17,6 +17,7 @@ from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import EnvType
 
 from domain.errors import ConflictError, NotFoundError
+from domain.messages import N_
 from workflows.clock import Clock, SystemClock
 
 A = TypeVar("A", bound=Aggregate)
@@ -80,8 +81,12 @@ class GovernanceBase(EventSourcedProjection[UUID]):
                 continue
             return result
         raise ConcurrentChangeError(
-            f"{kind.__name__.lower()} {aggregate_id} was changed by someone else at the same "
-            "moment; look at it again and retry"
+            N_(
+                "%(kind)s %(aggregate_id)s was changed by someone else at the same "
+                "moment; look at it again and retry",
+                kind=kind.__name__.lower(),
+                aggregate_id=aggregate_id,
+            )
         )
 
     def _find(self, kind: type[A], aggregate_id: UUID) -> A | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,7 @@ from domain.actor import Actor, Role
 from domain.consultation import Consultation, VotesSealedError, build_electorate
 from domain.errors import InvalidInputError, UnknownConsultationError, UnknownMemberError
 from domain.member import Member, member_id
+from domain.messages import N_
 from domain.voting_rules import VotingRules
 from domain.weights import WeightRule
 from workflows.base import CONFLICT_RETRIES, ConcurrentChangeError, GovernanceBase, ProcessService
@@ -24,7 +26,9 @@ CONSULTATION_OPENED = get_topic(Consultation.Opened)
 
 
 def _unknown(consultation_id: UUID) -> UnknownConsultationError:
-    return UnknownConsultationError(f"unknown consultation {consultation_id}")
+    return UnknownConsultationError(
+        N_("unknown consultation %(consultation_id)s", consultation_id=consultation_id)
+    )
 
 
 class ConsultationService(ProcessService):
@@ -49,12 +53,15 @@ class ConsultationService(ProcessService):
         population_year: int = 2024,
         tally_visibility: str = "officers",
         rules: VotingRules | None = None,
+        reminders: Sequence[timedelta] = (),
     ) -> UUID:
         actor.require(Role.OFFICER, doing="open a consultation")
         try:
             zone = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise InvalidInputError(f"unknown time zone {timezone!r}") from None
+            raise InvalidInputError(
+                N_("unknown time zone %(timezone)r", timezone=timezone)
+            ) from None
         now = self.clock.now()
         # The register as of the opening (mergers after it leave the electorate as it is),
         # with the figures of the reference year.
@@ -76,6 +83,7 @@ class ConsultationService(ProcessService):
             at=now,
             tally_visibility=tally_visibility,
             rules=rules,
+            reminders=reminders,
         )
         self.save(consultation)
         return consultation.id
@@ -97,7 +105,9 @@ class ConsultationService(ProcessService):
             # Only a code outside the electorate needs the members: unknown, or not consulted.
             if member not in c.electorate:
                 self._load(
-                    Member, member_id(member), UnknownMemberError(f"unknown member {member}")
+                    Member,
+                    member_id(member),
+                    UnknownMemberError(N_("unknown member %(member)s", member=member)),
                 )
             return c.cast(
                 member=member, choice=choice, explanation=explanation, actor=str(actor), at=now
@@ -156,8 +166,11 @@ class ConsultationService(ProcessService):
                 continue
             return
         raise ConcurrentChangeError(
-            f"consultation {consultation_id} was changed by someone else at the same "
-            "moment; look at it again and retry"
+            N_(
+                "consultation %(consultation_id)s was changed by someone else at the same "
+                "moment; look at it again and retry",
+                consultation_id=consultation_id,
+            )
         )
 
     def mark_ballots_synthetic(
@@ -172,6 +185,58 @@ class ConsultationService(ProcessService):
             consultation_id,
             _unknown(consultation_id),
             lambda c: c.mark_ballots_synthetic(note=note, actor=str(actor), reason=reason, at=now),
+        )
+
+    def invite_secretaries(
+        self,
+        consultation_id: UUID,
+        *,
+        actor: Actor,
+        reason: str = "",
+        members: Collection[str] | None = None,
+    ) -> list[str]:
+        """Record that the secretaries of `members` (default: the whole electorate) are invited
+        to vote; the caller, who knows the contacts, passes the members it can reach."""
+        actor.require(Role.OFFICER, doing="invite secretaries")
+        now = self.clock.now()
+        return self._change(
+            Consultation,
+            consultation_id,
+            _unknown(consultation_id),
+            lambda c: c.invite(
+                members=c.electorate if members is None else members,
+                actor=str(actor),
+                reason=reason.strip() or "invitation to vote",
+                at=now,
+            ),
+        )
+
+    def electorate_codes(self, consultation_id: UUID) -> list[str]:
+        """The codes of the members consulted, in order (whom an invitation may reach)."""
+        c = self._load(Consultation, consultation_id, _unknown(consultation_id))
+        return sorted(c.electorate)
+
+    def remind_non_voters(
+        self,
+        consultation_id: UUID,
+        *,
+        actor: Actor,
+        reason: str = "",
+        occasion: str = "by hand",
+    ) -> list[str]:
+        """Record a reminder to every member without a ballot; returns whom it reached."""
+        actor.require(Role.OFFICER, doing="remind members who have not voted")
+        now = self.clock.now()
+        return self._change(
+            Consultation,
+            consultation_id,
+            _unknown(consultation_id),
+            lambda c: c.remind(
+                actor=str(actor),
+                reason=reason.strip() or "reminder to vote",
+                at=now,
+                occasion=occasion,
+            ),
         )
 
     def cancel_consultation(self, consultation_id: UUID, *, actor: Actor, reason: str) -> None:
@@ -238,8 +303,12 @@ class ConsultationService(ProcessService):
         c = self._load(Consultation, consultation_id, _unknown(consultation_id))
         if not c.closed:
             raise VotesSealedError(
-                f"consultation {consultation_id} is {c.phase(self.clock.now()).value}: each "
-                "municipality's vote is published only after the close"
+                N_(
+                    "consultation %(consultation_id)s is %(phase)s: each "
+                    "municipality's vote is published only after the close",
+                    consultation_id=consultation_id,
+                    phase=c.phase(self.clock.now()).value,
+                )
             )
 
     def tally_sealed(self, consultation_id: UUID) -> bool:

@@ -10,6 +10,7 @@ from domain.commitment import Commitment
 from domain.consultation import Consultation
 from domain.deadlines import DeadlineKind
 from domain.errors import InvalidInputError, UnknownConsultationError
+from domain.messages import N_
 from workflows.base import GovernanceBase, ProcessService
 from workflows.consultations import ConsultationService
 from workflows.monitoring import unknown_commitment
@@ -29,7 +30,7 @@ class DeadlineService(ProcessService):
         try:
             parsed = DeadlineKind(kind)
         except ValueError:
-            raise InvalidInputError(f"unknown deadline kind {kind!r}") from None
+            raise InvalidInputError(N_("unknown deadline kind %(kind)r", kind=kind)) from None
         now = self.clock.now()
         actor = str(SCHEDULER)
         if parsed is DeadlineKind.CONSULTATION_CLOSES:
@@ -40,8 +41,19 @@ class DeadlineService(ProcessService):
             return self._change(
                 Consultation,
                 subject_id,
-                UnknownConsultationError(f"unknown consultation {subject_id}"),
+                UnknownConsultationError(
+                    N_("unknown consultation %(subject_id)s", subject_id=subject_id)
+                ),
                 lambda c: c.notify_closing_soon(actor=actor, at=now),
+            )
+        if parsed is DeadlineKind.NON_VOTERS_REMINDER:
+            return self._change(
+                Consultation,
+                subject_id,
+                UnknownConsultationError(
+                    N_("unknown consultation %(subject_id)s", subject_id=subject_id)
+                ),
+                lambda c: c.remind_as_scheduled(actor=actor, at=now),
             )
         if parsed is DeadlineKind.REVIEW_DUE:
             return self._change(

@@ -10,6 +10,7 @@ from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.errors import ConflictError
 from domain.funding import GrantScheme, RuleKind, UnknownSchemeError, scheme_id
+from domain.messages import N_
 from domain.region import Region, region_id
 from workflows.base import ProcessService
 from workflows.regions import unknown_region
@@ -18,7 +19,7 @@ SCHEME_REGISTERED = get_topic(GrantScheme.Registered)
 
 
 def unknown_scheme(code: str) -> UnknownSchemeError:
-    return UnknownSchemeError(f"unknown grant scheme {code!r}")
+    return UnknownSchemeError(N_("unknown grant scheme %(code)r", code=code))
 
 
 class FundingService(ProcessService):
@@ -28,7 +29,9 @@ class FundingService(ProcessService):
             code=code, name=name, actor=str(actor), reason=reason, at=self.clock.now()
         )
         if self._find(GrantScheme, scheme.id) is not None:
-            raise ConflictError(f"grant scheme {scheme.code} is registered already")
+            raise ConflictError(
+                N_("grant scheme %(scheme)s is registered already", scheme=scheme.code)
+            )
         self.save(scheme)
         return scheme.code
 

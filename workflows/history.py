@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidInputError, NotFoundError
+from domain.messages import N_
 from workflows.base import ProcessService
 
 
@@ -36,25 +37,37 @@ class HistoryService(ProcessService):
     ) -> dict[str, Any]:
         """The aggregate's state then, with the events that made it."""
         if version is not None and as_of is not None:
-            raise InvalidInputError("give a version or a moment, not both")
+            raise InvalidInputError(N_("give a version or a moment, not both"))
         events = list(self.app.events.get(aggregate_id))
         if not events:
-            raise UnknownAggregateError(f"unknown aggregate {aggregate_id}")
+            raise UnknownAggregateError(
+                N_("unknown aggregate %(aggregate_id)s", aggregate_id=aggregate_id)
+            )
         if as_of is not None:
             upto = [e for e in events if getattr(e, "at", as_of) <= as_of]
             if not upto:
                 raise UnknownAggregateError(
-                    f"aggregate {aggregate_id} did not exist yet on {as_of.isoformat()}"
+                    N_(
+                        "aggregate %(aggregate_id)s did not exist yet on %(as_of)s",
+                        aggregate_id=aggregate_id,
+                        as_of=as_of,
+                    )
                 )
             version = upto[-1].originator_version
         if version is not None and not 1 <= version <= events[-1].originator_version:
             raise InvalidInputError(
-                f"aggregate {aggregate_id} has versions 1..{events[-1].originator_version}"
+                N_(
+                    "aggregate %(aggregate_id)s has versions 1..%(last)s",
+                    aggregate_id=aggregate_id,
+                    last=events[-1].originator_version,
+                )
             )
         try:
             aggregate: Aggregate = self.app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
-            raise UnknownAggregateError(f"unknown aggregate {aggregate_id}") from None
+            raise UnknownAggregateError(
+                N_("unknown aggregate %(aggregate_id)s", aggregate_id=aggregate_id)
+            ) from None
         state = {k: plain(v) for k, v in vars(aggregate).items() if not k.startswith("_")}
         return {
             "id": str(aggregate.id),

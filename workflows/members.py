@@ -15,6 +15,7 @@ from domain import register
 from domain.actor import Actor, Role
 from domain.errors import InvalidInputError, UnknownMemberError
 from domain.member import Member, MemberFacts, member_id
+from domain.messages import N_
 from domain.rules import require_aware, require_reason
 from workflows.base import CONFLICT_RETRIES, ConcurrentChangeError, ProcessService
 
@@ -48,10 +49,13 @@ class MemberService(ProcessService):
         duplicates = [code for code, n in Counter(f.code for f in facts).items() if n > 1]
         if duplicates:
             raise InvalidInputError(
-                f"duplicate municipality codes: {', '.join(sorted(duplicates))}"
+                N_(
+                    "duplicate municipality codes: %(duplicates)s",
+                    duplicates=", ".join(sorted(duplicates)),
+                )
             )
         if not reason.strip():
-            raise InvalidInputError("give a reason to load members")
+            raise InvalidInputError(N_("give a reason to load members"))
         now = self.clock.now()
         report = LoadReport()
         changed: list[Member] = []
@@ -76,7 +80,9 @@ class MemberService(ProcessService):
             return None
 
     def get_member(self, code: str) -> dict[str, Any]:
-        member = self._load(Member, member_id(code), UnknownMemberError(f"unknown member {code}"))
+        member = self._load(
+            Member, member_id(code), UnknownMemberError(N_("unknown member %(code)s", code=code))
+        )
         return member.summary()
 
     def list_members(
@@ -115,8 +121,13 @@ class MemberService(ProcessService):
                 rows.append((member.code, member.name, member.province, inhabitants))
         if missing:
             raise InvalidInputError(
-                f"{len(missing)} members have no population for {year} "
-                f"(first: {sorted(missing)[0]}); load figures for {year} or pick another year"
+                N_(
+                    "%(n_missing)s members have no population for %(year)s "
+                    "(first: %(first)s); load figures for %(year)s or pick another year",
+                    n_missing=len(missing),
+                    year=year,
+                    first=sorted(missing)[0],
+                )
             )
         return rows
 
@@ -130,14 +141,22 @@ class MemberService(ProcessService):
         duplicates = [code for code, n in Counter(f.code for f in facts).items() if n > 1]
         if duplicates:
             raise InvalidInputError(
-                f"duplicate municipality codes: {', '.join(sorted(duplicates))}"
+                N_(
+                    "duplicate municipality codes: %(duplicates)s",
+                    duplicates=", ".join(sorted(duplicates)),
+                )
             )
         other_years = sorted({f.year for f in facts} - {year})
         if other_years:
             first = next(f for f in facts if f.year != year)
             raise InvalidInputError(
-                f"{first.code} has figures for {first.year}, not {year}: a population file "
-                "holds one reference year"
+                N_(
+                    "%(first)s has figures for %(its_year)s, not %(year)s: a population file "
+                    "holds one reference year",
+                    first=first.code,
+                    its_year=first.year,
+                    year=year,
+                )
             )
         now = self.clock.now()
         report = LoadReport()
@@ -157,8 +176,12 @@ class MemberService(ProcessService):
                 report.updated.append(fact.code)
         if unknown:
             raise UnknownMemberError(
-                f"{len(unknown)} codes are not in the register (first: {sorted(unknown)[0]}); "
-                "register them first (members load without --year, or merge, split, rename)"
+                N_(
+                    "%(n_unknown)s codes are not in the register (first: %(first)s); "
+                    "register them first (members load without --year, or merge, split, rename)",
+                    n_unknown=len(unknown),
+                    first=sorted(unknown)[0],
+                )
             )
         if changed:
             self.save(*changed)
@@ -269,6 +292,9 @@ class MemberService(ProcessService):
                 continue
             return {"effective": effective.isoformat(), "members": [m.summary() for m in changed]}
         raise ConcurrentChangeError(
-            f"members {', '.join(sorted(set(codes)))} were changed by someone else at the same "
-            "moment; look at them again and retry"
+            N_(
+                "members %(codes)s were changed by someone else at the same "
+                "moment; look at them again and retry",
+                codes=", ".join(sorted(set(codes))),
+            )
         )

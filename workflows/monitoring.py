@@ -10,13 +10,16 @@ from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
 from domain.commitment import Commitment, Finding, UnknownCommitmentError
+from domain.messages import N_
 from workflows.base import ProcessService
 
 COMMITMENT_REGISTERED = get_topic(Commitment.Registered)
 
 
 def unknown_commitment(commitment_id: UUID) -> UnknownCommitmentError:
-    return UnknownCommitmentError(f"unknown commitment {commitment_id}")
+    return UnknownCommitmentError(
+        N_("unknown commitment %(commitment_id)s", commitment_id=commitment_id)
+    )
 
 
 class MonitoringService(ProcessService):

@@ -28,6 +28,7 @@ from domain.conditional_signing import ConditionalSigning
 from domain.consultation import Consultation
 from domain.errors import UnknownConsultationError
 from domain.general_assembly import GeneralAssembly, UnknownAssemblyError
+from domain.messages import N_
 from workflows.base import GovernanceBase, ProcessService
 from workflows.signings import unknown_signing
 
@@ -35,7 +36,9 @@ RATIFICATION_SCHEDULED = get_topic(BoardRatification.Scheduled)
 
 
 def unknown_ratification(ratification_id: UUID) -> UnknownRatificationError:
-    return UnknownRatificationError(f"unknown ratification {ratification_id}")
+    return UnknownRatificationError(
+        N_("unknown ratification %(ratification_id)s", ratification_id=ratification_id)
+    )
 
 
 def ratifications_for(app: GovernanceBase, consultation_id: UUID) -> list[BoardRatification]:
@@ -52,9 +55,16 @@ def ratifications_for(app: GovernanceBase, consultation_id: UUID) -> list[BoardR
 
 def _exists(consultation_id: UUID, existing: BoardRatification) -> RatificationExistsError:
     return RatificationExistsError(
-        f"consultation {consultation_id} has a ratification already: {existing.id} "
-        f"({existing.title!r}, scheduled for {existing.scheduled_for.isoformat()}); "
-        f"move it with `akkoord board reschedule {existing.id}` instead"
+        N_(
+            "consultation %(consultation_id)s has a ratification already: %(existing)s "
+            "(%(title)r, scheduled for %(scheduled_for)s); "
+            "move it with `akkoord board reschedule %(existing)s` instead",
+            consultation_id=consultation_id,
+            existing=existing.id,
+            title=existing.title,
+            scheduled_for=existing.scheduled_for,
+            tz=existing.timezone,
+        )
     )
 
 
@@ -108,13 +118,17 @@ class RatificationService(ProcessService):
         consultation = self._load(
             Consultation,
             consultation_id,
-            UnknownConsultationError(f"unknown consultation {consultation_id}"),
+            UnknownConsultationError(
+                N_("unknown consultation %(consultation_id)s", consultation_id=consultation_id)
+            ),
         )
         for sid in signing_ids:
             self._load(ConditionalSigning, sid, unknown_signing(sid))
         for code in agreements:
             self._load(
-                Agreement, agreement_id(code), UnknownAgreementError(f"unknown agreement {code!r}")
+                Agreement,
+                agreement_id(code),
+                UnknownAgreementError(N_("unknown agreement %(code)r", code=code)),
             )
         ratification = BoardRatification.schedule(
             title=title,
@@ -191,7 +205,9 @@ class RatificationService(ProcessService):
         actor.require(Role.BOARD, doing="record the board's decision")
         if assembly_id is not None:
             self._load(
-                GeneralAssembly, assembly_id, UnknownAssemblyError(f"unknown ALV {assembly_id}")
+                GeneralAssembly,
+                assembly_id,
+                UnknownAssemblyError(N_("unknown ALV %(assembly_id)s", assembly_id=assembly_id)),
             )
         now = self.clock.now()
 

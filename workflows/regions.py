@@ -10,6 +10,7 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
 from domain.errors import ConflictError
+from domain.messages import N_
 from domain.region import Region, UnknownRegionError, region_id
 from workflows.base import ProcessService
 
@@ -17,7 +18,7 @@ REGION_REGISTERED = get_topic(Region.Registered)
 
 
 def unknown_region(name: str) -> UnknownRegionError:
-    return UnknownRegionError(f"unknown region {name!r}")
+    return UnknownRegionError(N_("unknown region %(name)r", name=name))
 
 
 class RegionService(ProcessService):
@@ -42,7 +43,7 @@ class RegionService(ProcessService):
             at=self.clock.now(),
         )
         if self._find(Region, region.id) is not None:
-            raise ConflictError(f"region {region.name} is registered already")
+            raise ConflictError(N_("region %(name)s is registered already", name=region.name))
         self.save(region)
         return region.name
 

@@ -9,6 +9,7 @@ from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, Role
 from domain.general_assembly import GeneralAssembly, ItemKind, UnknownAssemblyError
+from domain.messages import N_
 from domain.resolution import (
     PartialLift,
     Resolution,
@@ -23,7 +24,9 @@ RESOLUTION_TABLED = get_topic(Resolution.Tabled)
 
 
 def unknown_resolution(resolution_id: UUID) -> UnknownResolutionError:
-    return UnknownResolutionError(f"unknown resolution {resolution_id}")
+    return UnknownResolutionError(
+        N_("unknown resolution %(resolution_id)s", resolution_id=resolution_id)
+    )
 
 
 class ResolutionService(ProcessService):
@@ -64,7 +67,9 @@ class ResolutionService(ProcessService):
             self.save(resolution)
             return resolution.id
         assembly = self._load(
-            GeneralAssembly, assembly_id, UnknownAssemblyError(f"unknown ALV {assembly_id}")
+            GeneralAssembly,
+            assembly_id,
+            UnknownAssemblyError(N_("unknown ALV %(assembly_id)s", assembly_id=assembly_id)),
         )
         assembly.add_item(
             kind=ItemKind(kind.value),

@@ -10,13 +10,16 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.agreement import Agreement, UnknownAgreementError, agreement_id
 from domain.conditional_signing import ConditionalSigning, UnknownSigningError
+from domain.messages import N_
 from workflows.base import ProcessService
 
 SIGNED = get_topic(ConditionalSigning.Signed)
 
 
 def unknown_signing(signing_id: UUID) -> UnknownSigningError:
-    return UnknownSigningError(f"unknown conditional signature {signing_id}")
+    return UnknownSigningError(
+        N_("unknown conditional signature %(signing_id)s", signing_id=signing_id)
+    )
 
 
 class SigningService(ProcessService):
@@ -27,7 +30,7 @@ class SigningService(ProcessService):
         target = self._load(
             Agreement,
             agreement_id(agreement),
-            UnknownAgreementError(f"unknown agreement {agreement!r}"),
+            UnknownAgreementError(N_("unknown agreement %(agreement)r", agreement=agreement)),
         )
         signing = ConditionalSigning.sign(
             party=party,

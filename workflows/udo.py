@@ -10,13 +10,14 @@ from eventsourcing.utils import get_topic
 from domain.actor import Actor, Role
 from domain.agreement import Agreement, UnknownAgreementError, agreement_id
 from domain.implementation_test import ImplementationTest, UnknownImplementationTestError
+from domain.messages import N_
 from workflows.base import ProcessService
 
 UDO_COMMISSIONED = get_topic(ImplementationTest.Commissioned)
 
 
 def _unknown(udo_id: UUID) -> UnknownImplementationTestError:
-    return UnknownImplementationTestError(f"unknown UDO {udo_id}")
+    return UnknownImplementationTestError(N_("unknown UDO %(udo_id)s", udo_id=udo_id))
 
 
 class ImplementationTestService(ProcessService):
@@ -27,7 +28,7 @@ class ImplementationTestService(ProcessService):
         self._load(
             Agreement,
             agreement_id(agreement),
-            UnknownAgreementError(f"unknown agreement {agreement!r}"),
+            UnknownAgreementError(N_("unknown agreement %(agreement)r", agreement=agreement)),
         )
         udo = ImplementationTest.commission(
             agreement=agreement,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, select, update
 
-from adapters.auth.tokens import PREFIX, sessions, tokens
+from adapters.auth.tokens import PREFIX, Scope, expired, scope_of, sessions, tokens
 from domain.actor import Actor
 
 # Writing last_seen on every request (htmx polls every 5 s) would make each read a write.
@@ -41,6 +41,7 @@ class Session:
     actor: Actor
     name: str
     csrf: str
+    scope: Scope | None = None  # opened with a sign-in link: one consultation, until its deadline
 
 
 class SessionStore:
@@ -64,12 +65,21 @@ class SessionStore:
         now = self.now()
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(tokens.c.token_id, tokens.c.actor, tokens.c.name).where(
-                    tokens.c.digest == _digest(token), tokens.c.revoked_at.is_(None)
-                )
+                select(
+                    tokens.c.token_id,
+                    tokens.c.actor,
+                    tokens.c.name,
+                    tokens.c.consultation,
+                    tokens.c.expires_at,
+                ).where(tokens.c.digest == _digest(token), tokens.c.revoked_at.is_(None))
             ).first()
-            if row is None:
+            if row is None or expired(row.expires_at, now):
                 return None
+            scope = scope_of(row.consultation, row.expires_at)
+            # A link's session ends with its link, at the deadline, whichever comes first.
+            ends = now + self.absolute
+            if scope is not None:
+                ends = min(ends, scope.expires_at)
             conn.execute(delete(sessions).where(sessions.c.expires_at < _stamp(now)))
             session_id = secrets.token_urlsafe(32)
             csrf = secrets.token_urlsafe(32)
@@ -80,10 +90,10 @@ class SessionStore:
                     csrf=csrf,
                     created_at=_stamp(now),
                     last_seen=_stamp(now),
-                    expires_at=_stamp(now + self.absolute),
+                    expires_at=_stamp(ends),
                 )
             )
-        return session_id, Session(Actor.parse(row.actor), row.name, csrf)
+        return session_id, Session(Actor.parse(row.actor), row.name, csrf, scope)
 
     def find(self, session_id: str) -> Session | None:
         """The live session with this id (its idle clock restarted), or None."""
@@ -99,6 +109,8 @@ class SessionStore:
                     sessions.c.expires_at,
                     tokens.c.actor,
                     tokens.c.name,
+                    tokens.c.consultation,
+                    tokens.c.expires_at.label("link_expires_at"),
                 )
                 .join(tokens, tokens.c.token_id == sessions.c.token_id)
                 .where(sessions.c.digest == wanted, tokens.c.revoked_at.is_(None))
@@ -116,7 +128,12 @@ class SessionStore:
                     .where(sessions.c.digest == wanted)
                     .values(last_seen=_stamp(now))
                 )
-        return Session(Actor.parse(row.actor), row.name, row.csrf)
+        return Session(
+            Actor.parse(row.actor),
+            row.name,
+            row.csrf,
+            scope_of(row.consultation, row.link_expires_at),
+        )
 
     def close(self, session_id: str) -> None:
         with self.engine.begin() as conn:

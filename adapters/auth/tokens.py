@@ -10,15 +10,30 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+from uuid import UUID
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import OperationalError
 
 from adapters.store import backend_for
 from domain.actor import Actor, Role
-from domain.errors import InvalidInputError, NotFoundError
+from domain.errors import InvalidInputError, NotFoundError, UnknownMemberError
 
 if TYPE_CHECKING:
     from adapters.config.settings import Settings
@@ -37,7 +52,12 @@ tokens = Table(
     Column("reason", String(400), nullable=False),
     Column("revoked_at", String(40)),
     Column("revoked_by", String(80)),
+    # A personal sign-in link's token: good for one consultation only, until its deadline.
+    # Added later: `scoped_columns` adds them to a table made before.
+    Column("consultation", String(36)),
+    Column("expires_at", String(40)),
 )
+SCOPED_COLUMNS = {"consultation": "VARCHAR(36)", "expires_at": "VARCHAR(40)"}
 # Dashboard sessions (adapters/sessions.py): the cookie holds a random id, this table its hash.
 # The actor comes from the token the session was opened with, so revoking the token ends them.
 sessions = Table(
@@ -78,6 +98,59 @@ class Issued:
     actor: Actor
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a sign-in link's token may reach: one consultation, until `expires_at`."""
+
+    consultation: UUID
+    expires_at: datetime
+
+    def allows(self, path: str) -> bool:
+        """The consultation's own pages and API (its ballot, tally, receipt), and logging out;
+        nothing else, so a link forwarded by mistake opens one ballot and no more."""
+        if path == "/logout":
+            return True
+        own = f"/consultations/{self.consultation}"
+        return any(path == base or path.startswith(base + "/") for base in (own, "/api" + own))
+
+
+class Holder(NamedTuple):
+    """Who a token speaks for; `scope` only for a sign-in link's token."""
+
+    actor: Actor
+    name: str
+    scope: Scope | None = None
+
+
+def scope_of(consultation: str | None, expires_at: str | None) -> Scope | None:
+    if not consultation or not expires_at:
+        return None
+    return Scope(UUID(consultation), datetime.fromisoformat(expires_at))
+
+
+def expired(expires_at: str | None, now: datetime) -> bool:
+    return expires_at is not None and now >= datetime.fromisoformat(expires_at)
+
+
+def scoped_columns(engine: Engine) -> None:
+    """Add the sign-in links' columns to a tokens table made before they existed."""
+    with engine.connect() as conn:
+        schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+        present = {c["name"] for c in inspect(conn).get_columns("tokens", schema=schema)}
+    missing = {k: v for k, v in SCOPED_COLUMNS.items() if k not in present}
+    if not missing:
+        return
+    table = f'"{schema}".tokens' if schema else "tokens"
+    exists = " IF NOT EXISTS" if engine.dialect.name == "postgresql" else ""
+    for column, kind in missing.items():
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN{exists} {column} {kind}"))
+        except OperationalError as e:  # SQLite: another process added it a moment ago
+            if "duplicate column" not in str(e):
+                raise
+
+
 def token_tables(engine: Engine) -> None:
     metadata.create_all(engine)
 
@@ -86,6 +159,7 @@ class TokenStore:
     def __init__(self, settings: Settings) -> None:
         self.engine = backend_for(settings).tokens_engine(token_tables)
         self._own_engine = settings.database_url is None  # on PostgreSQL it is the store's
+        scoped_columns(self.engine)
 
     def close(self) -> None:
         if self._own_engine:
@@ -116,6 +190,48 @@ class TokenStore:
             )
         return Issued(token_id, token, actor)
 
+    def issue_link(
+        self,
+        member: str,
+        consultation_id: UUID,
+        expires_at: datetime,
+        issued_by: Actor,
+        reason: str,
+        *,
+        known: Collection[str] | None = None,
+    ) -> Issued:
+        """A personal sign-in link's token: the secretary of `member`, for one consultation,
+        until `expires_at` (its deadline). `known`, when given, are the members that exist."""
+        issued_by.require(Role.OFFICER, Role.SYSTEM, doing="issue sign-in links")
+        actor = Actor.parse(f"secretary:{member.strip().upper()}")
+        if known is not None and actor.identity not in known:
+            raise UnknownMemberError(f"unknown member {actor.identity}: no sign-in link for it")
+        if expires_at.tzinfo is None:
+            raise InvalidInputError("a sign-in link expires at a time with a time zone")
+        if expires_at <= datetime.now(UTC):
+            raise InvalidInputError(
+                f"a sign-in link expiring at {expires_at.isoformat()} would never work"
+            )
+        token = PREFIX + secrets.token_urlsafe(32)
+        token_id = secrets.token_hex(4)
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(tokens).values(
+                    token_id=token_id,
+                    digest=_digest(token),
+                    actor=str(actor),
+                    name=f"sign-in link {actor.identity}",
+                    issued_by=str(issued_by),
+                    issued_at=datetime.now(UTC).isoformat(),
+                    reason=reason.strip() or "sign-in link",
+                    revoked_at=None,
+                    revoked_by=None,
+                    consultation=str(consultation_id),
+                    expires_at=expires_at.astimezone(UTC).isoformat(),
+                )
+            )
+        return Issued(token_id, token, actor)
+
     def revoke(self, token_id: str, *, revoked_by: Actor) -> None:
         revoked_by.require(Role.OFFICER, doing="revoke tokens")
         with self.engine.begin() as conn:
@@ -134,17 +250,24 @@ class TokenStore:
             rows = conn.execute(select(tokens).order_by(tokens.c.issued_at)).mappings().all()
         return [{k: v for k, v in r.items() if k != "digest"} for r in rows]
 
-    def authenticate(self, token: str) -> tuple[Actor, str] | None:
-        """The token's actor and holder name, or None for an unknown or revoked token."""
+    def authenticate(self, token: str) -> Holder | None:
+        """The token's actor, holder name and scope, or None for an unknown, revoked or
+        expired token."""
         if not token.startswith(PREFIX):
             return None
         wanted = _digest(token)
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(tokens.c.digest, tokens.c.actor, tokens.c.name).where(
-                    tokens.c.digest == wanted, tokens.c.revoked_at.is_(None)
-                )
+                select(
+                    tokens.c.digest,
+                    tokens.c.actor,
+                    tokens.c.name,
+                    tokens.c.consultation,
+                    tokens.c.expires_at,
+                ).where(tokens.c.digest == wanted, tokens.c.revoked_at.is_(None))
             ).first()
         if row is None or not hmac.compare_digest(row.digest, wanted):
             return None
-        return Actor.parse(row.actor), row.name
+        if expired(row.expires_at, datetime.now(UTC)):
+            return None
+        return Holder(Actor.parse(row.actor), row.name, scope_of(row.consultation, row.expires_at))

@@ -15,11 +15,10 @@ from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 DUTCH = "nl"
@@ -54,6 +53,11 @@ def catalogue_files(lang: str) -> list[Path]:
 
 @cache
 def translations(lang: str) -> NullTranslations:
+    # Babel loads here, on the first Dutch word: an English CLI run never needs it.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     merged: NullTranslations | None = None
     for po in catalogue_files(lang):
         with po.open("rb") as f:
@@ -91,14 +95,32 @@ def set_language(lang: str) -> None:
 
 def gettext(message: str, /, **params: Any) -> str:
     """`message` in the current language; `%(name)s` placeholders filled from `params`."""
-    text = translations(current()).gettext(message)
+    lang = current()
+    text = message if lang == ENGLISH else translations(lang).gettext(message)
     return text % params if params else text
 
 
 def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
-    text = translations(current()).ngettext(singular, plural, n)
+    lang = current()
+    if lang == ENGLISH:  # the ids are the English words
+        text = singular if n == 1 else plural
+    else:
+        text = translations(lang).ngettext(singular, plural, n)
     params.setdefault("num", n)
     return text % params
 
 
+def unformatted_ngettext(singular: str, plural: str, n: int, /) -> str:
+    """For Jinja's newstyle gettext, which fills `%(num)s` and the other variables itself."""
+    lang = current()
+    if lang == ENGLISH:
+        return singular if n == 1 else plural
+    return str(translations(lang).ngettext(singular, plural, n))
+
+
 _ = gettext
+
+
+def N_(message: str, /) -> str:  # noqa: N802 - the name `pybabel extract` looks for
+    """Marks a word for the catalogue where it is defined; translated later, where it is shown."""
+    return message

@@ -95,8 +95,13 @@ def status_known_at(
     return with_decisions(app, rows, moment, known_at)
 
 
-def timeline_rows(views: ReadModels, aggregate_id: str | None = None) -> list[dict[str, Any]]:
-    query = select(timeline).order_by(timeline.c.at, timeline.c.position)
+def timeline_rows(
+    views: ReadModels, aggregate_id: str | None = None, *, sentences: bool = False
+) -> list[dict[str, Any]]:
+    """The steps in effective time; with `sentences`, also each step's translatable message
+    (for a person's screen: the API and --json keep to the English `summary`)."""
+    shown = [c for c in timeline.c if sentences or c.name != "sentence"]
+    query = select(*shown).order_by(timeline.c.at, timeline.c.position)
     if aggregate_id:
         query = query.where(timeline.c.aggregate_id == aggregate_id)
     with views.reading() as conn:

@@ -120,6 +120,9 @@ timeline = Table(
     Column("at", String(32), nullable=False, index=True),
     Column("actor", String(80), nullable=False),
     Column("summary", Text, nullable=False),
+    # The same step as a translatable message (domain/messages.py Text.to_json()): a reader's
+    # language and zone are applied where it is shown (adapters/i18n/sentences.py).
+    Column("sentence", Text, nullable=False),
 )
 
 deadlines = Table(

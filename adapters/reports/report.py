@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -22,28 +23,43 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from adapters.bootstrap import Engine
+from adapters.i18n import catalogues, formats
+from adapters.i18n.catalogues import N_
+from adapters.i18n.catalogues import gettext as _
 from adapters.readmodels.consultation_results import published_votes, tally_result
 from domain.errors import InvalidInputError, UnknownConsultationError
 from projections.tally import Tally
 
 FORMATS = ("html", "md", "pdf")
+# The report is written in the reader's language (adapters/i18n, `report.po`): Dutch for the
+# board by default, English on request; the words below are marked here, translated when shown.
 WEIGHT_RULES = {
-    "ceil": "één stem per 1.000 inwoners of een deel daarvan, minimaal 1, maximaal 75",
-    "floor": "één stem per volle 1.000 inwoners, minimaal 1, maximaal 75",
-    "nearest": "één stem per 1.000 inwoners, afgerond op het dichtstbijzijnde duizendtal, "
-    "minimaal 1, maximaal 75",
+    "ceil": N_("one vote per 1,000 inhabitants or part thereof, at least 1, at most 75"),
+    "floor": N_("one vote per full 1,000 inhabitants, at least 1, at most 75"),
+    "nearest": N_(
+        "one vote per 1,000 inhabitants, rounded to the nearest thousand, at least 1, at most 75"
+    ),
 }
 
 
 # A result from simulated ballots says so in its heading and above its figures, in every format.
-SYNTHETIC_TITLE = "(synthetisch)"
+SYNTHETIC_TITLE = N_("(synthetic)")
 
 
 def synthetic_warning(consultation: dict[str, Any]) -> str:
-    return (
-        "SYNTHETISCH: deze uitslag rust op gesimuleerde stemmen, niet op stemmen van de leden "
-        f"({consultation['synthetic_note']})."
+    return _(
+        "SYNTHETIC: this result rests on simulated ballots, not on the members' votes (%(note)s).",
+        note=consultation["synthetic_note"],
     )
+
+
+def _word(words: dict[str, str], key: str) -> str:
+    return _(words[key]) if key in words else key
+
+
+def _figure(value: float | Decimal) -> str:
+    """A percentage's figure to two decimals: "45,67" in Dutch."""
+    return formats.decimal(value, digits=2)
 
 
 @dataclass(frozen=True)
@@ -59,49 +75,72 @@ class ReportData:
     votes: list[dict[str, Any]] = field(default_factory=list)
 
     def rule_lines(self) -> list[str]:
-        """The voting rules and what they decided, in Dutch, one line each."""
+        """The voting rules and what they decided, in the reader's language, one line each."""
         if not self.result:
             return []
         rules, o = self.result["rules"], self.result["outcome"]
         quorum = [
-            *([f"{rules['quorum_members']} gemeenten"] if rules["quorum_members"] else []),
             *(
-                [f"{rules['quorum_weight_pct']:g}% van het gewicht"]
+                [_("%(n)s municipalities", n=formats.number(rules["quorum_members"]))]
+                if rules["quorum_members"]
+                else []
+            ),
+            *(
+                [_("%(pct)s of the weight", pct=_pct(rules["quorum_weight_pct"]))]
                 if rules["quorum_weight_pct"] is not None
                 else []
             ),
         ]
         warn = rules["turnout_warning_pct"]
         lines = [
-            f"Opties: {', '.join(OPTION_WORDS.get(x, x) for x in rules['options'])}"
+            _(
+                "Options: %(options)s",
+                options=", ".join(_word(OPTION_WORDS, x) for x in rules["options"]),
+            )
             + (
-                "; blanco telt mee voor de opkomst, niet in de percentages"
+                _("; blank counts for the turnout, not in the percentages")
                 if rules["blank_vote"]
                 else ""
             )
-            + f". Bij staking: {TIE_WORDS.get(rules['tie_rule'], rules['tie_rule'])}. "
-            f"Quorum: {' en '.join(quorum) or 'geen'}. Waarschuwing bij opkomst onder "
-            + ("-" if warn is None else f"{warn:g}% van het gewicht")
-            + ".",
-            f"Advies aan het bestuur: {ADVICE_WORDS.get(o['advice'], o['advice'])}.",
+            + ". "
+            + _("On a tie: %(rule)s.", rule=_word(TIE_WORDS, rules["tie_rule"]))
+            + " "
+            + _("Quorum required: %(quorum)s.", quorum=_(" and ").join(quorum) or _("none"))
+            + " "
+            + _(
+                "Warning when the turnout is below %(threshold)s.",
+                threshold="-" if warn is None else _("%(pct)s of the weight", pct=_pct(warn)),
+            ),
+            _("Advice to the board: %(advice)s.", advice=_word(ADVICE_WORDS, o["advice"])),
         ]
         if len(rules["options"]) > 2 and rules["options"] != ["yes", "no", "blank"]:
             lines.append(
-                "Per optie: "
-                + ", ".join(
-                    f"{OPTION_WORDS.get(x, x)} {n['weight']} stemmen ({n['members']} gemeenten)"
-                    for x, n in o["options"].items()
+                _(
+                    "Per option: %(options)s.",
+                    options=", ".join(
+                        _(
+                            "%(option)s %(weight)s votes (%(members)s municipalities)",
+                            option=_word(OPTION_WORDS, x),
+                            weight=formats.number(n["weight"]),
+                            members=formats.number(n["members"]),
+                        )
+                        for x, n in o["options"].items()
+                    ),
                 )
-                + "."
             )
         if o["tie"]:
-            lines.append(f"Staking van stemmen ({TIE_WORDS.get(o['tie_rule'], o['tie_rule'])}).")
+            lines.append(_("A tie (%(rule)s).", rule=_word(TIE_WORDS, o["tie_rule"])))
         if o["quorum_met"] is False:
-            lines.append("Quorum niet gehaald.")
+            lines.append(_("Quorum not met."))
         elif o["quorum_met"]:
-            lines.append("Quorum gehaald.")
+            lines.append(_("Quorum met."))
         if o["low_turnout"]:
-            lines.append(f"Opkomst laag: {o['turnout_weight_pct']:.2f}% van het gewicht.")
+            lines.append(
+                _(
+                    "Low turnout: %(pct)s%% of the weight.",
+                    pct=_figure(o["turnout_weight_pct"]),
+                )
+            )
         return lines
 
     def as_context(self) -> dict[str, Any]:
@@ -113,35 +152,44 @@ class ReportData:
             "rule": self.weight_rule_text,
             "rule_lines": self.rule_lines(),
             "votes": [
-                {**v, "stem": OPTION_WORDS.get(v["choice"], v["choice"] or "niet gestemd")}
+                {
+                    **v,
+                    "stem": _word(OPTION_WORDS, v["choice"]) if v["choice"] else _("did not vote"),
+                }
                 for v in self.votes
             ],
-            "uitslag": f"Uitslag {SYNTHETIC_TITLE}"
+            "uitslag": _("Result") + " " + _(SYNTHETIC_TITLE)
             if self.consultation["synthetic"]
-            else "Uitslag",
+            else _("Result"),
+            "lang": catalogues.current(),
             "synthetic_warning": (
                 synthetic_warning(self.consultation) if self.consultation["synthetic"] else ""
             ),
         }
 
 
-OPTION_WORDS = {"yes": "voor", "no": "tegen", "blank": "blanco"}
+OPTION_WORDS = {"yes": N_("in favour"), "no": N_("against"), "blank": N_("blank")}
 TIE_WORDS = {
-    "negative": "een gelijke stand is geen meerderheid voor (negatief)",
-    "undecided": "onbeslist, het bestuur beslist",
+    "negative": N_("a tie is no majority in favour (negative)"),
+    "undecided": N_("undecided, the board decides"),
 }
 ADVICE_WORDS = {
-    "positive": "positief",
-    "negative": "negatief",
-    "none": "geen (niemand stemde voor een optie)",
-    "tie": "staking van stemmen",
-    "no quorum": "geen geldig advies, quorum niet gehaald",
-    "no option": "geen optie gekozen (staking van stemmen)",
+    "positive": N_("positive"),
+    "negative": N_("negative"),
+    "none": N_("none (nobody voted for an option)"),
+    "tie": N_("a tie"),
+    "no quorum": N_("no valid advice, quorum not met"),
+    "no option": N_("no option chosen (a tie)"),
 }
+
+
+def _pct(value: float | Decimal) -> str:
+    """A rule's threshold as given (60 → "60%", 12.5 → "12,5%")."""
+    return formats.number(Decimal(str(value)).normalize()) + "%"
 
 
 def _local(iso: str, tz: str) -> str:
-    return datetime.fromisoformat(iso).astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M")
+    return formats.moment(datetime.fromisoformat(iso), ZoneInfo(tz))
 
 
 def gather(e: Engine, consultation_id: UUID) -> ReportData:
@@ -164,7 +212,7 @@ def gather(e: Engine, consultation_id: UUID) -> ReportData:
         tally=tally.as_dict(),
         provinces=provinces,
         explanations=e.views.explanations(str(consultation_id)),
-        weight_rule_text=WEIGHT_RULES.get(info["weight_rule"], info["weight_rule"]),
+        weight_rule_text=_word(WEIGHT_RULES, info["weight_rule"]),
         result=tally_result(e.app, e.views, consultation_id),
         votes=(
             published_votes(e.app, e.views, consultation_id) if info["phase"] == "closed" else []
@@ -191,7 +239,7 @@ def _templates(fmt: str) -> Environment:
     """HTML escapes every value (whatever the template is called); Markdown escapes every value
     through `markdown_text` (Jinja's `finalize` applies it to each `{{ }}`, so a new field in the
     template is safe without anyone remembering a filter)."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("adapters", "templates"),
         autoescape=fmt == "html",
         finalize=markdown_text if fmt == "md" else None,
@@ -199,7 +247,16 @@ def _templates(fmt: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        catalogues.gettext, catalogues.ngettext, newstyle=True
+    )
+    env.filters["number"] = formats.number
+    env.filters["figure"] = _figure
+    env.globals.update(period=_period, weight_line=_weight_line, turnout=_turnout)
+    env.filters["choice"] = lambda key: _word(OPTION_WORDS, key)
+    return env
 
 
 def bar_chart_svg(provinces: list[tuple[str, dict[str, Any]]]) -> Markup:
@@ -209,7 +266,7 @@ def bar_chart_svg(provinces: list[tuple[str, dict[str, Any]]]) -> Markup:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 80}" '
         f'height="{row * len(provinces) + 10}" role="img" '
-        'aria-label="Weighted yes and no votes per province">'
+        f'aria-label="{escape(_("Weighted yes and no votes per province"))}">'
     ]
     for i, (name, d) in enumerate(provinces):
         y = 5 + i * row
@@ -257,32 +314,36 @@ def _pdf(data: ReportData) -> bytes:
     c, t = data.consultation, data.tally
     pdf = FPDF(format="A4")
     pdf.set_creation_date(datetime.fromisoformat(c["closes_at"]))
-    synthetic = f" {SYNTHETIC_TITLE}" if c["synthetic"] else ""
-    pdf.set_title(f"Uitslag{synthetic} {c['title']}")
+    heading = data.as_context()["uitslag"]
+    pdf.set_title(f"{heading} {c['title']}")
     pdf.set_author("akkoord")
     pdf.add_page()
     pdf.set_font("helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin(f"Uitslag{synthetic}: {c['title']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, _latin(f"{heading}: {c['title']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
+    n = formats.number
     lines = [
         *([synthetic_warning(c)] if c["synthetic"] else []),
-        f"Vraag: {c['question']}",
-        f"Periode: {c['opens_local']} tot {c['closes_local']} ({c['timezone']})",
-        f"Stemgewicht: {data.weight_rule_text}; bevolking per 1 januari {c['population_year']} "
-        "(Bron: CBS)",
-        f"Voor: {t['yes_weight']} stemmen ({t['yes_pct']:.2f}%), tegen: {t['no_weight']} "
-        f"stemmen ({t['no_pct']:.2f}%); alleen uitgebrachte stemmen tellen.",
-        f"Opkomst: {t['voted_members']} van {t['electorate_members']} gemeenten "
-        f"({t['turnout_members_pct']:.2f}%), {t['voted_weight']} van {t['electorate_weight']} "
-        f"stemmen ({t['turnout_weight_pct']:.2f}%).",
-        "De uitslag is een advies aan het bestuur.",
+        _("Question:") + f" {c['question']}",
+        _("Period:") + " " + _period(c),
+        _("Vote weight:") + " " + _weight_line(data.weight_rule_text, c["population_year"]),
+        _(
+            "In favour: %(yes)s votes (%(yes_pct)s%%), against: %(no)s votes (%(no_pct)s%%); "
+            "only votes cast count.",
+            yes=n(t["yes_weight"]),
+            yes_pct=_figure(t["yes_pct"]),
+            no=n(t["no_weight"]),
+            no_pct=_figure(t["no_pct"]),
+        ),
+        _("Turnout:") + " " + _turnout(t),
+        _("The result is advice to the board."),
         *data.rule_lines(),
     ]
     for line in lines:
         pdf.multi_cell(0, 6, _latin(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("helvetica", "B", 12)
-    pdf.cell(0, 8, "Per provincie", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _latin(_("Per province")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=9)
     widest = max((d["yes_weight"] + d["no_weight"] for _, d in data.provinces), default=0) or 1
     for name, d in data.provinces:
@@ -298,27 +359,63 @@ def _pdf(data: ReportData) -> bytes:
         pdf.cell(
             0,
             6,
-            f"{d['yes_weight']} / {d['no_weight']}  ({d['voted_members']} van "
-            f"{d['electorate_members']})",
+            _latin(
+                f"{n(d['yes_weight'])} / {n(d['no_weight'])}  ("
+                + _(
+                    "%(voted)s of %(electorate)s",
+                    voted=n(d["voted_members"]),
+                    electorate=n(d["electorate_members"]),
+                )
+                + ")"
+            ),
             new_x="LMARGIN",
             new_y="NEXT",
         )
     pdf.ln(2)
     pdf.set_font("helvetica", "B", 12)
-    pdf.cell(0, 8, "Toelichtingen", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _latin(_("Explanations")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=9)
     for ex in data.explanations:
-        text = f"{ex['name']} ({ex['member']}, {ex['choice']}): {ex['explanation']}"
+        choice = _word(OPTION_WORDS, ex["choice"])
+        text = f"{ex['name']} ({ex['member']}, {choice}): {ex['explanation']}"
         pdf.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
     if data.votes:
         pdf.ln(2)
         pdf.set_font("helvetica", "B", 12)
-        pdf.cell(0, 8, "Stemmen per gemeente", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, _latin(_("Votes per municipality")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("helvetica", size=9)
         for v in data.as_context()["votes"]:
-            text = f"{v['name']} ({v['member']}, {v['weight']} stemmen): {v['stem']}"
+            votes = _("%(n)s votes", n=n(v["weight"]))
+            text = f"{v['name']} ({v['member']}, {votes}): {v['stem']}"
             pdf.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _period(c: dict[str, Any]) -> str:
+    return _(
+        "%(opens)s to %(closes)s (%(zone)s)",
+        opens=c["opens_local"],
+        closes=c["closes_local"],
+        zone=c["timezone"],
+    )
+
+
+def _weight_line(rule: str, year: int) -> str:
+    return _("%(rule)s; population on 1 January %(year)s (Source: CBS)", rule=rule, year=year)
+
+
+def _turnout(t: dict[str, Any]) -> str:
+    n = formats.number
+    return _(
+        "%(voted)s of %(electorate)s municipalities (%(members_pct)s%%), %(weight)s of "
+        "%(electorate_weight)s votes (%(weight_pct)s%%).",
+        voted=n(t["voted_members"]),
+        electorate=n(t["electorate_members"]),
+        members_pct=_figure(t["turnout_members_pct"]),
+        weight=n(t["voted_weight"]),
+        electorate_weight=n(t["electorate_weight"]),
+        weight_pct=_figure(t["turnout_weight_pct"]),
+    )
 
 
 def _latin(text: str) -> str:

@@ -248,7 +248,7 @@ def test_an_officer_closes_the_consultation_with_a_reason(page: Page, server: Se
     close = page.get_by_role("button", name="Ledenraadpleging sluiten")
 
     close.click()  # before the deadline, a reason is required
-    expect(page.get_by_role("alert")).to_contain_text("give a reason to close it early")
+    expect(page.get_by_role("alert")).to_contain_text("geef een reden om haar eerder te sluiten")
     expect(page.get_by_test_id("phase")).to_have_text("open")
     shot(page, "officer-refused")
 
@@ -256,7 +256,7 @@ def test_an_officer_closes_the_consultation_with_a_reason(page: Page, server: Se
     reason.fill("Alle stemmen zijn binnen")
     reason.press("Enter")
     expect(page.get_by_role("status")).to_have_text("ledenraadpleging gesloten")
-    expect(page.get_by_test_id("phase")).to_have_text("closed")
+    expect(page.get_by_test_id("phase")).to_have_text("gesloten")
     expect(page.get_by_role("button", name="Ledenraadpleging sluiten")).to_have_count(0)
     shot(page, "officer-closed")
     closed = server.api("auditor", "GET", f"/api/log?aggregate={cid}&event=Closed")["entries"]
@@ -280,22 +280,22 @@ def test_an_auditor_is_offered_no_form_that_writes(page: Page, server: Server) -
         assert post_actions(page) == ["/logout"], path
         shot(page, name)
     page.goto("/board")
-    expect(page.get_by_test_id("advice")).to_have_text("positive")
+    expect(page.get_by_test_id("advice")).to_have_text("positief")
     expect(page.get_by_label("Besluit", exact=True)).to_have_count(0)
 
 
 def test_the_board_page_offers_the_board_its_decision_form(page: Page, server: Server) -> None:
     log_in(page, server, "board")
     page.get_by_role("link", name="Bestuur").click()
-    expect(page.get_by_test_id("advice")).to_have_text("positive")
+    expect(page.get_by_test_id("advice")).to_have_text("positief")
     assert unlabelled_fields(page) == []
     rid = server.ids["ratification"]
     assert post_actions(page) == ["/logout", f"/board/{rid}/decision"]
     page.get_by_label("Besluit", exact=True).select_option("ratify")
     page.get_by_label("Reden / vergadering").fill("bestuursvergadering 29 oktober")
     page.get_by_role("button", name="Besluit vastleggen").press("Enter")
-    expect(page.get_by_role("status")).to_have_text("besluit vastgelegd: ratify")
-    expect(page.locator("main")).to_contain_text("uitkomst: ratified")
+    expect(page.get_by_role("status")).to_have_text("besluit vastgelegd: bekrachtigen")
+    expect(page.locator("main")).to_contain_text("uitkomst: bekrachtigd")
     shot(page, "board-decided")
 
 
@@ -304,7 +304,7 @@ def test_the_status_page_as_of_date_picker(page: Page, server: Server) -> None:
     matrix = page.get_by_role("table")
     expect(matrix.get_by_role("columnheader", name="AZWA")).to_be_visible()
     vng = matrix.get_by_role("row", name=re.compile(r"^VNG"))
-    expect(vng).to_contain_text(re.compile(r"conditionally signed|definitive"))
+    expect(vng).to_contain_text(re.compile(r"voorwaardelijk ondertekend|definitief"))
     shot(page, "status-now")
 
     picker = page.get_by_label("Stand per datum")

@@ -200,7 +200,7 @@ def test_what_each_role_is_offered_on_the_consultation_page(
     }
     assert offered == {
         "amsterdam": ["/logout", f"/consultations/{cid}/ballot"],
-        "officer": ["/logout", f"/consultations/{cid}/close"],
+        "officer": ["/logout", f"/consultations/{cid}/remind", f"/consultations/{cid}/close"],
         "board": ["/logout"],
         "auditor": ["/logout"],
     }
@@ -239,14 +239,15 @@ def test_a_refused_form_says_why_on_the_page_it_came_from(
     assert refused.status_code == 303
     assert refused.headers["location"].startswith(f"/consultations/{cid}?error=")
     shown = get(api, "auditor", refused.headers["location"])
-    assert 'role="alert"' in shown.text and "auditor:a.jansen may not close" in shown.text
+    # The refusal in the page's language (Dutch by default): adapters/i18n/errors.py.
+    assert 'role="alert"' in shown.text and "auditor:a.jansen mag dit niet" in shown.text
     assert api.ok("auditor", "GET", "/api/audit/checkpoint")["position"] == before
 
 
 def test_the_status_page_reads_its_as_of_date(site: tuple[Api, dict[str, str]]) -> None:
     api, _ = site
     now = get(api, "auditor", "/")
-    assert "conditionally signed" in now.text and "AZWA" in now.text
+    assert "voorwaardelijk ondertekend" in now.text and "AZWA" in now.text
     then = get(api, "auditor", "/?as_of=2020-01-01")
     assert then.status_code == 200 and "Geen akkoorden op dat moment." in then.text
     assert 'value="2020-01-01"' in then.text
@@ -310,5 +311,5 @@ def test_the_page_of_an_unknown_consultation_is_a_404(
 ) -> None:
     api, _ = site
     response = get(api, "auditor", f"/consultations/{UNKNOWN}")
-    assert "unknown consultation" in response.text
+    assert "onbekende raadpleging" in response.text
     assert response.status_code == 404

@@ -17,6 +17,8 @@ from uuid import UUID
 import typer
 
 from adapters.config.settings import WAIT_ENV, Settings
+from adapters.i18n.catalogues import DUTCH, cli_language
+from adapters.i18n.errors import explain
 from domain.actor import Actor, Role
 from domain.errors import DomainError, InvalidInputError, NotAllowedError
 
@@ -161,7 +163,10 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             logs.logger(command=name, actor=kwargs.get("actor")).warning(
                 "refused", code=e.code, reason=str(e)
             )
-            raise fail(str(e), code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
+            # JSON and an English locale get the rule's own English; a Dutch locale its Dutch.
+            dutch = not as_json and cli_language() == DUTCH
+            line = explain(e, DUTCH) if dutch else str(e)
+            raise fail(line, code=e.code, exit_code=EXIT_CODES[e.kind], as_json=as_json) from None
         except _storage_errors() as e:
             reason = _storage_reason(e)
             logs.logger(command=name).error("storage error", error=reason)
@@ -323,16 +328,23 @@ def show(as_json: bool, data: dict[str, Any] | list[dict[str, Any]]) -> None:
         return
     from rich.table import Table
 
+    from adapters.entrypoints.cli.columns import heading, value
+    from adapters.i18n.catalogues import gettext
+
     if isinstance(data, dict):
         table = Table(show_header=False, box=None)
-        for key, value in data.items():
-            table.add_row(key.replace("_", " "), _cell(value))
+        for key, item in data.items():
+            table.add_row(heading(key), value(item) if isinstance(item, str) else _cell(item))
         out.print(table)
         return
     if not data:
-        out.print("(none)")
+        out.print(gettext("(none)"))
         return
-    table = Table(*[k.replace("_", " ") for k in data[0]])
-    for item in data:
-        table.add_row(*[_cell(item.get(k)) for k in data[0]])
-    out.print(table)
+    table = Table(*[heading(k) for k in data[0]])
+    for row in data:
+        table.add_row(
+            *[value(v) if isinstance(v := row.get(k), str) else _cell(v) for k in data[0]]
+        )
+    from adapters.entrypoints.cli.widths import print_fitted  # dates whole at any width
+
+    print_fitted(out, table)

@@ -26,6 +26,7 @@ from adapters.entrypoints.cli.common import (
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment, zone
 from domain.consultation import TALLY_VISIBILITY
 from domain.errors import InvalidInputError, UnknownConsultationError
+from domain.reminders import DEFAULT_REMINDERS, parse_offsets
 from domain.voting_rules import DEFAULT_TIE_RULE, DEFAULT_TURNOUT_WARNING, VotingRules
 from domain.weights import WeightRule
 from projections.tally import Tally
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from adapters.bootstrap import Engine
+    from adapters.config.settings import MailSettings
+    from adapters.mail.outbox import Outbox
 
 app = typer.Typer(help="Member consultations (ledenraadplegingen).", no_args_is_help=True)
 
@@ -98,14 +101,23 @@ def open_command(
             help="Warn the board when turnout is below PCT % of the weight ('none': never).",
         ),
     ] = str(DEFAULT_TURNOUT_WARNING),
+    remind: Annotated[
+        str,
+        typer.Option(
+            "--remind",
+            help="Remind the members who have not voted this long before the deadline, "
+            "comma-separated (d, h, m), e.g. 7d,1d; 'none' for no reminders.",
+        ),
+    ] = DEFAULT_REMINDERS,
     actor: ActorOpt = None,
     idempotency_key: IdempotencyKeyOpt = None,
     json_output: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Open a consultation; snapshots the electorate and every member's weight, and records
-    its voting rules (options, tie rule, quorum, turnout warning)."""
+    its voting rules (options, tie rule, quorum, turnout warning) and its reminders."""
     who = actor_from(actor)
+    reminders = parse_offsets(remind)
     zone(tz)
     closes_at = parse_moment(closes, tz, what="--closes")
     opens_at = parse_moment(opens, tz, what="--opens") if opens else None
@@ -139,6 +151,8 @@ def open_command(
     if rules != VotingRules(turnout_warning_pct=DEFAULT_TURNOUT_WARNING):
         # only then, so a key stored before the voting rules answers the same
         request["rules"] = rules.as_dict()
+    if reminders != parse_offsets(DEFAULT_REMINDERS):  # likewise for a key from before them
+        request["reminders"] = [int(r.total_seconds()) for r in reminders]
     with engine(data_dir) as e:
         answer = once(
             e,
@@ -157,6 +171,7 @@ def open_command(
                         population_year=population_year,
                         tally_visibility=visibility,
                         rules=rules,
+                        reminders=reminders,
                         actor=who,
                         reason=reason,
                     )
@@ -316,6 +331,124 @@ def cancel_command(
         print_json({"cancelled": True})
     else:
         out.print("cancelled")
+
+
+def _queue_mail(e: Engine, outbox: Outbox, members: list[str], kind: str) -> dict[str, Any]:
+    """Queue the mails the new events ask for at once, and say whom they cannot reach."""
+    from adapters.contacts.register import ContactsRegister
+    from adapters.mail.mailer import produce_report
+
+    contacts = ContactsRegister(e.settings)
+    try:
+        missing = [m for m in members if contacts.get(m) is None]
+    finally:
+        contacts.close()
+    report = produce_report(e.settings, outbox, engine=e)
+    return {kind: members, "queued": report.queued, "no_contact": missing}
+
+
+def _mail_outcome(answer: dict[str, Any], json_output: bool, kind: str) -> None:
+    from adapters.i18n.catalogues import gettext as _
+
+    if json_output:
+        print_json(answer)
+        return
+    # One message id per grammatical number: the catalogue check reads plain ids.
+    n = answer["queued"]
+    if kind == "invited":
+        queued = (
+            _("%(num)s invitation queued", num=n)
+            if n == 1
+            else _("%(num)s invitations queued", num=n)
+        )
+    else:
+        queued = (
+            _("%(num)s reminder queued", num=n) if n == 1 else _("%(num)s reminders queued", num=n)
+        )
+    missing, codes = len(answer["no_contact"]), ", ".join(answer["no_contact"])
+    if missing == 1:
+        queued += "; " + _("1 municipality has no contact: %(codes)s", codes=codes)
+    elif missing:
+        queued += "; " + _(
+            "%(num)s municipalities have no contact: %(codes)s", num=missing, codes=codes
+        )
+    say(queued)
+    say(_("They go out with `akkoord mail send`, or by a running `akkoord serve` or scheduler."))
+
+
+def _mail_settings() -> MailSettings:
+    from adapters.config.settings import MailSettings
+
+    try:
+        return MailSettings.from_env()
+    except ValueError as e:  # found before anything is recorded
+        raise InvalidInputError(str(e)) from None
+
+
+@app.command("invite")
+@guarded
+def invite_command(
+    consultation_id: IdArg,
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Invite the secretaries to vote: a mail with a personal sign-in link to every member
+    with a contact in the register (`akkoord contacts`); the others are listed."""
+    from adapters.contacts.register import ContactsRegister
+    from adapters.mail.outbox import Outbox
+    from domain.actor import Role
+
+    who = actor_from(actor)
+    who.require(Role.OFFICER, doing="invite secretaries")
+    cid = parse_id(consultation_id)
+    mail = _mail_settings()
+    with engine(data_dir) as e:
+        electorate = e.app.consultations.electorate_codes(cid)
+        contacts = ContactsRegister(e.settings)
+        try:
+            reachable = [m for m in electorate if contacts.get(m) is not None]
+        finally:
+            contacts.close()
+        if not reachable:
+            raise InvalidInputError(
+                f"no member of consultation {cid}'s electorate has a contact: load them first "
+                "(akkoord contacts)"
+            )
+        e.app.consultations.invite_secretaries(cid, actor=who, reason=reason, members=reachable)
+        outbox = Outbox(e.settings, mail)
+        try:
+            answer = _queue_mail(e, outbox, reachable, "invited")
+        finally:
+            outbox.close()
+    answer["no_contact"] = [m for m in electorate if m not in set(reachable)]
+    _mail_outcome(answer, json_output, "invited")
+
+
+@app.command("remind")
+@guarded
+def remind_command(
+    consultation_id: IdArg,
+    reason: ReasonOpt = "",
+    actor: ActorOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Remind every member who has not voted yet (by mail, where there is a contact)."""
+    from adapters.mail.outbox import Outbox
+
+    who = actor_from(actor)
+    cid = parse_id(consultation_id)
+    mail = _mail_settings()
+    with engine(data_dir) as e:
+        reminded = e.app.consultations.remind_non_voters(cid, actor=who, reason=reason)
+        outbox = Outbox(e.settings, mail)
+        try:
+            answer = _queue_mail(e, outbox, reminded, "reminded")
+        finally:
+            outbox.close()
+    _mail_outcome(answer, json_output, "reminded")
 
 
 @app.command("show")

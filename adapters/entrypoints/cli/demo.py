@@ -11,9 +11,14 @@ import typer
 from rich.table import Table
 
 from adapters.config.settings import Settings
+from adapters.entrypoints.cli.columns import heading
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, guarded, out, print_json
 from adapters.entrypoints.cli.consultation import load_tally, print_tally, synthetic_note
 from adapters.entrypoints.cli.scenario import play
+from adapters.entrypoints.cli.widths import print_fitted, wrap_prose
+from adapters.i18n.catalogues import ENGLISH, current
+from adapters.i18n.catalogues import gettext as _
+from adapters.i18n.labels import label
 from domain.consultation import SYNTHETIC_ADVICE
 from domain.errors import ConflictError
 from domain.funding import euros
@@ -53,11 +58,14 @@ def demo_command(
             f"{backend_for(settings).describe()} already holds a store; the demo needs a fresh one"
         )
     if not json_output:
+        wrap_prose(out)  # a story for a person: every line fits the terminal
         out.print(f"[bold]{scenario.title}[/bold]")
         out.print(
-            "[bold]SYNTHETIC BALLOTS[/bold]: the real per-municipality ballots of the "
-            "ledenraadpleging are not public; the ones cast here are drawn from a seeded "
-            "generator and marked synthetic."
+            _(
+                "[bold]SYNTHETIC BALLOTS[/bold]: the real per-municipality ballots of the "
+                "ledenraadpleging are not public; the ones cast here are drawn from a seeded "
+                "generator and marked synthetic."
+            )
         )
     report: dict[str, Any] = {}
 
@@ -109,9 +117,9 @@ def demo_command(
             }
         )
         return
-    matrix = Table(title="Status per party at the key dates (Europe/Amsterdam)")
-    matrix.add_column("agreement")
-    matrix.add_column("party")
+    matrix = Table(title=_("Status per party at the key dates (Europe/Amsterdam)"))
+    matrix.add_column(heading("agreement"))
+    matrix.add_column(heading("party"))
     dates = report["dates"]
     for d in dates:
         matrix.add_column(d[:10])
@@ -119,33 +127,86 @@ def demo_command(
     for d in dates:
         for row in report["status"][d]:
             # A status that follows the synthetic ballots' advice says so in its cell too.
-            synthetic = " (synthetic)" if SYNTHETIC_ADVICE in row["detail"] else ""
+            synthetic = _(" (synthetic)") if SYNTHETIC_ADVICE in row["detail"] else ""
             cells.setdefault((row["agreement"], row["party"]), {})[d] = row["status"] + synthetic
     for (agreement, party), by_date in sorted(cells.items()):
         if {by_date.get(d, "") for d in dates} <= {"", "involved, not signing"}:
             continue
-        matrix.add_row(agreement, party, *[by_date.get(d, "") for d in dates])
-    out.print(matrix)
+        matrix.add_row(agreement, party, *[_status_cell(by_date.get(d, "")) for d in dates])
+    print_fitted(out, matrix)
     if tally is not None:
         print_tally(tally, provinces, report.get("synthetic_note", ""), result)
     for name, region in report["regions"].items():
-        out.print(f"[bold]Region {name}[/bold]")
+        out.print(_("[bold]Region %(name)s[/bold]", name=name))
         for d in region["decisions"]:
-            out.print(f"  decision {d['number']} ({d['state']}): {d['text']}")
+            out.print(
+                _(
+                    "  decision %(number)s (%(state)s): %(text)s",
+                    number=d["number"],
+                    state=label(d["state"]),
+                    text=d["text"],
+                )
+            )
         for moment, ent in region["funding"].items():
-            amount = "" if ent["entitled_cents"] is None else f" {euros(ent['entitled_cents'])}"
-            out.print(f"  SPUK IZA 2026 as of {moment[:10]}: {ent['status']}{amount}")
+            amount = "" if ent["entitled_cents"] is None else f" {_euros(ent['entitled_cents'])}"
+            out.print(
+                _(
+                    "  SPUK IZA 2026 as of %(day)s: %(status)s%(amount)s",
+                    day=moment[:10],
+                    status=label(ent["status"]),
+                    amount=amount,
+                )
+            )
     for c in report["commitments"]:
-        findings = ", ".join(f"review {p}: {f}" for p, f in c["findings"].items()) or "none yet"
+        findings = ", ".join(
+            _("review %(period)s: %(finding)s", period=p, finding=label(f))
+            for p, f in c["findings"].items()
+        ) or _("none yet")
         out.print(
-            f"  monitoring: {c['title']}: {c['raised']} review(s) raised by the scheduler; "
-            f"findings: {findings}; next {c['next_review_at'][:10]}"
+            _(
+                "  monitoring: %(title)s: %(raised)s review(s) raised by the scheduler; "
+                "findings: %(findings)s; next %(next)s",
+                title=c["title"],
+                raised=c["raised"],
+                findings=findings,
+                next=c["next_review_at"][:10],
+            )
         )
     out.print(
-        f"store: {target}  ({report['events']} events, {run.fired} deadlines fired by the "
-        f"simulated clock). Try: akkoord status --as-of 2025-10-01 --party VNG "
-        f"--data-dir {target}"
+        _(
+            "store: %(store)s  (%(events)s events, %(fired)s deadlines fired by the simulated "
+            "clock). Try: akkoord status --as-of 2025-10-01 --party VNG --data-dir %(store)s",
+            store=target,
+            events=_number(report["events"]),
+            fired=run.fired,
+        )
     )
+
+
+def _status_cell(text: str) -> str:
+    """A status and its "(synthetic)" mark: the status in the run's language."""
+    words = _(" (synthetic)")
+    if text.endswith(words):
+        return label(text.removesuffix(words)) + words
+    return label(text)
+
+
+def _number(value: int) -> str:
+    if current() == ENGLISH:
+        return str(value)
+    from adapters.i18n.formats import number
+
+    return number(value)
+
+
+def _euros(cents: int) -> str:
+    if current() == ENGLISH:
+        return euros(cents)
+    from decimal import Decimal
+
+    from adapters.i18n.formats import money
+
+    return money(Decimal(cents) / 100)
 
 
 def _fresh_or_interrupted(settings: Settings, scenario: Scenario) -> bool:

@@ -18,6 +18,7 @@ import typer
 
 from adapters.config.settings import DATABASE_URL_ENV
 from adapters.entrypoints.cli.group import OneLineErrorsGroup
+from adapters.i18n import catalogues
 
 _PACKAGE = "adapters.entrypoints.cli"
 # Name: (module, attribute), in the order `akkoord --help` lists them.
@@ -60,6 +61,7 @@ _VALUED_ROOT_OPTIONS = ("--database-url",)
 
 
 def _options(
+    ctx: typer.Context,
     database_url: Annotated[
         str | None,
         typer.Option(
@@ -74,6 +76,9 @@ def _options(
     if database_url:
         # Every command (and every process it starts) reads the store's location from here.
         os.environ[DATABASE_URL_ENV] = database_url
+    # The command's words follow the locale (Dutch for nl_*, else English), for this run only:
+    # a command run inside another program (a test, a tool) leaves that program's language be.
+    ctx.with_resource(catalogues.speaking(catalogues.cli_language()))
 
 
 def _attribute(module: str, name: str) -> Any:

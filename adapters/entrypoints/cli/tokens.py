@@ -14,9 +14,11 @@ from adapters.entrypoints.cli.common import (
     JsonOpt,
     actor_from,
     emit,
+    engine,
     guarded,
     show,
 )
+from domain.errors import UnknownMemberError
 
 # The token table (SQLAlchemy) loads when a tokens command runs, not on `akkoord --help`.
 if TYPE_CHECKING:
@@ -33,6 +35,27 @@ def _store(data_dir: Path | None) -> TokenStore:
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return TokenStore(settings)
+
+
+def _require_member(role: str, data_dir: Path | None) -> None:
+    """A secretary's token names a municipality of the register; before any member is
+    loaded there is nothing to check against, and a token may be issued ahead."""
+    from adapters.store import store_exists
+    from domain.actor import Actor, Role
+
+    base = role.strip()
+    if ":" not in base:
+        return  # the token store refuses a secretary without a code itself
+    wanted = Actor.parse(base)
+    if wanted.role is not Role.SECRETARY or not store_exists(Settings.resolve(data_dir)):
+        return
+    with engine(data_dir) as e:
+        known = {str(m["code"]) for m in e.app.members.list_members(everyone=True)}
+    if known and wanted.identity not in known:
+        raise UnknownMemberError(
+            f"unknown member {wanted.identity}: no token for {wanted} (load the members "
+            "first, or check the code)"
+        )
 
 
 @app.command("issue")
@@ -59,6 +82,7 @@ def issue_command(
 ) -> None:
     """Issue a token; it is printed once and only its hash is kept."""
     who = actor_from(actor)
+    _require_member(role, data_dir)
     store = _store(data_dir)
     try:
         issued = store.issue(role=role, name=name, issued_by=who, reason=reason)

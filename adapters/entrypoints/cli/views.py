@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from adapters.entrypoints.cli.columns import heading
 from adapters.entrypoints.cli.common import (
     DataDirOpt,
     JsonOpt,
@@ -18,10 +19,14 @@ from adapters.entrypoints.cli.common import (
     print_json,
     show,
 )
+from adapters.entrypoints.cli.widths import print_fitted
+from adapters.i18n.catalogues import ENGLISH, current
+from adapters.i18n.catalogues import gettext as _
+from adapters.i18n.labels import label
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
 from domain.actor import Actor
 from domain.errors import InvalidInputError
-from projections.rows import from_time_key
+from projections.rows import from_time_key, time_key
 
 # The read-model queries (SQLAlchemy) are imported inside the commands that run them, so that
 # `akkoord --help`, which imports every command module, does not load them.
@@ -38,6 +43,15 @@ def _local(key: str, tz: str) -> str:
         return ""
     moment = from_time_key(key)
     return moment.astimezone(zone(tz)).isoformat(timespec="minutes")
+
+
+def _shown(key: str, tz: str) -> str:
+    """A time for a table: "22 oktober 2025, 16:00" in Dutch, ISO to the minute in English."""
+    if not key or current() == ENGLISH:
+        return _local(key, tz)
+    from adapters.i18n.formats import moment
+
+    return moment(from_time_key(key), zone(tz))
 
 
 @guarded
@@ -70,15 +84,15 @@ def status_command(
     if json_output:
         print_json([{**r.as_dict(), "since": _local(r.since, tz)} for r in rows])
         return
-    title = f"Status as of {moment.astimezone(zone(tz)).isoformat(timespec='minutes')}"
+    title = _("Status as of %(moment)s", moment=_shown(time_key(moment), tz))
     if recorded is not None:
-        title += f", as known at {recorded.astimezone(zone(tz)).isoformat()}"
-    table = Table("agreement", "party", "status", "since", "because", title=title)
+        title += _(", as known at %(moment)s", moment=_shown(time_key(recorded), tz))
+    table = Table(*map(heading, ("agreement", "party", "status", "since", "because")), title=title)
     for r in rows:
-        status = r.status + (f" ({r.detail})" if r.detail else "")
+        status = label(r.status) + (f" ({r.detail})" if r.detail else "")
         because = " ".join(r.because) + (f"\n{r.decision}" if r.decision else "")
-        table.add_row(r.agreement, r.party, status, _local(r.since, tz), because)
-    out.print(table)
+        table.add_row(r.agreement, r.party, status, _shown(r.since, tz), because)
+    print_fitted(out, table)
 
 
 @guarded
@@ -95,17 +109,27 @@ def timeline_command(
     only = parse_id(aggregate_id, "process") if aggregate_id else None
     with engine(data_dir) as e:
         e.catch_up()
-        rows = timeline_rows(e.views, str(only) if only else None)
+        # A Dutch reader gets each step's sentence in Dutch; English and --json keep the summary.
+        dutch = not json_output and current() != ENGLISH
+        rows = timeline_rows(e.views, str(only) if only else None, sentences=dutch)
         if only is not None and not rows:
             e.app.history.of(only)  # refuses an id the log does not know
 
     if json_output:
         print_json([{**r, "at": _local(r["at"], tz)} for r in rows])
         return
-    table = Table("when", "process", "what", "who")
+    table = Table(*map(heading, ("when", "process", "what", "who")))
     for r in rows:
-        table.add_row(_local(r["at"], tz), r["process"], r["summary"], r["actor"])
-    out.print(table)
+        table.add_row(_shown(r["at"], tz), label(r["process"]), _step(r, dutch), r["actor"])
+    print_fitted(out, table)
+
+
+def _step(row: dict[str, Any], dutch: bool) -> str:
+    if not dutch:
+        return str(row["summary"])
+    from adapters.i18n.sentences import sentence  # Babel loads only for a Dutch reader
+
+    return sentence(row)
 
 
 @guarded
@@ -169,15 +193,16 @@ def deadlines_command(
             log.warning(
                 "deadline overdue", kind=r["kind"], aggregate_id=r["subject_id"], due_at=r["due_at"]
             )
+    when = _local if json_output else _shown
     show(
         json_output,
         [
             {
                 "kind": r["kind"],
                 "title": r["title"],
-                "due_at": _local(r["due_at"], tz),
+                "due_at": when(r["due_at"], tz),
                 "state": r["state"],
-                "settled_at": _local(r["settled_at"] or "", tz),
+                "settled_at": when(r["settled_at"] or "", tz),
                 "subject_id": r["subject_id"],
             }
             for r in rows
@@ -214,7 +239,7 @@ def actions_command(
                 "role": r["role"],
                 "action": r["action"],
                 "subject": r["subject_id"],
-                "due": _local(r["due_at"], tz),
+                "due": (_local if json_output else _shown)(r["due_at"], tz),
             }
             for r in rows
         ],

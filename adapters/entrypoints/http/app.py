@@ -16,8 +16,9 @@ from adapters.auth.tokens import TokenStore
 from adapters.bootstrap import build
 from adapters.config import logs
 from adapters.config.settings import Settings, WebSettings
-from adapters.entrypoints.http import api, dashboard, errors
+from adapters.entrypoints.http import api, dashboard, errors, invitations
 from adapters.entrypoints.http.context import Server
+from adapters.entrypoints.http.mail_page import router as mail_page_router
 from adapters.entrypoints.http.security import (
     BodyLimit,
     LoginLimiter,
@@ -26,6 +27,7 @@ from adapters.entrypoints.http.security import (
     refusal_body,
 )
 from adapters.entrypoints.scheduler import DeadlineScheduler
+from adapters.mail.sending import MailLoop, mail_settings
 from adapters.store import backend_for
 from domain.errors import InvalidInputError
 
@@ -66,6 +68,7 @@ def create_app(
         web = web or settings.web
     except ValueError as e:
         raise InvalidInputError(str(e)) from None
+    mail = mail_settings()  # mail: a malformed AKKOORD_SMTP_URL stops `serve` in one line
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,9 +91,16 @@ def create_app(
                 lock=app.state.server.write_lock,
             )
             timer.start()
+        # --- mail: where deadlines fire, the outbox is filled and (with SMTP) sent too ---
+        mailing = MailLoop(settings, mail) if scheduler else None
+        if mailing is not None:
+            mailing.start()
+        # --- end mail ---
         try:
             yield
         finally:
+            if mailing is not None:  # mail
+                mailing.stop()
             if timer is not None:
                 timer.stop()
             tokens.close()
@@ -133,6 +143,8 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(dashboard.router)
+    app.include_router(mail_page_router)  # /mail: the outbox for officers and auditors
+    invitations.install(app)  # sign-in links (/stem/...), the remind button, links' scope
     static = str(files("adapters.entrypoints.http").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     return app

@@ -15,7 +15,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 
 from adapters.auth.sessions import Session, SessionStore
-from adapters.auth.tokens import TokenStore
+from adapters.auth.tokens import Scope, TokenStore
 from adapters.bootstrap import Engine
 from adapters.config.settings import WebSettings
 from domain.actor import Actor
@@ -63,9 +63,19 @@ def token_from(request: Request) -> str:
     return ""
 
 
-def _known(request: Request, actor: Actor, name: str) -> Actor:
+class OutOfScopeError(Exception):
+    """A sign-in link's token or session asked for something beyond its one consultation
+    (answered 403 by adapters/entrypoints/http/invitations.py)."""
+
+
+def _known(request: Request, actor: Actor, name: str, scope: Scope | None = None) -> Actor:
     request.state.actor = str(actor)
     request.state.holder = name
+    if scope is not None and not scope.allows(request.url.path):
+        raise OutOfScopeError(
+            f"this sign-in link is for consultation {scope.consultation} only; "
+            "sign in with your own token for anything else"
+        )
     return actor
 
 
@@ -95,7 +105,7 @@ def dashboard_actor(request: Request) -> Actor | None:
     if found is None:
         return None
     request.state.session = found
-    return _known(request, found.actor, found.name)
+    return _known(request, found.actor, found.name, found.scope)
 
 
 def session_of(request: Request) -> Session | None:

@@ -44,7 +44,10 @@ from adapters.entrypoints.http.security import (
     require_same_origin,
     secure_cookies,
 )
-from adapters.i18n import catalogues
+from adapters.i18n import catalogues, formats
+from adapters.i18n.errors import explain
+from adapters.i18n.labels import label
+from adapters.i18n.sentences import sentence
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
 from adapters.readmodels.consultation_results import (
     NON_VOTER_COLUMNS,
@@ -116,21 +119,48 @@ templates = Jinja2Templates(
 )
 # `_("...")` in the templates: the catalogue of the request's language (adapters/i18n).
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
-    catalogues.gettext, catalogues.ngettext, newstyle=True
+    catalogues.gettext, catalogues.unformatted_ngettext, newstyle=True
 )
 
 
-def local(key_or_iso: str | None, tz: str = DEFAULT_TZ) -> str:
-    if not key_or_iso:
-        return ""
-    if key_or_iso.endswith("Z") and "." in key_or_iso:
-        moment = from_time_key(key_or_iso)
-    else:
-        moment = datetime.fromisoformat(key_or_iso)
-    return moment.astimezone(zone(tz)).strftime("%d-%m-%Y %H:%M")
+def _instant(value: str | datetime | None) -> datetime | None:
+    """A stored time key ("...Z" with fractions), an ISO text or a datetime, as a datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if value.endswith("Z") and "." in value:
+        return from_time_key(value)
+    return datetime.fromisoformat(value)
 
 
+def local(key_or_iso: str | datetime | None, tz: str = DEFAULT_TZ) -> str:
+    """A moment in the reader's language and the zone `tz`: "22 oktober 2025, 16:00"."""
+    instant = _instant(key_or_iso)
+    return formats.moment(instant, zone(tz)) if instant else ""
+
+
+def local_day(key_or_iso: str | datetime | None, tz: str = DEFAULT_TZ) -> str:
+    instant = _instant(key_or_iso)
+    return formats.day(instant, zone(tz)) if instant else ""
+
+
+def _amount(value: Any, write: Any) -> str:
+    return "" if value is None or value == "" else str(write(value))
+
+
+# Values and amounts as the reader's language writes them (adapters/i18n): `|label` for the
+# domain's words, `|number` 243.768, `|money` € 1.125.000,00, `|percent` 52,3%.
 templates.env.filters["local"] = local
+templates.env.filters["moment"] = local
+templates.env.filters["day"] = local_day
+templates.env.filters["label"] = label
+templates.env.filters["sentence"] = sentence  # a timeline row's step, in the reader's words
+templates.env.filters["number"] = lambda v: _amount(v, formats.number)
+templates.env.filters["money"] = lambda v: _amount(v, formats.money)
+templates.env.filters["percent"] = lambda v, digits=1: _amount(
+    v, lambda x: formats.percent(x, digits=digits)
+)
 
 
 def page_language(request: Request) -> str:
@@ -147,7 +177,18 @@ def page(request: Request, name: str, **context: Any) -> HTMLResponse:
     context.setdefault("error", request.query_params.get("error", ""))
     session = session_of(request)
     context.setdefault("csrf_token", session.csrf if session else "")
-    return templates.TemplateResponse(request, name, context)
+    response = templates.TemplateResponse(request, name, context)
+    asked = request.query_params.get("lang")
+    if asked:  # the switch in the header: remembered for the next pages
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            catalogues.language(asked),
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(request, server(request).web),
+        )
+    return response
 
 
 def who(request: Request) -> Actor | None:
@@ -246,7 +287,7 @@ def status_page(
             request,
             "status.html",
             actor=actor,
-            error=str(e),
+            error=explain(e, page_language(request)),
             agreements=[],
             parties=[],
             cells={},
@@ -297,13 +338,10 @@ def _consultation_context(s: Server, cid: UUID, viewer: Actor | None = None) -> 
     closes = datetime.fromisoformat(info["closes_at"])
     left = closes - datetime.now(UTC)
     # Who has not voted: for officers, the board and auditors; each vote: after the close.
-    may_see_non_voters = viewer is not None and viewer.role in (
-        Role.OFFICER,
-        Role.BOARD,
-        Role.AUDITOR,
-    )
+    may_see_non_voters = viewer is not None and viewer.role in OVERSEERS
     return {
         "c": info,
+        "sealed": sealed,
         "t": tally.as_dict() if tally else None,
         "r": None if tally is None else tally_result(e.app, e.views, cid),
         "non_voters": (
@@ -319,16 +357,56 @@ def _consultation_context(s: Server, cid: UUID, viewer: Actor | None = None) -> 
         "explanations": BallotSecrecy(e.app, viewer).explanations(
             str(cid), e.views.explanations(str(cid))
         ),
-        "time_left": _duration(left) if left.total_seconds() > 0 else "",
+        "time_left": formats.duration(left) if left.total_seconds() > 0 else "",
     }
 
 
-def _duration(delta: Any) -> str:
-    seconds = int(delta.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    return f"{days} d {hours} h {minutes} min" if days else f"{hours} h {minutes} min"
+OVERSEERS = (Role.OFFICER, Role.BOARD, Role.AUDITOR)
+
+
+def _ballot_context(s: Server, cid: UUID, viewer: Actor) -> dict[str, Any]:
+    """What a secretary's page adds: the municipality by name (the member register, else the
+    electorate snapshot) and its standing ballot, read through the ballot secrecy rule (so only
+    ever its own)."""
+    e = s.read()
+    code = viewer.identity
+    try:
+        name = str(e.app.members.get_member(code)["name"])
+    except DomainError:
+        name = ""
+    state = BallotSecrecy(e.app, viewer).history(e.app.history.of(cid))["state"]
+    electorate = state.get("electorate") or {}
+    own = (state.get("ballots") or {}).get(code)
+    return {
+        "member": {"code": code, "name": name or str(electorate.get(code, {}).get("name", ""))},
+        "standing": own if isinstance(own, dict) else None,
+        "in_electorate": code in electorate,
+    }
+
+
+def _mail_counts(request: Request, cid: UUID) -> dict[str, int] | None:
+    """This consultation's messages in the outbox (adapters/mail), per state; None when the
+    outbox cannot be read (a malformed mail setting: the /mail page says why)."""
+    from sqlalchemy import func, select
+
+    from adapters.mail.outbox import STATES, Outbox, outbox
+    from adapters.mail.sending import mail_settings
+
+    try:
+        box = Outbox(server(request).engine.settings, mail_settings())
+    except DomainError:
+        return None
+    try:
+        with box.engine.connect() as conn:
+            found = conn.execute(
+                select(outbox.c.state, func.count())
+                .where(outbox.c.subject_id == str(cid))
+                .group_by(outbox.c.state)
+            ).all()
+    finally:
+        box.close()
+    counts = {str(state): int(n) for state, n in found}
+    return {state: counts[state] for state in STATES if counts.get(state)}
 
 
 @router.get("/consultations/{cid}", response_class=HTMLResponse)
@@ -336,9 +414,15 @@ def consultation_page(request: Request, cid: UUID) -> Response:
     actor = who(request)
     if actor is None:
         return login_first()
+    s = server(request)
+    catalogues.set_language(page_language(request))  # the time left is worded in the context
     try:
-        context = _consultation_context(server(request), cid, actor)
-        context["receipt_href"] = _own_receipt(server(request), cid, actor)
+        context = _consultation_context(s, cid, actor)
+        context["receipt_href"] = _own_receipt(s, cid, actor)
+        if actor.role is Role.SECRETARY:
+            context.update(_ballot_context(s, cid, actor))
+        if actor.role in OVERSEERS:
+            context["mail"] = _mail_counts(request, cid)
     except DomainError as e:
         return _error_page(request, actor, e)
     return page(request, "consultation.html", actor=actor, **context)
@@ -350,7 +434,8 @@ def _error_page(
     if isinstance(error, DomainError):
         status = status or (404 if error.kind == "not_found" else 422)
     refused(request, error, status)
-    response = page(request, "error.html", actor=actor, error=str(error))
+    shown = explain(error, page_language(request)) if isinstance(error, DomainError) else error
+    response = page(request, "error.html", actor=actor, error=shown)
     response.status_code = status
     return response
 
@@ -445,8 +530,48 @@ def tally_fragment(request: Request, cid: UUID) -> Response:
     actor = who(request)
     if actor is None:
         return Response(status_code=401)
+    catalogues.set_language(page_language(request))
     return page(
         request, "_tally.html", actor=actor, **_consultation_context(server(request), cid, actor)
+    )
+
+
+REPORT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+@router.get("/consultations/{cid}/rapport.{fmt}")
+def report_download(request: Request, cid: UUID, fmt: str) -> Response:
+    """The result report for the board (`akkoord report consultation`): the same bytes, for
+    officers, the board and auditors; a result from synthetic ballots says so in it."""
+    actor = who(request)
+    if actor is None:
+        return login_first()
+    catalogues.set_language(page_language(request))
+    if fmt not in REPORT_TYPES:
+        why = catalogues.gettext("no report .%(fmt)s: pdf or html", fmt=fmt)
+        return _error_page(request, actor, why, 404)
+    if actor.role not in OVERSEERS:
+        why = catalogues.gettext("the result report is for officers, the board and auditors")
+        return _error_page(request, actor, why, 403)
+    # fpdf and the report templates load for this download only, as in the CLI.
+    from adapters.reports.report import gather, render
+
+    s = server(request)
+    try:
+        with s.write_lock:  # `gather` catches the read models up: one at a time, as `read`
+            data = gather(s.engine, cid)
+    except DomainError as error:
+        return _error_page(request, actor, error)
+    with catalogues.speaking(page_language(request)):
+        content = render(data, fmt)
+    return Response(
+        content,
+        media_type=REPORT_TYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="uitslag-{cid}.{fmt}"',
+            # after the close it holds each municipality's vote
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -460,6 +585,7 @@ def cast_form(
     actor = who(request)
     if actor is None:
         return login_first()
+    catalogues.set_language(page_language(request))
     try:
         recorded = server(request).act(
             lambda e: e.app.consultations.cast_ballot(
@@ -468,10 +594,14 @@ def cast_form(
         )
     except DomainError as e:
         refused(request, e)
-        return back(f"/consultations/{cid}", error=str(e))
+        return back(f"/consultations/{cid}", error=explain(e, page_language(request)))
     return back(
         f"/consultations/{cid}",
-        message="stem vastgelegd" if recorded else "deze stem stond al",
+        message=(
+            catalogues.gettext("ballot recorded")
+            if recorded
+            else catalogues.gettext("this ballot was already recorded")
+        ),
     )
 
 
@@ -488,7 +618,7 @@ def close_form(
         )
     except DomainError as e:
         refused(request, e)
-        return back(f"/consultations/{cid}", error=str(e))
+        return back(f"/consultations/{cid}", error=explain(e, page_language(request)))
     return back(f"/consultations/{cid}", message="ledenraadpleging gesloten")
 
 
@@ -512,9 +642,8 @@ def timeline_page(request: Request) -> Response:
     actor = who(request)
     if actor is None:
         return login_first()
-    return page(
-        request, "timeline.html", actor=actor, rows=timeline_rows(server(request).read().views)
-    )
+    rows = timeline_rows(server(request).read().views, sentences=True)
+    return page(request, "timeline.html", actor=actor, rows=rows)
 
 
 @router.get("/log", response_class=HTMLResponse)
@@ -601,5 +730,7 @@ def decide_form(
         )
     except DomainError as e:
         refused(request, e)
-        return back("/board", error=str(e))
-    return back("/board", message=f"besluit vastgelegd: {parsed.value}")
+        return back("/board", error=explain(e, page_language(request)))
+    with catalogues.speaking(page_language(request)):
+        done = catalogues.gettext("decision recorded: %(decision)s", decision=label(parsed))
+    return back("/board", message=done)
