@@ -15,10 +15,14 @@ from adapters.auth.sessions import SessionStore
 from adapters.auth.tokens import TokenStore
 from adapters.bootstrap import build
 from adapters.config import logs
+from adapters.config.operations import OpsSettings  # operations
 from adapters.config.settings import Settings, WebSettings
 from adapters.entrypoints.http import api, dashboard, errors, invitations
 from adapters.entrypoints.http.context import Server
 from adapters.entrypoints.http.mail_page import router as mail_page_router
+from adapters.entrypoints.http.operations.install import Figures  # operations
+from adapters.entrypoints.http.operations.install import install as install_operations
+from adapters.entrypoints.http.operations.metrics import note_refusal
 from adapters.entrypoints.http.security import (
     BodyLimit,
     LoginLimiter,
@@ -69,6 +73,10 @@ def create_app(
     except ValueError as e:
         raise InvalidInputError(str(e)) from None
     mail = mail_settings()  # mail: a malformed AKKOORD_SMTP_URL stops `serve` in one line
+    try:  # operations: a malformed AKKOORD_READY_MAX_LAG stops `serve` in one line
+        ops = OpsSettings.from_env()
+    except ValueError as e:
+        raise InvalidInputError(str(e)) from None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -96,9 +104,11 @@ def create_app(
         if mailing is not None:
             mailing.start()
         # --- end mail ---
+        figures = Figures(app, settings, mail, engine, timer)  # operations: /metrics' gauges
         try:
             yield
         finally:
+            figures.close()  # operations
             if mailing is not None:  # mail
                 mailing.stop()
             if timer is not None:
@@ -131,6 +141,7 @@ def create_app(
             method=request.method,
             path=request.url.path,
         ).warning("refused", status=exc.status, code=exc.code, reason=str(exc))
+        note_refusal(request.scope, exc.status, exc.code)  # operations: /metrics counts it
         if request.url.path.startswith("/api/"):
             return JSONResponse(refusal_body(exc), status_code=exc.status, headers=exc.headers)
         shown = dashboard.page(request, "error.html", actor=None, error=str(exc))
@@ -141,6 +152,7 @@ def create_app(
     # The last added runs first: the body is bounded before anything else reads it.
     app.add_middleware(BodyLimit, limit=web.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    install_operations(app, ops)  # /healthz, /readyz, /metrics, and request timing
     app.include_router(api.router)
     app.include_router(dashboard.router)
     app.include_router(mail_page_router)  # /mail: the outbox for officers and auditors

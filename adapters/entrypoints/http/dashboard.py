@@ -35,6 +35,7 @@ from adapters.entrypoints.http.context import (
     server,
     session_of,
 )
+from adapters.entrypoints.http.operations.metrics import note_refusal
 from adapters.entrypoints.http.routes.fields import MemberPath
 from adapters.entrypoints.http.security import (
     UNSAFE_METHODS,
@@ -204,6 +205,8 @@ def refused(request: Request, error: DomainError | str, status: int = 0) -> None
     logs.logger(
         actor=getattr(request.state, "actor", None), method=request.method, path=request.url.path
     ).warning("refused", status=status or 303, code=code, reason=str(error))
+    kind = error.kind if isinstance(error, DomainError) else None  # operations: /metrics
+    note_refusal(request.scope, status or 303, code, kind)
 
 
 def back(path: str, *, message: str = "", error: str = "") -> RedirectResponse:

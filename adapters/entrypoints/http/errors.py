@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from adapters.config import logs
 from adapters.entrypoints.http.context import UnauthenticatedError
+from adapters.entrypoints.http.operations.metrics import note_refusal
 from domain.errors import DomainError
 
 STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403}
@@ -39,6 +40,7 @@ def _log_refusal(request: Request, status: int, code: str, message: str) -> None
     logs.logger(
         actor=getattr(request.state, "actor", None), method=request.method, path=request.url.path
     ).warning("refused", status=status, code=code, reason=message)
+    note_refusal(request.scope, status, code)  # operations: /metrics counts it
 
 
 def install(app: FastAPI) -> None:

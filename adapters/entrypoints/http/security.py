@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from adapters.config import logs
 from adapters.config.settings import WebSettings
 from adapters.entrypoints.http.errors import error_body
+from adapters.entrypoints.http.operations.metrics import note_refusal
 
 # No inline script or style anywhere on our pages: what the page runs comes from /static.
 PAGE_CSP = (
@@ -52,6 +53,7 @@ def _log_refusal(scope: Scope, status: int, code: str, reason: str) -> None:
     logs.logger(actor=None, method=scope.get("method"), path=scope.get("path")).warning(
         "refused", status=status, code=code, reason=reason
     )
+    note_refusal(scope, status, code)  # operations: /metrics counts it
 
 
 class SecurityHeaders:

@@ -1,0 +1,1 @@
+"""Running akkoord for real: health for load balancers, metrics for Prometheus."""
