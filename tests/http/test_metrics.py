@@ -139,3 +139,11 @@ def test_the_scheduler_reports_its_leadership(api: Api) -> None:
     while figure(scrape(api), "akkoord_scheduler_leader") != 1:
         assert time.monotonic() < deadline, "the scheduler never took the leadership"
         time.sleep(0.2)
+
+
+def test_the_mail_loop_runs_beside_the_figures(api: Api) -> None:
+    # Both open the outbox at start; on a new store both made its tables, and the loop died.
+    deadline = time.monotonic() + 60
+    while not any(line.get("event") == "mail loop started" for line in api.log_lines()):
+        assert time.monotonic() < deadline, "the mail loop never started"
+        time.sleep(0.2)

@@ -99,12 +99,14 @@ def create_app(
                 lock=app.state.server.write_lock,
             )
             timer.start()
+        # operations: /metrics' gauges. Before the mail loop: its thread and this both make
+        # the outbox's tables on a new store, and two at once collide.
+        figures = Figures(app, settings, mail, engine, timer)
         # --- mail: where deadlines fire, the outbox is filled and (with SMTP) sent too ---
         mailing = MailLoop(settings, mail) if scheduler else None
         if mailing is not None:
             mailing.start()
         # --- end mail ---
-        figures = Figures(app, settings, mail, engine, timer)  # operations: /metrics' gauges
         try:
             yield
         finally:
