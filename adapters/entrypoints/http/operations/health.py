@@ -18,7 +18,9 @@ router = APIRouter()
 
 
 @router.get("/healthz", include_in_schema=False)
-def healthz() -> JSONResponse:
+async def healthz() -> JSONResponse:
+    # On the event loop, not in the thread pool: requests stuck on a slow database, which
+    # may fill the pool, must not make a live process look dead.
     return JSONResponse({"status": "ok"})
 
 
