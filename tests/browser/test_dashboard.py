@@ -8,11 +8,7 @@ test-artifacts/ at the repository root. No browser is downloaded: CI installs De
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,27 +21,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adapters.entrypoints.http.app import create_app
+from tests.browser.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM, serving
 from tests.http.support import Api, bearer, consultation_body, issue_tokens, seed_story, store_path
-from tests.reliability.support import free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
-    ),
-]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
@@ -80,47 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     # the story so far: a consultation closed with Amsterdam's yes, the board's advice given
     with TestClient(create_app(settings, scheduler=False)) as client:
         ids = seed_story(Api(client, tokens, settings), close=True)
-    port = free_port()
-    env = {**os.environ, "AKKOORD_HOME": str(settings.data_dir)}
-    output = (home / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "adapters.entrypoints.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--no-scheduler",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"akkoord serve exited: {(home / 'serve.log').read_text()}")
-            try:
-                if httpx.get(base + "/login", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"akkoord serve did not answer: {(home / 'serve.log').read_text()}")
-            time.sleep(0.1)
+    with serving(settings.data_dir, home / "serve.log") as base:
         yield Server(base, tokens, ids)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        output.close()
 
 
 @pytest.fixture(scope="module")

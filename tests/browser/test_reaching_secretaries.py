@@ -15,29 +15,20 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.browser.support import ARTIFACTS, CHROMIUM, NEEDS_CHROMIUM, ROOT, serving
 from tests.mail_server import SmtpServer, smtp_server
 from tests.reliability.support import free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 OFFICER = "officer:j.devries"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
-    ),
-]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
@@ -100,44 +91,12 @@ def smtp() -> Iterator[SmtpServer]:
         yield server
 
 
-def serve(home: Path, smtp: SmtpServer) -> tuple[subprocess.Popen[bytes], str]:
-    base = (home / "public-url").read_text()
-    port = int(base.rsplit(":", 1)[1])
-    env = {
-        **os.environ,
-        "AKKOORD_HOME": str(home / "store"),
-        "AKKOORD_SMTP_URL": smtp.url,
-        "AKKOORD_MAIL_FROM": "ledenraadpleging@vng.example",
-        "AKKOORD_PUBLIC_URL": base,
-        "AKKOORD_MAIL_POLL_SECONDS": "1",
-    }
-    log = (home / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "adapters.entrypoints.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"akkoord serve exited: {(home / 'serve.log').read_text()}")
-        try:
-            if httpx.get(base + "/login", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"akkoord serve did not answer: {(home / 'serve.log').read_text()}")
-        time.sleep(0.1)
-
-
 def test_from_the_contacts_file_to_the_reminder_of_those_who_have_not_voted(
     tmp_path: Path, smtp: SmtpServer
 ) -> None:
     # The links in the mails name the server (AKKOORD_PUBLIC_URL), wherever a mail is made.
-    (tmp_path / "public-url").write_text(f"http://127.0.0.1:{free_port()}")
+    public = f"http://127.0.0.1:{free_port()}"
+    (tmp_path / "public-url").write_text(public)
     (tmp_path / "gemeenten.csv").write_text(MEMBERS, encoding="utf-8")
     (tmp_path / "secretarissen.csv").write_bytes(CONTACTS.encode("cp1252"))
     members, contacts = str(tmp_path / "gemeenten.csv"), str(tmp_path / "secretarissen.csv")
@@ -152,8 +111,16 @@ def test_from_the_contacts_file_to_the_reminder_of_those_who_have_not_voted(
     invited = akkoord(tmp_path, "consultation", "invite", cid, "--reason", "start raadpleging")
     assert "GM0344" in invited  # Utrecht has no contact: named, not mailed
 
-    proc, base = serve(tmp_path, smtp)
-    try:
+    mail = {
+        "AKKOORD_SMTP_URL": smtp.url,
+        "AKKOORD_MAIL_FROM": "ledenraadpleging@vng.example",
+        "AKKOORD_PUBLIC_URL": public,
+        "AKKOORD_MAIL_POLL_SECONDS": "1",
+    }
+    port = int(public.rsplit(":", 1)[1])
+    with serving(
+        tmp_path / "store", tmp_path / "serve.log", scheduler=True, port=port, env=mail
+    ) as base:
         # The server's mail loop sends the queued invitations: one per contact, in Dutch.
         invitations = smtp.wait_for(3, timeout=60)
         assert sorted(str(m["To"]) for m in invitations) == sorted({GRONINGEN, *NOT_YET})
@@ -216,10 +183,3 @@ def test_from_the_contacts_file_to_the_reminder_of_those_who_have_not_voted(
             "GM0363",
         }
         assert len(smtp.to(GRONINGEN)) == 2  # invitation and confirmation, no reminder
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
