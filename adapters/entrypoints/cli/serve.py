@@ -32,6 +32,9 @@ def serve_command(
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     wait_for_store(settings, give_up_after=database_wait)
+    from adapters.upgrade.status import refuse_unless_upgraded
+
+    refuse_unless_upgraded(settings)  # one line naming `akkoord db upgrade`, before uvicorn
     logs.configure(settings.log_path, console=True)
     app = create_app(settings, scheduler=not no_scheduler)
     # X-Forwarded-For/-Proto (client address for the login limit, https for Secure cookies)
