@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.utils import retry
 
-from adapters.audit.chain import NewerStoreError, chained, check_store_version
+from adapters.audit.chain import (
+    NewerStoreError,
+    UpgradeNeededError,
+    chained,
+    check_store_version,
+    refuse_unless_current,
+    version_of,
+)
 from adapters.audit.keys import Signer
 from adapters.audit.transparency import transparent
 from adapters.config.settings import Settings
@@ -153,20 +160,34 @@ def init_database(backend: PostgresBackend) -> list[str]:
     return init_postgres(backend, create_tables)
 
 
-def build(settings: Settings, *, create: bool = False, clock: Clock | None = None) -> Engine:
-    """Open the store in `settings.data_dir`; with `create`, make it if it is not there yet."""
+def build(
+    settings: Settings,
+    *,
+    create: bool = False,
+    clock: Clock | None = None,
+    upgrading: bool = False,
+) -> Engine:
+    """Open the store in `settings.data_dir`; with `create`, make it if it is not there yet.
+    A store of an older version is refused unless `upgrading` (`akkoord db upgrade` opens it)."""
     backend = backend_for(settings)
     if not backend.store_exists():
         if not create:
             raise NoStoreError(no_store_message(settings))
         backend.prepare(create_tables)
+    elif settings.database_url is None and not upgrading:
+        # Before the library opens it: on SQLite that makes missing tables, and an old store is
+        # left untouched until the upgrade has its backup. (PostgreSQL makes no table on open.)
+        from adapters.store.versions import read_mark
+
+        mark = read_mark(settings)
+        refuse_unless_current(version_of(mark.version, mark.has_events))
     app = Governance(env=backend.event_store_env(), clock=clock)
     try:
-        check_store_version(chained(app.recorder))
+        check_store_version(chained(app.recorder), upgrading=upgrading)
         # The key signs the tree's heads; a store from before the tree gets its leaves now.
         transparent(app.recorder).use_signer(Signer(settings.audit_key_path))
         transparent(app.recorder).ensure_tree()
-    except NewerStoreError:
+    except (NewerStoreError, UpgradeNeededError):
         app.close()
         raise
     views = read_models(backend)

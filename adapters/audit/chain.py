@@ -51,8 +51,16 @@ def tail_after(committed: tuple[int, str] | None, first: int) -> str | None:
     return None
 
 
-# The shape of the store this code writes; a store marked higher was written by a newer akkoord.
-STORE_VERSION = 1
+# The shape of the store this code writes; a store marked higher was written by a newer akkoord,
+# one marked lower (or not at all, yet holding events) by an older one: `akkoord db upgrade`.
+#   no mark: before the mark existed (the first releases): perhaps no hash chain at all, read
+#            models in views.sqlite, no Merkle tree.
+#   1:       a hash chain over every event; perhaps no Merkle tree (or its state without
+#            `upto`), read models in views.sqlite, tokens without scopes.
+#   2:       all of that in place: the chain, the tree built from it, the read models beside the
+#            events, marked only once every step of the upgrade is done.
+STORE_VERSION = 2
+UPGRADE_COMMAND = "akkoord db upgrade"
 
 # Work that must commit with the events (the read models, the workflows' scan mark), called by
 # the recorder inside the insert's transaction with (cursor, positions, stored events, kwargs
@@ -189,11 +197,28 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
             row = c.fetchone()
         return None if row is None else int(row[0])
 
-    def mark_store_version(self, version: int) -> None:
+    def mark_store_version(self, version: int, *, replace: bool = False) -> None:
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                "INSERT OR IGNORE INTO akkoord_meta VALUES ('store_version', ?)", (str(version),)
+            c.execute(f"{verb} INTO akkoord_meta VALUES ('store_version', ?)", (str(version),))
+
+    def add_missing_chain(
+        self, entries: list[tuple[int, str, str]], checkpoints: list[tuple[int, str]]
+    ) -> bool:
+        """The chain of a log written before there was one, in one transaction; False (nothing
+        written) if a chain entry is there by now."""
+        stamp = datetime.now(UTC).isoformat()
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("DELETE FROM akkoord_meta WHERE key = ''")  # the write lock first
+            c.execute("SELECT 1 FROM event_hashes LIMIT 1")
+            if c.fetchone() is not None:
+                return False
+            c.executemany("INSERT INTO event_hashes VALUES (?, ?, ?)", entries)
+            c.executemany(
+                "INSERT OR IGNORE INTO audit_checkpoints VALUES (?, ?, ?)",
+                [(p, h, stamp) for p, h in checkpoints],
             )
+        return True
 
 
 @dataclass(frozen=True)
@@ -372,7 +397,11 @@ class ChainedRecorder(Protocol):
 
     def store_version(self) -> int | None: ...
 
-    def mark_store_version(self, version: int) -> None: ...
+    def mark_store_version(self, version: int, *, replace: bool = False) -> None: ...
+
+    def add_missing_chain(
+        self, entries: list[tuple[int, str, str]], checkpoints: list[tuple[int, str]]
+    ) -> bool: ...
 
     def use_in_transaction(self, work: InTransaction) -> None: ...
 
@@ -402,17 +431,45 @@ class NewerStoreError(PersistenceError):
     """The store was written by a newer version of akkoord than this one."""
 
 
-def check_store_version(recorder: ChainedRecorder) -> int:
-    found = recorder.store_version()
-    if found is None:  # a new store: mark it once (reads never write)
-        recorder.mark_store_version(STORE_VERSION)
-        return STORE_VERSION
-    if found > STORE_VERSION:
+class UpgradeNeededError(PersistenceError):
+    """The store was written by an older akkoord: `akkoord db upgrade` brings it up to date."""
+
+
+def version_of(found: int | None, has_events: bool) -> int | None:
+    """The store's version as the upgrade sees it: a mark, 0 for a store with events from before
+    the mark, None for a new (empty, unmarked) store."""
+    if found is None:
+        return 0 if has_events else None
+    return found
+
+
+def refuse_unless_current(version: int | None) -> None:
+    """Raise unless this akkoord may serve and write a store of `version` (None: a new one)."""
+    if version is None or version == STORE_VERSION:
+        return
+    if version > STORE_VERSION:
         raise NewerStoreError(
-            f"the store is version {found}, written by a newer akkoord (this one writes "
+            f"the store is version {version}, written by a newer akkoord (this one writes "
             f"version {STORE_VERSION}); upgrade akkoord before using it"
         )
-    return found
+    raise UpgradeNeededError(
+        f"the store is version {version}, written by an older akkoord (this one needs version "
+        f"{STORE_VERSION}); run `{UPGRADE_COMMAND}` first (it takes a backup)"
+    )
+
+
+def check_store_version(recorder: ChainedRecorder, *, upgrading: bool = False) -> int:
+    found = recorder.store_version()
+    if found is None:
+        head = recorder.chain_head()[0] or next(iter(recorder.log_rows()), None) is not None
+        if not head:  # a new store: mark it once (reads never write)
+            recorder.mark_store_version(STORE_VERSION)
+            return STORE_VERSION
+    version = version_of(found, True)
+    assert version is not None
+    if not (upgrading and version < STORE_VERSION):
+        refuse_unless_current(version)
+    return version
 
 
 def chained(recorder: object) -> ChainedRecorder:

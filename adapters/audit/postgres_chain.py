@@ -88,6 +88,11 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
         self._mark_version = q(
             "INSERT INTO {schema}.akkoord_meta VALUES ('store_version', %s) ON CONFLICT DO NOTHING"
         )
+        self._replace_version = q(
+            "INSERT INTO {schema}.akkoord_meta VALUES ('store_version', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
+        self._any_hash = q("SELECT 1 AS found FROM {schema}.event_hashes LIMIT 1")
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -206,6 +211,21 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
             row = curs.fetchone()
         return None if row is None else int(row["value"])
 
-    def mark_store_version(self, version: int) -> None:
+    def mark_store_version(self, version: int, *, replace: bool = False) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self._mark_version, (str(version),))
+            curs.execute(self._replace_version if replace else self._mark_version, (str(version),))
+
+    def add_missing_chain(
+        self, entries: list[tuple[int, str, str]], checkpoints: list[tuple[int, str]]
+    ) -> bool:
+        """The chain of a log written before there was one, in one transaction; False (nothing
+        written) if a chain entry is there by now."""
+        stamp = datetime.now(UTC).isoformat()
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)  # no event is written meanwhile
+            curs.execute(self._any_hash)
+            if curs.fetchone() is not None:
+                return False
+            curs.executemany(self._add_hash, entries)
+            curs.executemany(self._add_checkpoint, [(p, h, stamp) for p, h in checkpoints])
+        return True

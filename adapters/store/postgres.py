@@ -381,6 +381,34 @@ class DatabaseStatus:
     leader: str | None  # which session holds the scheduler's lock, if any
 
 
+# --- store upgrade: the version mark, read without opening the store (adapters.store.versions)
+def read_postgres_mark(backend: PostgresBackend) -> tuple[int | None, bool]:
+    target = backend.target
+    schema = sql.Identifier(target.schema)
+    with connect(target) as conn:
+        present = conn.execute(
+            "SELECT to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL",
+            (_regclass(target, EVENTS_TABLE), _regclass(target, "akkoord_meta")),
+        ).fetchone()
+        has_events = version = None
+        if present and present[0]:
+            has_events = conn.execute(
+                sql.SQL("SELECT 1 FROM {}.{} LIMIT 1").format(
+                    schema, sql.Identifier(EVENTS_TABLE)
+                )
+            ).fetchone()
+        if present and present[1]:
+            version = conn.execute(
+                sql.SQL("SELECT value FROM {}.akkoord_meta WHERE key = 'store_version'").format(
+                    schema
+                )
+            ).fetchone()
+    return (None if version is None else int(version[0])), has_events is not None
+
+
+# --- end store upgrade
+
+
 def database_status(backend: PostgresBackend) -> DatabaseStatus:
     target = backend.target
     with connect(target) as conn:

@@ -67,10 +67,23 @@ def init_command(
 def status_command(
     database_url: DatabaseUrlOpt = None, json_output: JsonOpt = False, data_dir: DataDirOpt = None
 ) -> None:
-    """What is in the database: server, tables, events, and how far each read model is."""
+    """What is in the store: server, tables, events, how far each read model is, and whether
+    it needs `akkoord db upgrade` (on SQLite: the version only)."""
+    settings = Settings.resolve(data_dir, database_url)
+    if settings.database_url is None:
+        from adapters.upgrade.status import store_version
+
+        version = store_version(settings)
+        show(json_output, {"store": str(settings.data_dir), **_version_fields(version)})
+        return
     from adapters.store.postgres import database_status
 
-    found = database_status(_postgres(Settings.resolve(data_dir, database_url)))
+    found = database_status(_postgres(settings))
+    fields: dict[str, object] = {}
+    if found.initialised:
+        from adapters.upgrade.status import store_version
+
+        fields = _version_fields(store_version(settings))
     show(
         json_output,
         {
@@ -82,7 +95,59 @@ def status_command(
             "tables": len(found.tables),
             "read_models": found.projections,
             "scheduler_leader": found.leader or "none",
+            **fields,
         },
     )
     if not found.initialised:
         raise typer.Exit(3)
+
+
+# --- store upgrade -------------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from adapters.upgrade.status import StoreVersion
+
+
+def _version_fields(version: StoreVersion) -> dict[str, object]:
+    return {
+        "store_version": version.version,
+        "current_version": version.current,
+        "upgrade_needed": version.needs_upgrade,
+    }
+
+
+@app.command("upgrade")
+@guarded
+def upgrade_command(
+    database_url: DatabaseUrlOpt = None, json_output: JsonOpt = False, data_dir: DataDirOpt = None
+) -> None:
+    """Bring a store written by an older akkoord to this version: a backup first, then what
+    the old version lacks built beside the log (never rewritten), the version marked last."""
+    from adapters.i18n.catalogues import gettext as _
+    from adapters.upgrade.steps import upgrade_store
+
+    settings = Settings.resolve(data_dir, database_url)
+    done = upgrade_store(settings)
+    backup = done.backup_schema or (str(done.backup) if done.backup else None)
+    emit(
+        json_output,
+        {
+            "upgraded": done.done,
+            "from_version": done.from_version,
+            "to_version": done.to_version,
+            "backup": str(done.backup) if done.backup else None,
+            "backup_schema": done.backup_schema,
+            "chain_entries_added": done.chained,
+            "events_replayed": done.events,
+        },
+        _(
+            "upgraded the store from version %(old)s to %(new)s; the backup is in %(backup)s",
+            old=done.from_version,
+            new=done.to_version,
+            backup=backup,
+        )
+        if done.done
+        else _("the store is already at version %(new)s; nothing to do", new=done.to_version),
+    )
+
+
+# --- end store upgrade

@@ -21,17 +21,20 @@ def serve_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Serve the dashboard and the API (OpenAPI docs at /docs) until Ctrl-C."""
-    # The web stack (FastAPI, uvicorn, Jinja2) is most of akkoord's import time: only `serve`
-    # pays it.
-    import uvicorn
-
     from adapters.config import logs
-    from adapters.entrypoints.http.app import create_app
     from adapters.store.database_wait import wait_for_store
+    from adapters.upgrade.status import refuse_unless_upgraded
 
     settings = Settings.resolve(data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     wait_for_store(settings, give_up_after=database_wait)
+    refuse_unless_upgraded(settings)  # one line naming `akkoord db upgrade`, before the web stack
+    # The web stack (FastAPI, uvicorn, Jinja2) is most of akkoord's import time: only `serve`
+    # pays it.
+    import uvicorn
+
+    from adapters.entrypoints.http.app import create_app
+
     logs.configure(settings.log_path, console=True)
     app = create_app(settings, scheduler=not no_scheduler)
     # X-Forwarded-For/-Proto (client address for the login limit, https for Secure cookies)
