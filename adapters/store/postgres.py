@@ -393,9 +393,7 @@ def read_postgres_mark(backend: PostgresBackend) -> tuple[int | None, bool]:
         has_events = version = None
         if present and present[0]:
             has_events = conn.execute(
-                sql.SQL("SELECT 1 FROM {}.{} LIMIT 1").format(
-                    schema, sql.Identifier(EVENTS_TABLE)
-                )
+                sql.SQL("SELECT 1 FROM {}.{} LIMIT 1").format(schema, sql.Identifier(EVENTS_TABLE))
             ).fetchone()
         if present and present[1]:
             version = conn.execute(
