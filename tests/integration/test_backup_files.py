@@ -9,9 +9,13 @@ One store and one backup for the module (real `akkoord` processes), tampered cop
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
 import tarfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +26,7 @@ from adapters.config.settings import Settings
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from adapters.store import backend_for
 from tests.conftest import CLOSES, OFFICER, OPENS, START, secretary
-from tests.reliability.support import akkoord
+from tests.reliability.support import AKKOORD, ROOT, akkoord
 from workflows.clock import SimulatedClock
 
 
@@ -72,7 +76,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, obje
     assert written["file"] == str(archive)
     head = json.loads(Path(f"{archive}.head.json").read_text())
     assert head == written["head"] and head["tree_size"] == written["events"] > 100
-    return archive, {**written, "consultation": str(cid), "tally": tally}
+    return archive, {**written, "consultation": str(cid), "tally": tally, "home": str(home)}
 
 
 def tampered(
@@ -216,3 +220,41 @@ def test_a_file_that_is_not_a_whole_backup_is_refused(
         assert run.stderr.startswith("error: ") and run.stderr.count("\n") == 1, run.stderr
     assert empty(target)
     shutil.rmtree(tmp_path / "unused", ignore_errors=True)
+
+
+def test_the_scheduler_takes_backups_on_a_schedule_and_keeps_the_newest(
+    made: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    home = Path(str(made[1]["home"]))
+    log = home / "akkoord.log"
+    before = log.read_text(errors="replace").count("backup written") if log.exists() else 0
+    folder = tmp_path / "scheduled"
+    env = {
+        **os.environ,
+        "AKKOORD_HOME": str(home),
+        "AKKOORD_BACKUP_DIR": str(folder),
+        "AKKOORD_BACKUP_EVERY": "1s",
+        "AKKOORD_BACKUP_KEEP": "2",
+    }
+    proc = subprocess.Popen(
+        [*AKKOORD, "scheduler", "run"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while log.read_text(errors="replace").count("backup written") < before + 3:
+            assert proc.poll() is None, "the scheduler stopped"
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    kept = sorted(folder.glob("akkoord-*.backup"))
+    assert len(kept) == 2, kept
+    assert all(Path(f"{p}.head.json").is_file() for p in kept)
+    assert len(list(folder.glob("*.head.json"))) == 2
+    checked = akkoord("backup", "--verify", str(kept[-1]), home=tmp_path / "unused")
+    assert checked.exit_code == 0, checked.stderr
