@@ -23,6 +23,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from adapters.backup.schedule import BackupLoop  # backup
 from adapters.bootstrap import Engine
 from adapters.config import logs
 from adapters.readmodels.queries import deadline_rows
@@ -71,12 +72,23 @@ class DeadlineScheduler:
     # Lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
+        # --- backup: AKKOORD_BACKUP_DIR/_EVERY/_KEEP (a bad one refused before anything runs),
+        # taken on the leader in a thread of its own (not a timer job: the timer's jobs are the
+        # deadlines, kept equal to them) ---
+        self.backups = BackupLoop.from_env(self.engine, self._engine_lock, lambda: self.leading)
+        if self.backups is not None:
+            self.backups.start()
+        # --- end backup ---
         self._timer.start()
         self._timer.add_job(
             self.tick, "interval", seconds=self.poll, id=SYNC_JOB, next_run_time=datetime.now(UTC)
         )
 
+    backups: BackupLoop | None = None
+
     def stop(self) -> None:
+        if self.backups is not None:  # backup
+            self.backups.stop()
         # APScheduler's shutdown(wait=True) holds its job-store lock while it waits for running
         # jobs, and a sync job takes that lock to add or move jobs: a SIGTERM during a sync
         # deadlocked (found by the suite on a loaded machine). So first wait for the job in

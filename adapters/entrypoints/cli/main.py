@@ -55,6 +55,10 @@ COMMANDS = {
     "log": ("log", "log_command"),
     "demo": ("demo", "demo_command"),
     "bench": ("bench", "bench_command"),
+    # --- backup ---
+    "backup": ("backup", "backup_command"),
+    "restore": ("backup", "restore_command"),
+    # --- end backup ---
 }
 # The root's options that take a value (the command's name is the first word after them).
 _VALUED_ROOT_OPTIONS = ("--database-url",)
