@@ -46,7 +46,8 @@ pytestmark = [
 
 NODES = 3
 THREADS = 18
-CLOSES_AFTER = timedelta(seconds=20)  # first casts take a few seconds; re-casts run past it
+# First casts take seconds, more on a loaded machine; re-casts run on past the close.
+CLOSES_AFTER = timedelta(seconds=45)
 RUN_PAST_CLOSE = 3.0
 OFFICER = Actor(Role.OFFICER, "multinode")
 
