@@ -1,4 +1,5 @@
-"""Reading the secretaries file: each municipality's secretary, by name and mail address.
+"""Reading the secretaries file: each municipality's secretary, by name and mail address, and
+each party's (a party to a registered agreement, "VNG", "ZN", named in the same column).
 
 The file comes from a spreadsheet, so it is read as spreadsheets write it: comma- or
 semicolon-separated (Dutch Excel uses `;`), UTF-8 with or without a BOM, or Windows-1252, with
@@ -32,7 +33,18 @@ def _key(header: str) -> str:
 
 # The names people give these columns, after `_key`.
 COLUMNS = {
-    "member": {"gemeente", "gemeentecode", "code", "cbscode", "member", "municipality", "lid"},
+    "member": {
+        "gemeente",
+        "gemeentecode",
+        "code",
+        "cbscode",
+        "member",
+        "municipality",
+        "lid",
+        "gemeenteofpartij",
+        "partij",
+        "party",
+    },
     "name": {"naam", "name", "secretaris", "secretary", "contactpersoon", "contact"},
     "email": {
         "email",
@@ -56,6 +68,26 @@ class ContactLine:
     member: str
     name: str
     email: str
+    party: bool = False  # `member` names a party to an agreement, not a municipality
+
+
+def is_member_code(text: str) -> bool:
+    return _MEMBER.match(text.strip()) is not None
+
+
+def addressee(text: str, known_parties: Collection[str]) -> tuple[str, bool]:
+    """(`GM0014`, False) for a municipality, (`VNG`, True) for a party to an agreement, spelt as
+    the agreement spells it; a spreadsheet's case and spacing do not matter."""
+    if is_member_code(text):
+        return member_code(text), False
+    wanted = " ".join(text.split()).casefold()
+    for party in known_parties:
+        if party.casefold() == wanted:
+            return party, True
+    raise InvalidInputError(
+        f"{' '.join(text.split())!r} is neither a municipality's CBS code like GM0014 nor a "
+        "party to a registered agreement (see `akkoord agreement list`)"
+    )
 
 
 def member_code(text: str) -> str:
@@ -166,10 +198,14 @@ def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def parse_contacts(
-    data: bytes, source: str, known_members: Collection[str] | None = None
+    data: bytes,
+    source: str,
+    known_members: Collection[str] | None = None,
+    known_parties: Collection[str] = (),
 ) -> list[ContactLine]:
     """Parse and check every record of a contacts file's bytes; raise on the first problem,
-    naming `source` and its line. With `known_members`, a code outside them is a problem."""
+    naming `source` and its line. With `known_members`, a code outside them is a problem; a
+    row that names no municipality must name one of `known_parties`."""
     records = _records(_decode(data, source), source)
     first = next(records, None)
     if first is None or not any(cell.strip() for cell in first[1]):
@@ -186,10 +222,10 @@ def parse_contacts(
         if len(row) < len(header) or any(cell.strip() for cell in row[len(header) :]):
             raise CsvError(f"{where}: expected {len(header)} fields, found {len(row)}")
         try:
-            member = member_code(row[index["member"]])
+            member, party = addressee(row[index["member"]], known_parties)
             if member in first_line:
                 raise InvalidInputError(f"{member} twice (first on line {first_line[member]})")
-            if known_members is not None and member not in known_members:
+            if not party and known_members is not None and member not in known_members:
                 raise InvalidInputError(f"{member} is not a member (see `akkoord members list`)")
             contacts.append(
                 ContactLine(
@@ -197,6 +233,7 @@ def parse_contacts(
                     member,
                     person_name(row[index["name"]]),
                     mail_address(row[index["email"]]),
+                    party,
                 )
             )
         except InvalidInputError as e:
@@ -208,7 +245,9 @@ def parse_contacts(
 
 
 def read_contacts_csv(
-    path: Path, known_members: Collection[str] | None = None
+    path: Path,
+    known_members: Collection[str] | None = None,
+    known_parties: Collection[str] = (),
 ) -> list[ContactLine]:
     """The contacts in the file at `path`, all checked (see `parse_contacts`)."""
     try:
@@ -223,4 +262,4 @@ def read_contacts_csv(
         data = path.read_bytes()
     except OSError as e:
         raise CsvError(f"{path}: cannot read ({e.strerror})") from None
-    return parse_contacts(data, str(path), known_members)
+    return parse_contacts(data, str(path), known_members, known_parties)

@@ -61,7 +61,7 @@ def refused(run: Run, exit_code: int, text: str) -> None:
 def listed(cli: Cli) -> dict[str, dict[str, str]]:
     run = cli("contacts", "list", "--json", actor=AUDITOR)
     assert run.exit_code == 0, run.stderr
-    return {c["member"]: c for c in run.json()}
+    return {c.get("member") or c["party"]: c for c in run.json()}
 
 
 def events_text(cli: Cli) -> str:
@@ -198,3 +198,41 @@ def test_only_officers_change_contacts_and_only_officers_and_auditors_see_them(c
     refused(cli("contacts", "erase", "GM0344", "--reason", "x", actor=AUDITOR), 5, "only officer")
     refused(cli("contacts", "erase", "GM0344", actor=OFFICER), 2, "reason")
     assert "GM0344" in listed(cli)
+
+
+def test_a_party_of_an_agreement_has_its_secretary_too(cli: Cli) -> None:
+    registered = cli(
+        "agreement", "register", "--code", "GALA", "--name", "GALA", "--full-name",
+        "Gezond en Actief Leven Akkoord", "--party", "VWS,VNG,ZN", "--reason", "r",
+        actor=OFFICER,
+    )  # fmt: skip
+    assert registered.exit_code == 0, registered.stderr
+    before = listed(cli)
+    unknown = csv_file(
+        cli, "rijk.csv", "gemeente;naam;email\nvng;Piet Bakker;p@vng.nl\nRijk;Ria;r@rijk.nl\n"
+    )
+    run = cli("contacts", "load", "--file", unknown, "--reason", "test", actor=OFFICER)
+    refused(run, 2, "rijk.csv:3: 'Rijk' is neither a municipality's CBS code")
+    assert listed(cli) == before
+    log_before = cli.log_fingerprint()
+    parties = csv_file(
+        cli, "partijen.csv", "gemeente;naam;email\nvng;Piet Bakker;p.bakker@vng.nl\n"
+    )
+    run = cli("contacts", "load", "--file", parties, "--reason", "the parties", actor=OFFICER)
+    assert run.exit_code == 0, run.stderr
+    assert "1 added, 0 updated, 0 unchanged" in run.stdout
+    assert cli.log_fingerprint() == log_before and "Bakker" not in events_text(cli)
+    vng = listed(cli)["VNG"]
+    assert vng["party"] == "VNG" and vng["email"] == "p.bakker@vng.nl"
+    assert vng["loaded_by"] == OFFICER and vng["reason"] == "the parties"
+    human = cli("contacts", "list", actor=OFFICER)
+    assert "p.bakker@vng.nl" in human.stdout and "no mail goes to a party" in human.stdout
+    register = ContactsRegister(Settings(cli.data_dir))
+    try:
+        assert register.get("VNG") is None  # the mailer reaches municipalities only
+    finally:
+        register.close()
+    run = cli("contacts", "erase", "VNG", "--reason", "left the job; AVG", actor=OFFICER)
+    assert run.exit_code == 0, run.stderr
+    assert "VNG" not in listed(cli)
+    refused(cli("contacts", "erase", "VNG", "--reason", "again", actor=OFFICER), 3, "VNG")

@@ -169,3 +169,34 @@ def test_mail_addresses_that_are_kept(address: str) -> None:
 def test_mail_addresses_that_are_refused(address: str) -> None:
     with pytest.raises(InvalidInputError, match="not a mail address"):
         mail_address(address)
+
+
+PARTIES = {"VNG", "ZN", "VWS", "Patiëntenfederatie Nederland"}
+
+
+def test_a_row_may_name_a_party_instead_of_a_municipality() -> None:
+    data = (
+        "gemeente;naam;e-mail\nGM0014;Jan;j@groningen.nl\nvng;Piet Bakker;p.bakker@vng.nl\n"
+        "Patiëntenfederatie  Nederland;Els;els@pf.nl\n"
+    ).encode()
+    found = parse_contacts(data, "c.csv", {"GM0014"}, known_parties=PARTIES)
+    assert [(c.member, c.party) for c in found] == [
+        ("GM0014", False),
+        ("VNG", True),  # as the agreement spells it
+        ("Patiëntenfederatie Nederland", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("Rijk", "c.csv:3: 'Rijk' is neither a municipality's CBS code"),
+        ("ZN", "c.csv:3: ZN twice (first on line 2)"),
+    ],
+)
+def test_an_unknown_or_repeated_party_is_refused_with_its_line(cell: str, message: str) -> None:
+    data = f"gemeente;naam;email\nZN;Jan;j@zn.nl\n{cell};Piet;p@x.nl\n".encode()
+    with pytest.raises(CsvError) as refused:
+        parse_contacts(data, "c.csv", set(), known_parties=PARTIES)
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value)

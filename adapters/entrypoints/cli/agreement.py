@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from adapters.entrypoints.cli.columns import heading
 from adapters.entrypoints.cli.common import (
     ActorOpt,
     DataDirOpt,
@@ -20,6 +21,8 @@ from adapters.entrypoints.cli.common import (
     print_json,
     split_list,
 )
+from adapters.i18n.catalogues import gettext as _
+from adapters.i18n.labels import label
 from domain.agreement import PartyStatus
 from domain.errors import InvalidInputError
 
@@ -74,7 +77,7 @@ def register_command(
         ),
         create=True,
     )
-    emit(json_output, {"code": registered}, f"registered {registered}")
+    emit(json_output, {"code": registered}, _("registered %(name)s", name=registered))
 
 
 @app.command("status")
@@ -103,7 +106,16 @@ def status_command(
             code, parties=parties, status=new, actor=who, reason=reason, detail=detail
         ),
     )
-    emit(json_output, {"changed": moved}, f"{len(moved)} of {len(parties)} parties now {new.value}")
+    emit(
+        json_output,
+        {"changed": moved},
+        _(
+            "%(moved)s of %(num)s parties now %(status)s",
+            moved=len(moved),
+            num=len(parties),
+            status=label(new.value),
+        ),
+    )
 
 
 @app.command("add-party")
@@ -125,7 +137,11 @@ def add_party_command(
             code, party=party, signing=not involved, actor=who, reason=reason
         ),
     )
-    emit(json_output, {"added": party}, f"{party} added to {code.upper()}")
+    emit(
+        json_output,
+        {"added": party},
+        _("%(party)s added to %(code)s", party=party, code=code.upper()),
+    )
 
 
 @app.command("show")
@@ -143,10 +159,10 @@ def show_command(
         return
     out.print(f"[bold]{info['code']}[/bold] {info['full_name']} ({info['term']})")
     for relation in info["relations"]:
-        out.print(f"  {relation['kind']} {relation['agreement']}")
-    table = Table("party", "status")
+        out.print(f"  {_(relation['kind'])} {relation['agreement']}")
+    table = Table(heading("party"), heading("status"))
     for party_name, status in info["parties"].items():
-        table.add_row(party_name, status)
+        table.add_row(party_name, label(status))
     out.print(table)
 
 
@@ -159,7 +175,7 @@ def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> N
     if json_output:
         print_json(items)
         return
-    table = Table("code", "name", "term", "parties")
+    table = Table(*map(heading, ("code", "name", "term", "parties")))
     for a in items:
         table.add_row(a["code"], a["full_name"], a["term"], str(len(a["parties"])))
     out.print(table)

@@ -23,6 +23,7 @@ from adapters.entrypoints.cli.common import (
     print_json,
 )
 from adapters.entrypoints.cli.output_options import ForceOpt, OutputOpt, data_home
+from adapters.i18n.catalogues import gettext as _
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of
 from adapters.reports.outputs import check_output, open_output
 from domain.errors import InvalidInputError, NotFoundError
@@ -96,8 +97,15 @@ def verify_command(
     elif result.first_break is not None:
         b = result.first_break
         sys.stdout.write(
-            f"BROKEN at position {b.position}: {b.kind} ({b.detail}); "
-            f"{result.checked} events verified before it\n"
+            _(
+                "BROKEN at position %(position)s: %(kind)s (%(detail)s); "
+                "%(checked)s events verified before it",
+                position=b.position,
+                kind=b.kind,
+                detail=b.detail,
+                checked=result.checked,
+            )
+            + "\n"
         )
     elif result.expected is not None and result.expected_at is None:
         sys.stdout.write(
@@ -109,16 +117,26 @@ def verify_command(
         found = (
             ""
             if result.expected_at is None
-            else f"; published hash found at position {result.expected_at}"
+            else _("; published hash found at position %(position)s", position=result.expected_at)
         )
         foreign = (
-            f" ({result.heads_foreign} signed by keys not held here: give --key to check them)"
+            _(
+                " (%(num)s signed by keys not held here: give --key to check them)",
+                num=result.heads_foreign,
+            )
             if result.heads_foreign
             else ""
         )
         sys.stdout.write(
-            f"OK: {result.checked} events, head {result.head_position} {result.head_hash}; "
-            f"{result.heads_verified} signed tree heads reproduced{found}{foreign}\n"
+            _(
+                "OK: %(checked)s events, head %(position)s %(hash)s; "
+                "%(heads)s signed tree heads reproduced",
+                checked=result.checked,
+                position=result.head_position,
+                hash=result.head_hash,
+                heads=result.heads_verified,
+            )
+            + f"{found}{foreign}\n"
         )
     if not result.ok:
         raise typer.Exit(6)

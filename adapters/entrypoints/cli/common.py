@@ -314,6 +314,12 @@ def split_list(values: list[str] | None) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    from adapters.i18n.catalogues import ENGLISH, current
+
+    if current() != ENGLISH:  # English stays as it always printed: scripts may read it
+        from adapters.entrypoints.cli.columns import spoken
+
+        return spoken(value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_cell(v)}" for k, v in value.items())
     if isinstance(value, list):

@@ -23,6 +23,8 @@ from adapters.entrypoints.cli.common import (
     print_json,
     say,
 )
+from adapters.i18n.catalogues import ENGLISH, current
+from adapters.i18n.catalogues import gettext as _
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_moment, zone
 from domain.consultation import TALLY_VISIBILITY
 from domain.errors import InvalidInputError, UnknownConsultationError
@@ -229,7 +231,7 @@ def cast_command(
     if json_output:
         print_json({"recorded": recorded, "receipt": receipt})
     else:
-        say("ballot recorded" if recorded else "the same ballot was already standing")
+        say(_("ballot recorded") if recorded else _("the same ballot was already standing"))
 
 
 @app.command("close")
@@ -258,7 +260,7 @@ def close_command(
     if json_output:
         print_json({"closed": closed})
     else:
-        out.print("closed" if closed else "was already closed; nothing written")
+        out.print(_("closed") if closed else _("was already closed; nothing written"))
 
 
 @app.command("extend")
@@ -303,7 +305,9 @@ def extend_command(
     if json_output:
         print_json({"closes_at": closes_at.isoformat()})
     else:
-        out.print(f"now closes at {closes_at.isoformat()}")
+        from adapters.entrypoints.cli.columns import value
+
+        out.print(_("now closes at %(moment)s", moment=value(closes_at.isoformat())))
 
 
 @app.command("cancel")
@@ -330,7 +334,7 @@ def cancel_command(
     if json_output:
         print_json({"cancelled": True})
     else:
-        out.print("cancelled")
+        out.print(_("cancelled"))
 
 
 def _queue_mail(e: Engine, outbox: Outbox, members: list[str], kind: str) -> dict[str, Any]:
@@ -465,10 +469,17 @@ def show_command(
         return
     from rich.table import Table
 
+    from adapters.entrypoints.cli.columns import heading, text, value
+
     table = Table(show_header=False, box=None)
-    for key, value in info.items():
+    for key, item in info.items():
         table.add_row(
-            key.replace("_", " "), ", ".join(value) if isinstance(value, list) else str(value)
+            heading(key),
+            ", ".join(map(value, item))
+            if isinstance(item, list)
+            else value(item)
+            if isinstance(item, str)
+            else text(item),
         )
     out.print(table)
 
@@ -484,32 +495,36 @@ def list_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> N
         return
     from rich.table import Table
 
+    from adapters.entrypoints.cli.columns import heading, value
+
     table = Table()
-    for column in ("id", "title", "closes at", "phase"):
-        table.add_column(column)
+    for column in ("id", "title", "closes_at", "phase"):
+        table.add_column(heading(column))
     for c in items:
-        table.add_row(c["id"], c["title"], c["closes_at"], c["phase"])
+        table.add_row(c["id"], c["title"], value(c["closes_at"]), value(c["phase"]))
     out.print(table)
 
 
 def tally_table(title: str, rows: dict[str, Tally], blank: bool = False) -> Table:
     from rich.table import Table
 
+    from adapters.entrypoints.cli.columns import figure, value
+
     table = Table(title=title)
     columns = ["", "yes", "no", *(["blank"] if blank else []), "yes %", "voted", "of"]
     for column in (*columns, "turnout (weight)"):
-        table.add_column(column, justify="left" if not column else "right")
+        table.add_column(_(column) if column else "", justify="left" if not column else "right")
     for label, tally in rows.items():
         d = tally.as_dict()
         table.add_row(
-            label,
+            value(label),
             str(d["yes_weight"]),
             str(d["no_weight"]),
             *([str(d["blank_weight"])] if blank else []),
-            f"{d['yes_pct']:.2f}",
+            figure(d["yes_pct"]),
             str(d["voted_members"]),
             str(d["electorate_members"]),
-            f"{d['turnout_weight_pct']:.2f}%",
+            f"{figure(d['turnout_weight_pct'])}%",
         )
     return table
 
@@ -518,13 +533,15 @@ def options_table(title: str, result: dict[str, Any]) -> Table:
     """Weight and members per option; percentages over the votes for an option (not blank)."""
     from rich.table import Table
 
+    from adapters.entrypoints.cli.columns import figure, value
+
     table = Table(title=title)
     for column in ("option", "weight", "%", "members"):
-        table.add_column(column, justify="left" if column == "option" else "right")
+        table.add_column(_(column), justify="left" if column == "option" else "right")
     counted = result["counted_weight"]
     for option, n in result["outcome"]["options"].items():
-        share = "-" if option == "blank" or not counted else f"{100 * n['weight'] / counted:.2f}"
-        table.add_row(option, str(n["weight"]), share, str(n["members"]))
+        share = "-" if option == "blank" or not counted else figure(100 * n["weight"] / counted)
+        table.add_row(value(option), str(n["weight"]), share, str(n["members"]))
     return table
 
 
@@ -543,28 +560,41 @@ def synthetic_note(e: Engine, consultation_id: str) -> str:
 
 def print_outcome(result: dict[str, Any]) -> None:
     """The rules recorded at the opening and what they make of the standing ballots."""
+    from adapters.entrypoints.cli.columns import figure, value
+
     rules, outcome = result["rules"], result["outcome"]
     if rules["options"] not in (["yes", "no"], ["yes", "no", "blank"]):
-        out.print(options_table("Per option (weighted)", result))
+        out.print(options_table(_("Per option (weighted)"), result))
     quorum = []
     if rules["quorum_members"]:
-        quorum.append(f"{rules['quorum_members']} members")
+        quorum.append(_("%(num)s members", num=rules["quorum_members"]))
     if rules["quorum_weight_pct"] is not None:
-        quorum.append(f"{rules['quorum_weight_pct']:g}% of the weight")
+        quorum.append(_("%(pct)s%% of the weight", pct=f"{rules['quorum_weight_pct']:g}"))
     out.print(
-        f"rules: options {', '.join(rules['options'])}; tie rule {rules['tie_rule']}; quorum "
-        f"{' and '.join(quorum) or 'none'}; turnout warning below "
-        + (
-            "-"
+        _(
+            "rules: options %(options)s; tie rule %(tie)s; quorum %(quorum)s; "
+            "turnout warning below %(warning)s",
+            options=", ".join(map(value, rules["options"])),
+            tie=value(rules["tie_rule"]),
+            quorum=_(" and ").join(quorum) or value("none"),
+            warning="-"
             if rules["turnout_warning_pct"] is None
-            else f"{rules['turnout_warning_pct']:g}% of the weight"
+            else _("%(pct)s%% of the weight", pct=f"{rules['turnout_warning_pct']:g}"),
         )
     )
-    out.print(f"advice: {outcome['advice']} ({outcome['summary']})")
+    # The summary is the rule's own English sentence, as recorded: a Dutch reader has the
+    # advice in Dutch and the figures in the tables above.
+    advice = _("advice: %(advice)s", advice=value(outcome["advice"]))
+    out.print(f"{advice} ({outcome['summary']})" if current() == ENGLISH else advice)
     if outcome["quorum_met"] is False:
-        out.print("WARNING: quorum not met")
+        out.print(_("WARNING: quorum not met"))
     if outcome["low_turnout"]:
-        out.print(f"WARNING: low turnout ({outcome['turnout_weight_pct']:.2f}% of the weight)")
+        out.print(
+            _(
+                "WARNING: low turnout (%(pct)s%% of the weight)",
+                pct=figure(outcome["turnout_weight_pct"]),
+            )
+        )
 
 
 def print_tally(
@@ -573,18 +603,18 @@ def print_tally(
     synthetic: str = "",
     result: dict[str, Any] | None = None,
 ) -> None:
-    label = " — SYNTHETIC ballots" if synthetic else ""
+    label = _(" — SYNTHETIC ballots") if synthetic else ""
     blank = result is not None and "blank" in result["rules"]["options"]
     out.print(
         tally_table(
-            f"Tally (weighted votes; only cast votes count){label}", {"total": tally}, blank
+            _("Tally (weighted votes; only cast votes count)") + label, {_("total"): tally}, blank
         )
     )
-    out.print(tally_table(f"Per province{label}", provinces, blank))
+    out.print(tally_table(_("Per province") + label, provinces, blank))
     if result is not None:
         print_outcome(result)
     if synthetic:
-        out.print(f"synthetic: {synthetic}")
+        out.print(_("synthetic: %(note)s", note=synthetic))
 
 
 @app.command("tally")
@@ -646,7 +676,7 @@ def _export(
         if json_output:
             print_json(summary)
         else:
-            say(f"{len(rows)} rows written to {output}")
+            say(_("%(num)s rows written to %(file)s", num=len(rows), file=output))
         return
     if json_output or fmt == "json":
         print_json(rows)
@@ -655,11 +685,14 @@ def _export(
     else:
         from rich.table import Table
 
+        from adapters.entrypoints.cli.columns import heading
+        from adapters.entrypoints.cli.columns import text as cell
+
         table = Table(title=title)
         for column in columns:
-            table.add_column(column.replace("_", " "))
+            table.add_column(heading(column))
         for r in rows:
-            table.add_row(*("" if r.get(c) is None else str(r.get(c)) for c in columns))
+            table.add_row(*("" if r.get(c) is None else cell(r.get(c)) for c in columns))
         out.print(table)
 
 
@@ -701,7 +734,7 @@ def non_voters_command(
     _export(
         rows,
         NON_VOTER_COLUMNS,
-        title=f"Not voted yet: {len(rows)}",
+        title=_("Not voted yet: %(num)s", num=len(rows)),
         fmt=fmt,
         output=output,
         force=force,
@@ -733,7 +766,7 @@ def votes_command(
     _export(
         rows,
         VOTE_COLUMNS,
-        title="Votes per municipality" + (" — SYNTHETIC ballots" if synthetic else ""),
+        title=_("Votes per municipality") + (_(" — SYNTHETIC ballots") if synthetic else ""),
         fmt=fmt,
         output=output,
         force=force,

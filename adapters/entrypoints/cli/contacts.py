@@ -16,8 +16,10 @@ from adapters.entrypoints.cli.common import (
     emit,
     engine,
     guarded,
+    say,
     show,
 )
+from adapters.i18n.catalogues import gettext as _
 from domain.actor import Role
 
 # The register's tables (SQLAlchemy) load when a contacts command runs, not on `akkoord --help`.
@@ -65,24 +67,32 @@ def load_command(
     who = actor_from(actor)
     who.require(Role.OFFICER, doing="load contacts")
     with engine(data_dir) as e:
-        # The register now, not as of any date: a contact is for a municipality that exists.
+        # The register now, not as of any date: a contact is for a municipality that exists,
+        # or for a party to an agreement on record.
         known = {str(m["code"]) for m in e.app.members.list_members()}
-    lines = read_contacts_csv(file, known_members=known)
+        parties = {str(p) for a in e.app.agreements.list_agreements() for p in a["parties"]}
+    lines = read_contacts_csv(file, known_members=known, known_parties=parties)
     register = _register(data_dir)
     try:
         result = register.load(
-            [Contact(c.member, c.name, c.email) for c in lines],
+            [Contact(c.member, c.name, c.email, c.party) for c in lines],
             actor=who,
             reason=reason,
             known_members=known,
+            known_parties=parties,
         )
     finally:
         register.close()
     emit(
         json_output,
         {**result.as_dict(), "file": str(file)},
-        f"{len(result.added)} added, {len(result.updated)} updated, "
-        f"{result.unchanged} unchanged (from {file.name})",
+        _(
+            "%(added)s added, %(updated)s updated, %(unchanged)s unchanged (from %(file)s)",
+            added=len(result.added),
+            updated=len(result.updated),
+            unchanged=result.unchanged,
+            file=file.name,
+        ),
     )
 
 
@@ -104,20 +114,38 @@ def list_command(
         show(json_output, rows)
         return
     # A terminal is narrow: who loaded each row and why are in --json.
+    members = [r for r in rows if "member" in r]
     show(
         False,
         [
             {k: r[k] for k in ("member", "name", "email")} | {"loaded": r["loaded_at"][:10]}
-            for r in rows
+            for r in members
         ],
     )
+    parties = [r for r in rows if "party" in r]
+    if parties:
+        show(
+            False,
+            [
+                {k: r[k] for k in ("party", "name", "email")} | {"loaded": r["loaded_at"][:10]}
+                for r in parties
+            ],
+        )
+        say(
+            _(
+                "On record only: no mail goes to a party yet, since no step of a process asks for it."
+            )
+        )
 
 
 @app.command("erase")
 @guarded
 def erase_command(
     member: Annotated[
-        str, typer.Argument(help="The municipality, e.g. GM0014.", show_default=False)
+        str,
+        typer.Argument(
+            help="The municipality, e.g. GM0014, or the party, e.g. VNG.", show_default=False
+        ),
     ],
     reason: ReasonOpt = "",
     actor: ActorOpt = None,
@@ -125,13 +153,15 @@ def erase_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Erase a secretary's name and address for good (AVG); only the erasure is recorded."""
-    from adapters.inputs.contacts_csv import member_code
+    from adapters.inputs.contacts_csv import is_member_code, member_code
 
     who = actor_from(actor)
-    code = member_code(member)
+    party = not is_member_code(member)
+    # A party's contact is erasable even after its agreement is gone: no check against them.
+    code = " ".join(member.split()) if party else member_code(member)
     register = _register(data_dir)
     try:
-        register.erase(code, actor=who, reason=reason)
+        register.erase(code, actor=who, reason=reason, party=party)
     finally:
         register.close()
-    emit(json_output, {"erased": code}, f"contact of {code} erased")
+    emit(json_output, {"erased": code}, _("contact of %(code)s erased", code=code))

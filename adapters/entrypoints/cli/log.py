@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from adapters.entrypoints.cli.columns import heading, value
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, engine, guarded, out, parse_id
+from adapters.i18n.catalogues import gettext as _
 from projections.event_log import describe
 
 
@@ -37,15 +39,16 @@ def log_command(
                 sys.stdout.write(json.dumps(entry.as_dict(), ensure_ascii=False) + "\n")
             return
         table = Table()
-        for column in ("pos", "effective at", "aggregate", "event", "actor", "data"):
-            table.add_column(column, overflow="fold")
+        for column in ("pos", "effective_at", "aggregate", "event", "actor", "data"):
+            table.add_column(heading(column), overflow="fold")
         for entry in entries:
+            # The event's own data stays as recorded (English keys, like --json).
             data = {k: v for k, v in entry.data.items() if k != "electorate"}
             if "electorate" in entry.data:
-                data["electorate"] = f"{len(entry.data['electorate'])} members"
+                data["electorate"] = _("%(num)s members", num=len(entry.data["electorate"]))
             table.add_row(
                 str(entry.position),
-                entry.effective_at,
+                value(entry.effective_at),
                 entry.aggregate_id[:8],
                 entry.event,
                 entry.actor,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from adapters.entrypoints.cli.columns import heading, value
 from adapters.entrypoints.cli.common import (
     ActorOpt,
     DataDirOpt,
@@ -20,6 +21,8 @@ from adapters.entrypoints.cli.common import (
     print_json,
     say,
 )
+from adapters.i18n.catalogues import ENGLISH, current
+from adapters.i18n.catalogues import gettext as _
 from adapters.inputs.effective_dates import parse_effective
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
 from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, zone
@@ -93,11 +96,16 @@ def load_command(
         print_json({**report.as_dict(), "file": str(source), **({"year": year} if year else {})})
         return
     out.print(
-        f"{len(report.added)} added, {len(report.updated)} updated, "
-        f"{report.unchanged} unchanged (from {source.name})"
+        _(
+            "%(added)s added, %(updated)s updated, %(unchanged)s unchanged (from %(file)s)",
+            added=len(report.added),
+            updated=len(report.updated),
+            unchanged=report.unchanged,
+            file=source.name,
+        )
     )
     if report.updated:
-        out.print("updated: " + ", ".join(report.updated))
+        out.print(_("updated: %(codes)s", codes=", ".join(report.updated)))
 
 
 @app.command("list")
@@ -128,18 +136,29 @@ def list_command(
     if json_output:
         print_json(members)
         return
-    title = f"{len(members)} members" + (f" on {moment.date()}" if moment else "")
-    table = Table(title=title, caption="Population: Bron: CBS")
+    title = _("%(num)s members", num=len(members)) + (
+        _(" on %(day)s", day=value(moment.date().isoformat())) if moment else ""
+    )
+    table = Table(title=title, caption=_("Population: Bron: CBS"))
+    from adapters.i18n.formats import number  # Babel: only once a table is printed
+
     for column in ("code", "name", "province", "population", "ended"):
-        table.add_column(column, justify="right" if column == "population" else "left")
+        table.add_column(heading(column), justify="right" if column == "population" else "left")
     for m in members:
         populations = m["populations"]
         latest = max(populations) if populations else ""
+        count = (
+            ""
+            if not latest
+            else f"{populations[latest]:,}"
+            if current() == ENGLISH
+            else number(populations[latest])
+        )
         table.add_row(
             m["code"],
             m["name"],
             m["province"],
-            f"{populations[latest]:,} ({latest})" if latest else "",
+            f"{count} ({latest})" if latest else "",
             _ended(m),
         )
     out.print(table)
@@ -148,7 +167,12 @@ def list_command(
 def _ended(member: dict[str, Any]) -> str:
     if not member["ended"]:
         return ""
-    return f"{member['ended'][:10]} {member['ended_how']} into {', '.join(member['successors'])}"
+    return _(
+        "%(day)s %(how)s into %(successors)s",
+        day=value(member["ended"][:10]),
+        how=_(member["ended_how"]),
+        successors=", ".join(member["successors"]),
+    )
 
 
 def _report(answer: dict[str, Any], json_output: bool) -> None:
@@ -158,13 +182,32 @@ def _report(answer: dict[str, Any], json_output: bool) -> None:
     for m in answer["members"]:
         if m["ended"]:
             say(
-                f"{m['code']} {m['name']} ends on {m['ended'][:10]} ({m['ended_how']} into "
-                f"{', '.join(m['successors'])})"
+                _(
+                    "%(code)s %(name)s ends on %(day)s (%(how)s into %(successors)s)",
+                    code=m["code"],
+                    name=m["name"],
+                    day=value(m["ended"][:10]),
+                    how=_(m["ended_how"]),
+                    successors=", ".join(m["successors"]),
+                )
             )
         elif m["began"] and m["began"] == answer["effective"]:
-            say(f"{m['code']} {m['name']} begins on {m['began'][:10]}")
+            say(
+                _(
+                    "%(code)s %(name)s begins on %(day)s",
+                    code=m["code"],
+                    name=m["name"],
+                    day=value(m["began"][:10]),
+                )
+            )
         else:
-            say(f"{m['code']} {m['name']} continues and takes over territory")
+            say(
+                _(
+                    "%(code)s %(name)s continues and takes over territory",
+                    code=m["code"],
+                    name=m["name"],
+                )
+            )
 
 
 @app.command("merge")

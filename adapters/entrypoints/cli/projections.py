@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from adapters.entrypoints.cli.common import DataDirOpt, JsonOpt, engine, guarded, out, print_json
+from adapters.i18n.catalogues import gettext as _
 
 app = typer.Typer(help="Read models derived from the event log.", no_args_is_help=True)
 
@@ -22,8 +23,12 @@ def rebuild_command(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -
         print_json({"events_replayed": replayed, "identical": identical})
     else:
         out.print(
-            f"replayed {replayed} events; rebuilt read models "
-            f"{'equal' if identical else 'DIFFER FROM'} the live ones"
+            _("replayed %(num)s events; rebuilt read models equal the live ones", num=replayed)
+            if identical
+            else _(
+                "replayed %(num)s events; rebuilt read models DIFFER FROM the live ones",
+                num=replayed,
+            )
         )
     if not identical:
         raise typer.Exit(1)
