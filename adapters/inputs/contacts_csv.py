@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
-from adapters.inputs.members_csv import CsvError
+from adapters.inputs.members_csv import CsvError, read_limited_bytes
 from domain.errors import InvalidInputError
 
 MAX_CSV_BYTES = 2_000_000  # 342 municipalities fill a few dozen kilobytes
@@ -250,16 +250,6 @@ def read_contacts_csv(
     known_parties: Collection[str] = (),
 ) -> list[ContactLine]:
     """The contacts in the file at `path`, all checked (see `parse_contacts`)."""
-    try:
-        if path.is_dir():
-            raise CsvError(f"{path}: is a directory, not a file")
-        if not path.is_file():
-            raise CsvError(
-                f"{path}: no such file" if not path.exists() else f"{path}: not a regular file"
-            )
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise CsvError(f"{path}: larger than {MAX_CSV_BYTES:,} bytes")
-        data = path.read_bytes()
-    except OSError as e:
-        raise CsvError(f"{path}: cannot read ({e.strerror})") from None
+    # Bytes, not text: a Dutch spreadsheet may have written Windows-1252.
+    data = read_limited_bytes(path, MAX_CSV_BYTES, CsvError)
     return parse_contacts(data, str(path), known_members, known_parties)

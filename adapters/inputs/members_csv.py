@@ -39,8 +39,8 @@ def _plain_text(text: str, what: str, where: str) -> str:
     return cleaned
 
 
-def read_limited(path: Path, limit: int, error: type[InvalidInputError]) -> str:
-    """A regular UTF-8 text file of at most `limit` bytes, or `error` saying why not."""
+def read_limited_bytes(path: Path, limit: int, error: type[InvalidInputError]) -> bytes:
+    """A regular file of at most `limit` bytes, or `error` saying why not."""
     try:
         if path.is_dir():
             raise error(f"{path}: is a directory, not a file")
@@ -50,9 +50,14 @@ def read_limited(path: Path, limit: int, error: type[InvalidInputError]) -> str:
             )
         if path.stat().st_size > limit:
             raise error(f"{path}: larger than {limit:,} bytes")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise error(f"{path}: cannot read ({e.strerror})") from None
+
+
+def read_limited(path: Path, limit: int, error: type[InvalidInputError]) -> str:
+    """A regular UTF-8 text file of at most `limit` bytes, or `error` saying why not."""
+    data = read_limited_bytes(path, limit, error)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
