@@ -147,16 +147,14 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
     def sign_head(self, size: int | None = None) -> SignedHead:
         if self.signer is None:
             raise RuntimeError("this store was opened without its audit key")
-        # An earlier size's leaves never change: its root may be read before the lock is taken.
-        past = (
-            None
-            if size is None or size >= self.tree().size
-            else root_at(self.chain_entries(), size)
-        )
+        # A given size's leaves never change: its root may be read before the lock is taken.
+        # Always from the chain: this process's own tree may be behind the store's (a backup
+        # asks for the size of its snapshot while other processes write).
+        past = None if size is None else root_at(self.chain_entries(), size)
         with self.datastore.transaction(commit=True) as c:
             c.execute("DELETE FROM merkle_state WHERE id = 0")  # take the write lock first
             tree = self._state(c) or Tree()
-            wanted = tree.size if size is None or past is None else size
+            wanted = tree.size if size is None else size
             c.execute(f"SELECT {HEAD_COLUMNS} FROM signed_heads WHERE tree_size = ?", (wanted,))
             row = c.fetchone()
             if row is not None:

@@ -123,3 +123,25 @@ def test_a_store_whose_tree_state_was_written_on_every_insert_opens_and_verifies
         assert recorder.tree().root() == _recomputed_root(engine)
         recorder.sign_head()
         assert verify_log(recorder).ok
+
+
+def test_a_head_asked_for_a_size_covers_exactly_that_size_while_another_process_writes(
+    tmp_path: Path,
+) -> None:
+    """A backup signs a head over the events of its snapshot on a store others write to: the
+    head must cover that many events, not the tree another process has grown meanwhile."""
+    clock = SimulatedClock(START)
+    with ExitStack() as stack:
+        backup = stack.enter_context(build(Settings(tmp_path), create=True, clock=clock))
+        cid = open_consultation(backup, clock)
+        size = transparent(backup.app.recorder).tree().size
+        server = stack.enter_context(build(Settings(tmp_path), clock=clock))
+        for fact in FACTS[:3]:
+            clock.advance(timedelta(minutes=1))
+            server.app.consultations.cast_ballot(
+                UUID(cid), member=fact.code, choice="yes", actor=secretary(fact.code)
+            )
+        head = transparent(backup.app.recorder).sign_head(size)
+        recorder = transparent(server.app.recorder)
+        assert head.tree_size == size
+        assert head.root_hash == root([h for _, h in leaves(recorder.chain_entries(), size)]).hex()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.audit.keys import SignedHead, known_public_key
 from adapters.audit.receipts import check_document
@@ -148,6 +149,23 @@ def test_a_backup_taken_under_load_restores_and_is_a_prefix_of_the_live_log(
         assert taken.exit_code == 0, taken.stderr
         after_backup = load.ok
         wait_until("ballots after the backup", lambda: load.ok >= after_backup + 5, server)
+        # The real server, busy with ballots and a backup, tells a load balancer it is fit,
+        # and its metrics count the casts.
+        for probe in ("/healthz", "/readyz"):
+            answer = httpx.get(server.url + probe, timeout=60)
+            assert (answer.status_code, answer.json()) == (200, {"status": "ok"}), answer.text
+        scraped = httpx.get(
+            server.url + "/metrics", headers=bearer(server.tokens["officer"]), timeout=60
+        )
+        assert scraped.status_code == 200, scraped.text
+        casts = [
+            sample.value
+            for family in text_string_to_metric_families(scraped.text)
+            for sample in family.samples
+            if sample.name == "akkoord_commands_total"
+            and sample.labels.get("route") == "/api/consultations/{consultation_id}/ballots"
+        ]
+        assert casts and casts[0] >= after_backup + 5, casts
     finally:
         load.stop.set()
         caster.join(timeout=WAIT)
