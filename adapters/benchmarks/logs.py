@@ -202,8 +202,9 @@ def write_log(
     (or the schema `database_url` names), and mark them as seen by the workflows."""
     directory.mkdir(parents=True, exist_ok=True)
     settings = Settings(directory, database_url=database_url)
-    if database_url is not None:
-        build(settings, create=True).close()  # PostgreSQL: the schema and its tables, as `db init`
+    # A new store as `db init` (or a first command) makes it: tables, and the store's version
+    # marked while it is empty (a store holding events without a mark needs `db upgrade`).
+    build(settings, create=True).close()
     app = Governance(env=backend_for(settings).event_store_env())
     first_at = last_at = ""
     changes = 0

@@ -208,8 +208,17 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
                 exit_code=EXIT_STORAGE,
                 as_json=as_json,
             ) from None
+        finally:
+            _fresh_consoles()
 
     return run
+
+
+def _fresh_consoles() -> None:
+    """The next command (in this process: tests, tools) builds its consoles anew, with the
+    width and wrapping of its own run: `akkoord demo` turns soft wrapping off for its story."""
+    for console in (out, err):
+        cast("_Console", console)._console = None
 
 
 @contextmanager
