@@ -21,8 +21,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHODS = [
     ("**/tests/**", "ignore"),
     ("**.py", "python"),
-    ("**/templates/**.html", "jinja2"),
-    ("**/templates/**.txt", "jinja2"),
+    ("**/templates/**.html", "jinja2.ext:babel_extract"),
+    ("**/templates/**.txt", "jinja2.ext:babel_extract"),
 ]
 
 
