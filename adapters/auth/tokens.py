@@ -172,23 +172,7 @@ class TokenStore:
         actor = token_actor(role, name)
         if actor.role is Role.SYSTEM:
             raise InvalidInputError("no token acts as the system")
-        token = PREFIX + secrets.token_urlsafe(32)
-        token_id = secrets.token_hex(4)
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(tokens).values(
-                    token_id=token_id,
-                    digest=_digest(token),
-                    actor=str(actor),
-                    name=name.strip(),
-                    issued_by=str(issued_by),
-                    issued_at=datetime.now(UTC).isoformat(),
-                    reason=reason.strip() or "issued",
-                    revoked_at=None,
-                    revoked_by=None,
-                )
-            )
-        return Issued(token_id, token, actor)
+        return self._insert(actor, name.strip(), issued_by, reason.strip() or "issued")
 
     def issue_link(
         self,
@@ -212,6 +196,26 @@ class TokenStore:
             raise InvalidInputError(
                 f"a sign-in link expiring at {expires_at.isoformat()} would never work"
             )
+        return self._insert(
+            actor,
+            f"sign-in link {actor.identity}",
+            issued_by,
+            reason.strip() or "sign-in link",
+            consultation=str(consultation_id),
+            expires_at=expires_at.astimezone(UTC).isoformat(),
+        )
+
+    def _insert(
+        self,
+        actor: Actor,
+        name: str,
+        issued_by: Actor,
+        reason: str,
+        *,
+        consultation: str | None = None,
+        expires_at: str | None = None,
+    ) -> Issued:
+        """A new token's row (only its hash); the secret is returned once, never stored."""
         token = PREFIX + secrets.token_urlsafe(32)
         token_id = secrets.token_hex(4)
         with self.engine.begin() as conn:
@@ -220,14 +224,14 @@ class TokenStore:
                     token_id=token_id,
                     digest=_digest(token),
                     actor=str(actor),
-                    name=f"sign-in link {actor.identity}",
+                    name=name,
                     issued_by=str(issued_by),
                     issued_at=datetime.now(UTC).isoformat(),
-                    reason=reason.strip() or "sign-in link",
+                    reason=reason,
                     revoked_at=None,
                     revoked_by=None,
-                    consultation=str(consultation_id),
-                    expires_at=expires_at.astimezone(UTC).isoformat(),
+                    consultation=consultation,
+                    expires_at=expires_at,
                 )
             )
         return Issued(token_id, token, actor)
