@@ -284,3 +284,24 @@ def produce_report(
 def produce(settings: Settings, outbox: Outbox) -> int:
     """Queue the messages the log asks for since the last call; the number queued."""
     return produce_report(settings, outbox).queued
+
+
+class Following:
+    """`produce` for a loop that runs for the life of a process (`serve`, `scheduler run`):
+    one engine, built on the first round and kept, instead of opening the store anew every few
+    seconds. The repository's cache fast-forwards, so what other nodes wrote is still seen."""
+
+    def __init__(self) -> None:
+        self._engine: Engine | None = None
+        self.engines_built = 0
+
+    def __call__(self, settings: Settings, outbox: Outbox) -> int:
+        if self._engine is None:
+            self._engine = build(settings)
+            self.engines_built += 1
+        return produce_report(settings, outbox, engine=self._engine).queued
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None

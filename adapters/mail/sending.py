@@ -84,11 +84,16 @@ class MailLoop:
         settings: Settings,
         mail: MailSettings | None = None,
         *,
-        producers: Sequence[Producer] = PRODUCERS,
+        producers: Sequence[Producer] | None = None,
         transport: Transport | None = None,
     ) -> None:
         self.settings = settings
         self.mail = mail or MailSettings.from_env()
+        # By default the loop follows the log with one engine of its own for its whole life.
+        self.following: mailer.Following | None = None
+        if producers is None:
+            self.following = mailer.Following()
+            producers = (self.following,)
         self.producers = producers
         self.transport = transport or transport_for(self.mail)
         self.rounds = 0
@@ -129,3 +134,5 @@ class MailLoop:
                     break
         finally:
             outbox.close()
+            if self.following is not None:
+                self.following.close()

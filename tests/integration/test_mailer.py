@@ -20,7 +20,7 @@ from adapters.bootstrap import Engine, build
 from adapters.config.settings import MailSettings, Settings
 from adapters.contacts.register import Contact, ContactsRegister
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
-from adapters.mail.mailer import FOLLOWER, produce, produce_report
+from adapters.mail.mailer import FOLLOWER, Following, produce, produce_report
 from adapters.mail.messages import OutgoingMail
 from adapters.mail.outbox import Outbox, outbox
 from adapters.mail.sending import deliver_once
@@ -206,6 +206,26 @@ def test_confirmations_and_reminders_follow_the_ballots(store: Store, box: Outbo
     assert reminder["subject"].startswith("Herinnering ledenraadpleging: AZWA/HLO, stem vóór ")
     assert "heeft nog niet gestemd" in text and "https://akkoord.example.nl/stem/akk_" in text
     assert produce(store.settings, box) == 0
+
+
+def test_a_loop_follows_the_log_with_one_engine_for_its_life(store: Store, box: Outbox) -> None:
+    # What `serve` and `scheduler run` poll every few seconds: opening the store each round was
+    # work repeated for nothing. The kept engine still sees what another engine wrote since.
+    following = Following()
+    try:
+        cid = store.open()
+        assert following(store.settings, box) == 0
+        store.cast(cid, CODES[0], "yes")
+        assert following(store.settings, box) == 1
+        store.cast(cid, CODES[0], "no")  # a re-cast on the aggregate the kept engine has cached
+        store.engine.app.consultations.invite_secretaries(cid, actor=OFFICER, reason="uitnodiging")
+        assert following(store.settings, box) == 1 + 3
+        assert following(store.settings, box) == 0
+        assert following.engines_built == 1
+    finally:
+        following.close()
+    confirmations = of_kind(box, "confirmation")
+    assert [json.loads(r["body"])["text"].count("Keuze: nee") for r in confirmations] == [0, 1]
 
 
 def test_a_scheduled_reminder_mails_the_non_voters(store: Store, box: Outbox) -> None:
