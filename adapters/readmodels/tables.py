@@ -113,7 +113,7 @@ party_status = Table(
 event.listen(
     party_status,
     "after_create",
-    DDL(
+    DDL(  # type: ignore[no-untyped-call]
         "CREATE INDEX party_status_open ON %(fullname)s (agreement, party) WHERE valid_to IS NULL"
     ).execute_if(dialect="postgresql"),
 )
