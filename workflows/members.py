@@ -96,10 +96,7 @@ class MemberService(ProcessService):
         return sorted((m.summary() for m in members), key=lambda m: str(m["code"]))
 
     def _all_members(self) -> list[Member]:
-        found: list[Member] = []
-        for topic in MEMBER_CREATED:
-            found += self.aggregates_of(Member, topic)
-        return found
+        return self.app.many_small(Member, MEMBER_CREATED)
 
     def members_for_year(
         self, year: int, as_of: datetime | None = None
