@@ -59,8 +59,10 @@ class MemberService(ProcessService):
         now = self.clock.now()
         report = LoadReport()
         changed: list[Member] = []
+        # The register in one read (a get per line of the file cost a query each).
+        known = {m.id: m for m in self._all_members()}
         for fact in facts:
-            existing = self._find_member(fact.code)
+            existing = known.get(member_id(fact.code))
             if existing is None:
                 changed.append(Member.register(fact, actor=str(actor), reason=reason, at=now))
                 report.added.append(fact.code)
@@ -159,8 +161,9 @@ class MemberService(ProcessService):
         report = LoadReport()
         changed: list[Member] = []
         unknown: list[str] = []
+        known = {m.id: m for m in self._all_members()}
         for fact in facts:
-            member = self._find_member(fact.code)
+            member = known.get(member_id(fact.code))
             if member is None:
                 unknown.append(fact.code)
             elif member.population(year) == fact.inhabitants:
