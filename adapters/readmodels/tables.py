@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -258,8 +259,13 @@ class ReadModels:
             found = conn.execute(select(schema_meta.c.fingerprint)).scalar()
             if found == wanted:
                 return
-            metadata.drop_all(conn)
-            metadata.create_all(conn)
+            # One look at what is there, instead of SQLAlchemy asking table by table (two
+            # round trips per table on PostgreSQL, for every new store).
+            schema = conn.get_execution_options().get("schema_translate_map", {}).get(None)
+            present = set(inspect(conn).get_table_names(schema=schema))
+            old = [t for t in metadata.sorted_tables if t.name in present]
+            metadata.drop_all(conn, tables=old, checkfirst=False)
+            metadata.create_all(conn, checkfirst=False)
             conn.execute(delete(schema_meta))
             conn.execute(insert(schema_meta).values(fingerprint=wanted))
 

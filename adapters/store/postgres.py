@@ -352,7 +352,8 @@ def init_database(backend: PostgresBackend, create_tables: TableMaker) -> list[s
     target = backend.target
     with connect(target) as conn, init_lock(conn, target):
         backend._created_schema = not _schema_exists(conn, target)
-        before = _tables(conn, target)
+        # (Listing a schema's tables scans the catalog: a new schema has none to list.)
+        before = [] if backend._created_schema else _tables(conn, target)
         _create_schema(conn, target)
         if not _store_exists(conn, target):
             create_tables(backend)
