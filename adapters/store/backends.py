@@ -7,12 +7,14 @@ looks at which database it is talking to.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from adapters.config.settings import Settings
+from domain.errors import InvalidInputError
 
 # SQLAlchemy and the file lock are imported where engines and leadership are made, not by every
 # process that names its store (a cast needs no leadership and no token engine).
@@ -85,10 +87,24 @@ EVENT_STORE_COMMON = {
 }
 
 
+# How long a command waits for another's write lock on a SQLite file before it is refused (a
+# request: 503). The library reads this name for the events; the same wait holds for akkoord's
+# own engines on the read models and the token store.
+LOCK_TIMEOUT_ENV = "GOVERNANCE_SQLITE_LOCK_TIMEOUT"
+LOCK_TIMEOUT_DEFAULT = "30"
+
+
+def lock_timeout() -> str:
+    value = os.environ.get(LOCK_TIMEOUT_ENV) or LOCK_TIMEOUT_DEFAULT
+    if not value.isdigit():
+        raise InvalidInputError(f"{LOCK_TIMEOUT_ENV} must be a whole number of seconds")
+    return value
+
+
 def sqlite_engine(path: Path, *, immediate: bool) -> Engine:
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": int(lock_timeout())})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -116,7 +132,7 @@ class SqliteBackend:
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(self.settings.events_path),
-            "SQLITE_LOCK_TIMEOUT": "30",
+            "SQLITE_LOCK_TIMEOUT": lock_timeout(),
             "PROCESS_RECORDER_TOPIC": (
                 "adapters.audit.transparency_sqlite:TransparentSQLiteProcessRecorder"
             ),
@@ -156,7 +172,9 @@ class SqliteBackend:
     def tokens_engine(self, make_tables: Callable[[Engine], None]) -> Engine:
         from sqlalchemy import create_engine
 
-        engine = create_engine(f"sqlite:///{self.settings.auth_path}", connect_args={"timeout": 30})
+        engine = create_engine(
+            f"sqlite:///{self.settings.auth_path}", connect_args={"timeout": int(lock_timeout())}
+        )
         make_tables(engine)
         return engine
 

@@ -257,6 +257,17 @@ def test_the_lock_timeout_comes_from_the_environment(
         assert e.app.factory.env.get("SQLITE_LOCK_TIMEOUT") == "1"
 
 
+@pytest.mark.sqlite_only("SQLite's lock timeout setting")
+def test_a_malformed_lock_timeout_is_one_line_and_writes_nothing(store: tuple[Cli, str]) -> None:
+    cli, cid = store
+    before = store_fingerprint(cli.data_dir)
+    cast = akkoord(
+        *cast_args(cid), home=cli.data_dir, env={"GOVERNANCE_SQLITE_LOCK_TIMEOUT": "soon"}
+    )
+    refused(cast, 2, "GOVERNANCE_SQLITE_LOCK_TIMEOUT must be a whole number of seconds")
+    assert store_fingerprint(cli.data_dir) == before
+
+
 # A store written by a newer version -------------------------------------------------------------
 
 
