@@ -55,6 +55,10 @@ def pytest_report_header() -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Files with a slow test go first: the workers (a file each, `--dist loadfile`) then start
+    # on the long ones and end on short ones, instead of one worker finishing a long file alone.
+    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_files)
     for item in items:
         for marker in item.iter_markers("sqlite_only"):
             if BACKEND != "sqlite":

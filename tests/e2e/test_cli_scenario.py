@@ -18,6 +18,8 @@ from adapters.entrypoints.cli.main import app
 from adapters.scenario import default_scenario_path
 from tests.e2e.cli import Cli, Run
 
+pytestmark = pytest.mark.slow
+
 OFFICER = "officer:j.devries"
 
 

@@ -32,6 +32,8 @@ from domain.actor import Actor, Role
 from tests.http.support import bearer, consultation_body
 from tests.reliability.support import AKKOORD, ROOT, akkoord, free_port
 
+pytestmark = pytest.mark.slow
+
 VOTERS = 12
 WAIT = 180  # seconds: a generous bound for a loaded machine, never an assertion about speed
 

@@ -37,6 +37,8 @@ from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, refused
 from tests.stores import store_fingerprint
 
+pytestmark = pytest.mark.slow
+
 BOARD = "board:voorzitter"
 TRIED: Counter[str] = Counter()
 FAST = settings(

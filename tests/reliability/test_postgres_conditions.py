@@ -26,7 +26,10 @@ from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, free_port, refused
 from tests.stores import store_fingerprint
 
-pytestmark = pytest.mark.postgres_only("conditions of the PostgreSQL server itself")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres_only("conditions of the PostgreSQL server itself"),
+]
 
 
 def url_with(**parts: str | int) -> str:

@@ -29,7 +29,7 @@ from domain.actor import Actor, Role
 from tests.http.support import bearer, consultation_body, issue_tokens
 from tests.stores import store_fingerprint
 
-pytestmark = pytest.mark.postgres_only("a node losing its PostgreSQL server")
+pytestmark = [pytest.mark.slow, pytest.mark.postgres_only("a node losing its PostgreSQL server")]
 
 
 class Relay:

@@ -37,7 +37,10 @@ from tests.http.support import bearer, consultation_body
 from tests.reliability.support import AKKOORD, ROOT, free_port
 from tests.reliability.test_postgres_outage import Relay as OpenRelay
 
-pytestmark = pytest.mark.postgres_only("nodes losing their PostgreSQL server under load")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres_only("nodes losing their PostgreSQL server under load"),
+]
 
 NODES = 3
 VOTERS_PER_NODE = 8

@@ -42,7 +42,10 @@ from tests.reliability.pg_cluster import Cluster, NoClusterError, own_cluster
 from tests.reliability.support import AKKOORD, ROOT, free_port
 from tests.reliability.test_postgres_outage_under_load import Answers, judge, serving
 
-pytestmark = pytest.mark.postgres_only("a real PostgreSQL server of the test's own, restarted")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres_only("a real PostgreSQL server of the test's own, restarted"),
+]
 
 NODES = 3
 VOTERS_PER_NODE = 8

@@ -24,6 +24,8 @@ from tests.conftest import BACKEND
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord
 from tests.stores import RawStore
 
+pytestmark = pytest.mark.slow
+
 WAIT = 300  # seconds: generous bounds for a loaded machine, never an assertion about speed
 
 
