@@ -8,7 +8,6 @@ directory gets its own schema on that server (`.ci/run` runs the suite both ways
 from __future__ import annotations
 
 import csv
-import functools
 import os
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,7 +15,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import typer.testing
 from hypothesis import settings
 
 from adapters.bootstrap import Engine, build
@@ -29,12 +27,6 @@ from workflows.clock import SimulatedClock
 # measured by `akkoord bench`, never asserted in a test.
 settings.register_profile("akkoord", deadline=None)
 settings.load_profile("akkoord")
-
-# typer's CliRunner turns the Typer app into a click command at every invoke, reading again the
-# signature and annotations of each of akkoord's commands: two thirds of the time of the tests
-# that run the CLI in-process (cProfile of tests/e2e). The app does not change between runs, so
-# the tests turn it once. (A real `akkoord` process turns only the one command it runs.)
-typer.testing._get_command = functools.cache(typer.testing._get_command)  # type: ignore[attr-defined]
 
 BACKEND = "postgresql" if os.environ.get("AKKOORD_DATABASE_URL") else "sqlite"
 AMS = ZoneInfo("Europe/Amsterdam")

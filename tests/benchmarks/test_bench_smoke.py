@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from adapters.audit.chain import chained
 from adapters.audit.transparency import transparent
@@ -24,6 +23,7 @@ from adapters.benchmarks.no_tree import no_tree_settings
 from adapters.benchmarks.tree_overhead import alternating, bench_caster
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.main import app
+from tests.e2e.cli import CliRunner
 
 KEYS = {
     "name",

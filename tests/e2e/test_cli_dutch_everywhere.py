@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from adapters.entrypoints.cli.main import app
+from tests.e2e.cli import CliRunner
 
 DUTCH, ENGLISH = "nl_NL.UTF-8", "C.UTF-8"
 OFFICER = "officer:j.devries"

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from adapters.config.settings import Settings
 from adapters.entrypoints.cli.main import app
-from tests.e2e.cli import Cli
+from tests.e2e.cli import Cli, CliRunner
 from tests.stores import initialised
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from adapters.config.settings import MailSettings, Settings
 from adapters.entrypoints.cli.main import app
 from adapters.mail.outbox import Outbox, OutgoingMail
-from tests.e2e.cli import Cli, Run
+from tests.e2e.cli import Cli, CliRunner, Run
 from tests.e2e.test_receipts import OFFICER
 from tests.mail_server import SmtpServer, free_port, smtp_server
 
