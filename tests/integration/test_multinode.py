@@ -205,7 +205,11 @@ def voter(
     outcome: Outcome,
 ) -> None:
     rng = random.Random(thread)
-    clients = [httpx.Client(base_url=n.url, timeout=60) for n in nodes]
+    # An idle connection is given up after 1 s, before uvicorn closes its side of it (5 s): a
+    # request sent on a connection the server is closing at that moment is reset, which says
+    # nothing about akkoord (seen once on a loaded machine, with a client idle on one node).
+    limits = httpx.Limits(keepalive_expiry=1.0)
+    clients = [httpx.Client(base_url=n.url, timeout=60, limits=limits) for n in nodes]
     try:
         count = 0
         open_ = True
