@@ -71,7 +71,7 @@ class Backend(Protocol):
 
     def copy_store_to(self, scratch: Settings, create_tables: TableMaker) -> None: ...
 
-    def adopt(self, scratch: Settings) -> bool:
+    def adopt(self, scratch: Settings, create_tables: TableMaker) -> bool:
         """Make a scratch store the real one when the real one is new; False if it cannot."""
 
     def drop_scratch(self, scratch: Settings) -> None:
@@ -196,7 +196,7 @@ class SqliteBackend:
                 shutil.copy2(path, scratch.data_dir / path.name)
         copy_audit_key(self.settings, scratch)
 
-    def adopt(self, scratch: Settings) -> bool:
+    def adopt(self, scratch: Settings, create_tables: TableMaker) -> bool:
         self.settings.data_dir.mkdir(exist_ok=True)
         for item in scratch.data_dir.iterdir():
             item.replace(self.settings.data_dir / item.name)

@@ -331,8 +331,30 @@ class PostgresBackend:
                     (_regclass(other.target, table), column),
                 )
 
-    def adopt(self, scratch: Settings) -> bool:
-        return False  # a schema is not moved into place: the real run follows the scratch run
+    def adopt(self, scratch: Settings, create_tables: TableMaker) -> bool:
+        """A new store takes the scratch schema by renaming it, in one transaction: the scratch
+        run becomes the real one, as on SQLite, instead of being done a second time. Only where
+        the target schema does not exist yet: a schema someone made (`public`, or one `db init`
+        prepared) may hold what is not ours, so there the real run follows the scratch run."""
+        other = kept_backend(scratch, PostgresBackend)
+        assert isinstance(other, PostgresBackend)
+        other.close()
+        with connect(self.target) as conn, init_lock(conn, self.target):
+            if _schema_exists(conn, self.target):
+                return False
+            conn.execute(
+                sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                    sql.Identifier(other.target.schema), sql.Identifier(self.target.schema)
+                )
+            )
+            self._created_schema = True
+            # The library's insert function names its schema in its body: made again, it
+            # inserts into the renamed tables (every other statement finds them there).
+            create_tables(self)
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        for item in scratch.data_dir.iterdir():  # the audit key, as on SQLite
+            item.replace(self.settings.data_dir / item.name)
+        return True
 
     def drop_scratch(self, scratch: Settings) -> None:
         other = kept_backend(scratch, PostgresBackend)

@@ -144,9 +144,9 @@ def test_a_demo_killed_halfway_is_finished_by_running_it_again(
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("AKKOORD_ACTOR", None)
     env.pop("AKKOORD_HOME", None)
-    # On SQLite the demo's fresh store appears only when the whole story ran on the scratch
-    # copy: kill it while that copy grows (then nothing is in the store) and let the rerun
-    # start over; on PostgreSQL the real run follows, and the kill lands in it.
+    # The demo's fresh store appears only when the whole story ran on the scratch copy (its
+    # files moved, or its schema renamed, into place): kill it while that copy grows (then
+    # nothing is in the store) and let the rerun start over.
     process = subprocess.Popen(
         [*AKKOORD, "demo", "--json", "--data-dir", str(data_dir)],
         cwd=ROOT,

@@ -53,7 +53,7 @@ def play(
             run = _play(scratch, scenario, show_progress, after if adopt else None)
             if not commit:
                 return run
-            if adopt and backend.adopt(scratch):
+            if adopt and backend.adopt(scratch, create_tables):
                 return run
             return _play(settings, scenario, False, after)
         finally:
