@@ -10,12 +10,38 @@ is opened at once, and structlog is set up at the first line written to it.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
 _configured: list[Path] = []
+# A token (`adapters.auth.tokens`, prefix `akk_`) is a password, and a sign-in link carries one
+# in its path: whoever logs a path or a header (a refusal, a storage error, a library's own
+# line) must not write it to the file. Kept: the prefix, so a reader sees that one was there.
+_TOKEN = re.compile(r"akk_[A-Za-z0-9_-]+")
+_HIDDEN = "akk_…"
+
+
+def _hidden(value: Any) -> Any:
+    if isinstance(value, str):
+        return _TOKEN.sub(_HIDDEN, value) if "akk_" in value else value
+    if isinstance(value, dict):
+        return {k: _hidden(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_hidden(v) for v in value]
+    return value
+
+
+def hide_tokens(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """A structlog processor: every token in a log line's values becomes `akk_…`."""
+    for key, value in event.items():
+        event[key] = _hidden(value)
+    return event
+
+
 _setting_up = threading.Lock()
 
 
@@ -92,6 +118,7 @@ def _set_up(console: bool) -> list[logging.Handler]:
         foreign_pre_chain=[
             structlog.stdlib.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            hide_tokens,
         ],
     )
     for handler in handlers:
@@ -107,6 +134,7 @@ def _set_up(console: bool) -> list[logging.Handler]:
                 foreign_pre_chain=[
                     structlog.stdlib.add_log_level,
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
+                    hide_tokens,
                 ],
             )
         )
@@ -119,6 +147,7 @@ def _set_up(console: bool) -> list[logging.Handler]:
             structlog.processors.ExceptionRenderer(
                 structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
             ),
+            hide_tokens,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),

@@ -148,3 +148,18 @@ def test_the_remind_button_needs_csrf_and_an_officer(site: Site) -> None:
     log = site.api.ok("auditor", "GET", "/api/log", params={"event": "NonVotersReminded"})
     reminded = log["entries"]
     assert [e["actor"] for e in reminded] == ["officer:j.devries"]
+
+
+def test_a_links_token_never_reaches_the_log(site: Site) -> None:
+    """A link is a password in a URL: a refused request on it (a wrong method, a body too
+    large) is logged with its path, and that path must not carry the token."""
+    token = site.link("GM0014")
+    before = len(site.api.settings.log_path.read_text(encoding="utf-8"))
+    assert site.client.post(f"/stem/{token}").status_code == 405
+    assert site.client.put(f"/stem/{token}", content=b"x" * 2_000_000).status_code == 413
+    logged = site.api.settings.log_path.read_text(encoding="utf-8")[before:]
+    assert '"/stem/' in logged  # the refusals are logged, with where they happened
+    assert token not in logged
+    assert token.split("_", 1)[-1][:12] not in logged
+    landing = site.client.get(f"/stem/{token}")  # and the link still works
+    assert landing.status_code == 303
