@@ -157,8 +157,11 @@ def claim_postgres(cursor: Any, schema: str, positions: Any, kwargs: dict[str, A
             datetime.now(UTC).isoformat(),
         ),
     )
-    cursor.execute(SQL("SELECT owner FROM {} WHERE key = %s").format(table), (pending.key,))
-    row = cursor.fetchone()
+    # Read on a cursor of its own: in the insert's pipeline the one above may still be handed
+    # the INSERT's result (see `postgres_chain.reading`).
+    with cursor.connection.cursor() as read:
+        read.execute(SQL("SELECT owner FROM {} WHERE key = %s").format(table), (pending.key,))
+        row = read.fetchone()
     _owned(row["owner"] if row else None, pending, int(positions[0]))
 
 

@@ -4,6 +4,7 @@ the chain entries of its events, in the same transaction (see `audit_chain` for 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,16 @@ from adapters.audit.chain import (
 )
 from adapters.audit.idempotency import POSTGRES_TABLE as IDEMPOTENCY_TABLE
 from adapters.audit.idempotency import claim_postgres
+
+
+@contextmanager
+def reading(curs: Any) -> Iterator[Any]:
+    """A cursor of its own for a statement whose rows are read inside the insert's pipeline.
+    psycopg may hand a cursor the result of its earlier statement while a later one is being
+    sent (the read then finds an INSERT's status, not its rows); a new cursor has none."""
+    with curs.connection.cursor() as read:
+        yield read
+
 
 CHAIN_TABLES = [
     "CREATE TABLE IF NOT EXISTS {schema}.akkoord_meta (key text PRIMARY KEY, value text NOT NULL)",
@@ -112,15 +123,24 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
         return None if self._committed is None else self._committed[0]
 
     def _lock_table(self, curs: Any) -> None:
-        # The library's statements (the lock timeout, then the table lock), sent as one
-        # simple query: one round trip instead of two on every insert.
-        curs.execute(SQL("; ").join(self.lock_table_statements))
+        # The library's statements (the lock timeout, then the table lock): in the insert's
+        # pipeline they go out together without waiting (a pipeline cannot send them as one).
+        for statement in self.lock_table_statements:
+            curs.execute(statement)
 
     def _insert_in_transaction(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         tracking: Tracking | None = kwargs.get("tracking")
-        with self.datastore.transaction(commit=True) as curs:
+        # In pipeline mode: statements whose results are not read (BEGIN, the lock, the chain,
+        # the read models' updates, COMMIT) go out without waiting for the server, so a
+        # command costs a round trip per read it makes, not one per statement.
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline(),
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
             # The table lock comes first: positions are then committed in the order they are
             # issued (a follower never passes a gap), and this is the chain's only writer.
             self._lock_table(curs)
@@ -132,8 +152,9 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
             claim_postgres(curs, self.datastore.schema, positions, kwargs)
             previous = tail_after(self._committed, positions[0])
             if previous is None:
-                curs.execute(self._tail, prepare=True)
-                tail = curs.fetchone()
+                with reading(curs) as read:
+                    read.execute(self._tail, prepare=True)
+                    tail = read.fetchone()
                 previous = tail["hash"] if tail else GENESIS
             hashes, checkpoints = [], []
             for position, stored in zip(positions, stored_events, strict=True):
@@ -144,13 +165,13 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
                 hashes.append((position, d, previous))
                 if position % CHECKPOINT_EVERY == 0:
                     checkpoints.append((position, previous, datetime.now(UTC).isoformat()))
-            if len(hashes) == 1:  # one round trip, where a batch costs a pipeline's three
-                curs.execute(self._add_hash, hashes[0], prepare=True)
-            else:
-                curs.executemany(self._add_hash, hashes)
+            # One statement per row: in the pipeline they cost no wait each (and psycopg's
+            # executemany there can leave a later read on this cursor its last INSERT's result).
+            for row in hashes:
+                curs.execute(self._add_hash, row, prepare=True)
             self._pending = (hashes[-1][0], hashes[-1][2])
-            if checkpoints:
-                curs.executemany(self._add_checkpoint, checkpoints)
+            for row in checkpoints:
+                curs.execute(self._add_checkpoint, row, prepare=True)
             self._after_chain(curs, hashes, stored_events)
             if self.in_transaction is not None:
                 self.in_transaction(curs, positions, stored_events, **kwargs)
@@ -167,11 +188,12 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
         ]
-        if self.datastore.enable_db_functions:
-            curs.execute(self.sql_invoke_pg_function_insert_events, (rows,), prepare=True)
-            return [int(r[self.pg_function_name_insert_events]) for r in curs.fetchall()]
-        curs.execute(self.insert_events_statement, (rows,), prepare=True)
-        return [int(r["notification_id"]) for r in curs.fetchall()]
+        with reading(curs) as read:
+            if self.datastore.enable_db_functions:
+                read.execute(self.sql_invoke_pg_function_insert_events, (rows,), prepare=True)
+                return [int(r[self.pg_function_name_insert_events]) for r in read.fetchall()]
+            read.execute(self.insert_events_statement, (rows,), prepare=True)
+            return [int(r["notification_id"]) for r in read.fetchall()]
 
     # Reading the chain back ----------------------------------------------------------------
 

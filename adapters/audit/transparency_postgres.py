@@ -16,7 +16,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from adapters.audit.chain import chain_hash
 from adapters.audit.keys import SignedHead, Signer, known_public_key
 from adapters.audit.merkle import decode_frontier, encode_frontier
-from adapters.audit.postgres_chain import ChainedPostgresProcessRecorder
+from adapters.audit.postgres_chain import ChainedPostgresProcessRecorder, reading
 from adapters.audit.transparency import LEAF_INDEX, TREE_TABLES_POSTGRES, Tree, root_at, wants_head
 
 HEAD_COLUMNS = "tree_size, root_hash, timestamp, key_id, signature"
@@ -112,8 +112,9 @@ class TransparentPostgresProcessRecorder(ChainedPostgresProcessRecorder):
             self._last = (hashes[-1][2], tree)
 
     def _state(self, curs: Any) -> Tree | None:
-        curs.execute(self._state_sql, prepare=True)
-        row = curs.fetchone()
+        with reading(curs) as read:
+            read.execute(self._state_sql, prepare=True)
+            row = read.fetchone()
         return None if row is None else Tree(int(row["size"]), decode_frontier(row["frontier"]))
 
     def _grow(

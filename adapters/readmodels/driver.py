@@ -37,10 +37,14 @@ class Driver:
 
     _compiled: dict[tuple[int, str, str | None], tuple[ClauseElement, str]] = {}  # noqa: RUF012
 
-    def __init__(self, cursor: Any, *, postgres: bool, schema: str | None = None) -> None:
+    def __init__(
+        self, cursor: Any, *, postgres: bool, schema: str | None = None, pipelined: bool = False
+    ) -> None:
         self.cursor = cursor
         self.postgres = postgres
         self.schema = schema
+        # Inside the event insert's pipeline on PostgreSQL (see `postgres_chain`).
+        self.pipelined = pipelined
         self._dialect: Dialect = postgres_dialect() if postgres else SQLITE
 
     def sql(self, statement: ClauseElement) -> str:
@@ -61,10 +65,13 @@ class Driver:
         self._run(self.sql(statement), dict(params or {}))
 
     def executemany(self, statement: ClauseElement, rows: Sequence[Params]) -> None:
-        if len(rows) == 1:
-            # One row is one statement: psycopg runs a batch as a pipeline, which waits for
-            # the server more often than a single prepared statement does.
-            self._run(self.sql(statement), dict(rows[0]))
+        if self.pipelined or len(rows) == 1:
+            # In the insert's pipeline a statement per row waits for nothing (and psycopg's
+            # executemany there can leave a later read on this cursor its last INSERT's
+            # result); one row alone is one statement anyway.
+            sql = self.sql(statement)
+            for row in rows:
+                self._run(sql, dict(row))
         elif rows:
             self.cursor.executemany(self.sql(statement), [dict(r) for r in rows])
 
@@ -75,16 +82,31 @@ class Driver:
         else:
             self.cursor.execute(sql, params)  # sqlite3 keeps its own statement cache
 
+    def read_cursor(self) -> Any:
+        """Where a statement whose rows are read runs: in the insert's pipeline a cursor of its
+        own (psycopg may hand the shared one the result of an earlier write while a later
+        statement is being sent; see `adapters.audit.postgres_chain.reading`)."""
+        return self.cursor.connection.cursor() if self.pipelined else self.cursor
+
+    def _read(self, sql: str, params: Any, *, first: bool = False) -> list[tuple[Any, ...]]:
+        cursor = self.read_cursor()
+        if self.postgres:
+            cursor.execute(sql, params, prepare=True)
+        else:
+            cursor.execute(sql, params)
+        found = [cursor.fetchone()] if first else cursor.fetchall()
+        if cursor is not self.cursor:
+            cursor.close()
+        return [self._plain(r) for r in found if r is not None]
+
     def rows(self, statement: ClauseElement, params: Params | None = None) -> list[tuple[Any, ...]]:
-        self.execute(statement, params)
-        return [self._plain(r) for r in self.cursor.fetchall()]
+        return self._read(self.sql(statement), dict(params or {}))
 
     def first(
         self, statement: ClauseElement, params: Params | None = None
     ) -> tuple[Any, ...] | None:
-        self.execute(statement, params)
-        row = self.cursor.fetchone()
-        return None if row is None else self._plain(row)
+        found = self._read(self.sql(statement), dict(params or {}), first=True)
+        return found[0] if found else None
 
     def scalar(self, statement: ClauseElement, params: Params | None = None) -> Any:
         row = self.first(statement, params)
@@ -93,8 +115,7 @@ class Driver:
     def select(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         """A query in the driver's own SQL, for the event store's tables (the library's, not
         described in SQLAlchemy)."""
-        self._run(sql, tuple(params))
-        return [self._plain(r) for r in self.cursor.fetchall()]
+        return self._read(sql, tuple(params))
 
     def write(self, sql: str, params: Iterable[Any] = ()) -> None:
         self._run(sql, tuple(params))

@@ -184,7 +184,7 @@ class LiveProjections:
     ) -> None:
         if not positions:
             return
-        conn = Driver(cursor, postgres=self.postgres, schema=self.schema)
+        conn = Driver(cursor, postgres=self.postgres, schema=self.schema, pipelined=self.postgres)
         self.serialize(conn)
         first = positions[0]
         known = ReadModels.positions(conn)
@@ -268,8 +268,18 @@ class LiveProjections:
         # (it only grows). A rolled-back mark is not a commit, so it never counts.
         ours = marked is not None and first == marked + 1
         if not (ours and getattr(recorder, "committed_position", None) == marked):
-            reacted = recorder._max_tracking_id(self.workflow_name, cursor) or 0
+            reacted = recorder._max_tracking_id(self.workflow_name, conn.read_cursor()) or 0
             if reacted != first - 1 and reacted < self._previous_position(conn, first):
                 return
-        recorder._insert_tracking(cursor, Tracking(self.workflow_name, last))
+        if self.postgres:
+            # The library's statement without its read-back (it checks that the position
+            # moved): in the insert's pipeline a read would wait for the server, and a mark
+            # that did not move (someone marked further) is as good as one that did.
+            cursor.execute(
+                recorder.insert_tracking_statement,
+                {"application_name": self.workflow_name, "notification_id": last},
+                prepare=True,
+            )
+        else:
+            recorder._insert_tracking(cursor, Tracking(self.workflow_name, last))
         self._marked = last
