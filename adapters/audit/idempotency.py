@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Tracking
 
+from adapters.audit.pipeline import reading
 from domain.errors import ConflictError, InvalidInputError
 
 # psycopg is imported where PostgreSQL is in use: a SQLite store (and each CLI command on one)
@@ -157,9 +158,7 @@ def claim_postgres(cursor: Any, schema: str, positions: Any, kwargs: dict[str, A
             datetime.now(UTC).isoformat(),
         ),
     )
-    # Read on a cursor of its own: in the insert's pipeline the one above may still be handed
-    # the INSERT's result (see `postgres_chain.reading`).
-    with cursor.connection.cursor() as read:
+    with reading(cursor) as read:
         read.execute(SQL("SELECT owner FROM {} WHERE key = %s").format(table), (pending.key,))
         row = read.fetchone()
     _owned(row["owner"] if row else None, pending, int(positions[0]))

@@ -4,7 +4,6 @@ the chain entries of its events, in the same transaction (see `audit_chain` for 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,16 +27,7 @@ from adapters.audit.chain import (
 )
 from adapters.audit.idempotency import POSTGRES_TABLE as IDEMPOTENCY_TABLE
 from adapters.audit.idempotency import claim_postgres
-
-
-@contextmanager
-def reading(curs: Any) -> Iterator[Any]:
-    """A cursor of its own for a statement whose rows are read inside the insert's pipeline.
-    psycopg may hand a cursor the result of its earlier statement while a later one is being
-    sent (the read then finds an INSERT's status, not its rows); a new cursor has none."""
-    with curs.connection.cursor() as read:
-        yield read
-
+from adapters.audit.pipeline import reading
 
 CHAIN_TABLES = [
     "CREATE TABLE IF NOT EXISTS {schema}.akkoord_meta (key text PRIMARY KEY, value text NOT NULL)",

@@ -16,7 +16,8 @@ from psycopg.sql import SQL, Composed, Identifier
 from adapters.audit.chain import chain_hash
 from adapters.audit.keys import SignedHead, Signer, known_public_key
 from adapters.audit.merkle import decode_frontier, encode_frontier
-from adapters.audit.postgres_chain import ChainedPostgresProcessRecorder, reading
+from adapters.audit.pipeline import reading
+from adapters.audit.postgres_chain import ChainedPostgresProcessRecorder
 from adapters.audit.transparency import LEAF_INDEX, TREE_TABLES_POSTGRES, Tree, root_at, wants_head
 
 HEAD_COLUMNS = "tree_size, root_hash, timestamp, key_id, signature"

@@ -85,7 +85,7 @@ class Driver:
     def read_cursor(self) -> Any:
         """Where a statement whose rows are read runs: in the insert's pipeline a cursor of its
         own (psycopg may hand the shared one the result of an earlier write while a later
-        statement is being sent; see `adapters.audit.postgres_chain.reading`)."""
+        statement is being sent; see `adapters.audit.pipeline`)."""
         return self.cursor.connection.cursor() if self.pipelined else self.cursor
 
     def _read(self, sql: str, params: Any, *, first: bool = False) -> list[tuple[Any, ...]]:

@@ -197,9 +197,7 @@ class SqliteBackend:
         copy_audit_key(self.settings, scratch)
 
     def adopt(self, scratch: Settings, create_tables: TableMaker) -> bool:
-        self.settings.data_dir.mkdir(exist_ok=True)
-        for item in scratch.data_dir.iterdir():
-            item.replace(self.settings.data_dir / item.name)
+        move_files(scratch, self.settings)
         return True
 
     def drop_scratch(self, scratch: Settings) -> None:
@@ -219,6 +217,14 @@ def kept_backend(settings: Settings, make: Callable[[Settings], Backend]) -> Bac
         kept = make(settings)
         settings.__dict__[_BACKEND_SLOT] = kept  # a frozen dataclass: past its __setattr__
     return kept
+
+
+def move_files(scratch: Settings, settings: Settings) -> None:
+    """Everything in the scratch store's directory (SQLite's files, the audit key) moves into
+    the real one: part of adopting a scratch store."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    for item in scratch.data_dir.iterdir():
+        item.replace(settings.data_dir / item.name)
 
 
 def copy_audit_key(settings: Settings, scratch: Settings) -> None:

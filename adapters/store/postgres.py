@@ -28,7 +28,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from adapters.config.settings import Settings
-from adapters.store.backends import EVENT_STORE_COMMON, TableMaker, copy_audit_key, kept_backend
+from adapters.store.backends import (
+    EVENT_STORE_COMMON,
+    TableMaker,
+    copy_audit_key,
+    kept_backend,
+    move_files,
+)
 from adapters.store.leadership import (
     Leadership,
     PostgresLeadership,
@@ -332,8 +338,8 @@ class PostgresBackend:
                 )
 
     def adopt(self, scratch: Settings, create_tables: TableMaker) -> bool:
-        """A new store takes the scratch schema by renaming it, in one transaction: the scratch
-        run becomes the real one, as on SQLite, instead of being done a second time. Only where
+        """A new store takes the scratch schema by renaming it: the scratch run becomes the
+        real one, as on SQLite, instead of being done a second time. Only where
         the target schema does not exist yet: a schema someone made (`public`, or one `db init`
         prepared) may hold what is not ours, so there the real run follows the scratch run."""
         other = kept_backend(scratch, PostgresBackend)
@@ -351,9 +357,7 @@ class PostgresBackend:
             # The library's insert function names its schema in its body: made again, it
             # inserts into the renamed tables (every other statement finds them there).
             create_tables(self)
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        for item in scratch.data_dir.iterdir():  # the audit key, as on SQLite
-            item.replace(self.settings.data_dir / item.name)
+        move_files(scratch, self.settings)  # the audit key, as on SQLite
         return True
 
     def drop_scratch(self, scratch: Settings) -> None:
