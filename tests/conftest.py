@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,12 @@ from workflows.clock import SimulatedClock
 # measured by `akkoord bench`, never asserted in a test.
 settings.register_profile("akkoord", deadline=None)
 settings.load_profile("akkoord")
+
+# The suite starts hundreds of akkoord processes. Where the environment turns bytecode caches off
+# (PYTHONDONTWRITEBYTECODE, set on some CI machines), each would compile every module it imports
+# again: about a third of their time. They run as an installed akkoord does, with caches.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 BACKEND = "postgresql" if os.environ.get("AKKOORD_DATABASE_URL") else "sqlite"
 AMS = ZoneInfo("Europe/Amsterdam")
