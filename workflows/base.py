@@ -7,6 +7,8 @@ because SQLite keeps one notification sequence per file.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any, TypeVar
 from uuid import UUID
@@ -32,6 +34,23 @@ PAGE = 500
 DOMAIN_EVENTS = "akkoord_domain_events"
 
 
+# The notifications recorded inside `saved_notifications()`, per thread of control.
+_SAVED: ContextVar[list[Notification] | None] = ContextVar("akkoord_saved", default=None)
+
+
+@contextmanager
+def saved_notifications() -> Iterator[list[Notification]]:
+    """What the commands in this block recorded, in order: each event's position and stored
+    form, as the library's `save` returns them several calls below an entry point. An answer
+    that names what was just written (a ballot's receipt) then need not read it back."""
+    saved: list[Notification] = []
+    token = _SAVED.set(saved)
+    try:
+        yield saved
+    finally:
+        _SAVED.reset(token)
+
+
 class ConcurrentChangeError(ConflictError):
     code = "concurrent_change"
 
@@ -48,7 +67,11 @@ class GovernanceBase(EventSourcedProjection[UUID]):
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         processing_event.saved_kwargs[DOMAIN_EVENTS] = processing_event.events
-        return super()._record(processing_event)
+        recordings = super()._record(processing_event)
+        saved = _SAVED.get()
+        if saved is not None:
+            saved.extend(r.notification for r in recordings)
+        return recordings
 
     def _load(self, kind: type[A], aggregate_id: UUID, missing: NotFoundError) -> A:
         try:

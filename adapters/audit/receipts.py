@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from adapters.audit.chain import digest, uuid_text
 from adapters.audit.keys import SignedHead
@@ -41,7 +41,11 @@ def event_at(recorder: TransparentRecorder, position: int) -> dict[str, Any]:
     found = recorder.select_notifications(position, 1)  # type: ignore[attr-defined]
     if not found or found[0].id != position:
         raise NotFoundError(f"no event at position {position}")
-    n = found[0]
+    return event_document(found[0])
+
+
+def event_document(n: Notification) -> dict[str, Any]:
+    """A stored event as a proof carries it."""
     state = bytes(n.state)
     try:
         text, encoding = state.decode("utf-8"), "utf-8"
@@ -87,7 +91,9 @@ def inclusion_document(recorder: TransparentRecorder, position: int) -> dict[str
     return {**proof, "event": event}
 
 
-def ballot_receipt(log: ApplicationRecorder, position: int) -> dict[str, Any]:
+def ballot_receipt(
+    log: ApplicationRecorder, position: int, stored: Notification | None = None
+) -> dict[str, Any]:
     """The receipt of the ballot recorded at `position`: what was cast, its leaf hash, and, once
     a signed head covers it, that head (the latest) and the inclusion path to it.
 
@@ -96,7 +102,7 @@ def ballot_receipt(log: ApplicationRecorder, position: int) -> dict[str, Any]:
     plain JSON.
     """
     recorder = transparent(log)
-    event = event_at(recorder, position)
+    event = event_at(recorder, position) if stored is None else event_document(stored)
     if not str(event["topic"]).endswith(BALLOT_TOPICS):
         raise NoBallotError(f"the event at position {position} is not a ballot")
     state = json.loads(_state_bytes(event))
@@ -112,10 +118,11 @@ def ballot_receipt(log: ApplicationRecorder, position: int) -> dict[str, Any]:
         "leaf_index": None,
         "path": None,
     }
-    head = recorder.latest_head()
+    found = recorder.latest_head_and_leaf_index(position)
     # A ballot cast after the latest head waits for the next one: known from one count,
     # without reading every leaf as a proof does.
-    if head is not None and recorder.leaf_index_of(position) < head.tree_size:
+    if found is not None and found[1] < found[0].tree_size:
+        head = found[0]
         try:
             proof = proof_of_inclusion(recorder, position, head)
         except LookupError:
@@ -150,6 +157,22 @@ def cast_receipt(log: ApplicationRecorder, consultation_id: UUID, member: str) -
             if position is not None:
                 return ballot_receipt(log, position)
     raise NoBallotError(f"no ballot of {member} in consultation {consultation_id}")
+
+
+def receipt_after_cast(
+    log: ApplicationRecorder, consultation_id: UUID, member: str, saved: Sequence[Notification]
+) -> dict[str, Any]:
+    """`cast_receipt`, from the ballot the cast just recorded when it recorded one (`saved`, see
+    `workflows.base.saved_notifications`): nothing read back. A cast that changed nothing (the
+    same ballot was standing) recorded none, and the standing one is looked up."""
+    for n in reversed(saved):
+        if (
+            str(n.originator_id) == str(consultation_id)
+            and n.topic.endswith(BALLOT_TOPICS)
+            and json.loads(n.state).get("member") == member
+        ):
+            return ballot_receipt(log, n.id, stored=n)
+    return cast_receipt(log, consultation_id, member)
 
 
 # Checking, offline ---------------------------------------------------------------------------

@@ -111,6 +111,9 @@ class TransparentRecorder(ChainedRecorder, Protocol):
     def leaf_index_of(self, position: int) -> int:
         """The index of the event at `position` among the tree's leaves (one read)."""
 
+    def latest_head_and_leaf_index(self, position: int) -> tuple[SignedHead, int] | None:
+        """`latest_head` and `leaf_index_of(position)` in one read (a receipt asks both)."""
+
     def checkpoints(self) -> dict[int, str]: ...
 
     def public_key(self) -> Ed25519PublicKey | None:

@@ -74,6 +74,10 @@ class TransparentPostgresProcessRecorder(ChainedPostgresProcessRecorder):
         self._latest_head_sql = q(
             f"SELECT {HEAD_COLUMNS} FROM {{schema}}.signed_heads ORDER BY tree_size DESC LIMIT 1"
         )
+        self._head_and_index_sql = q(
+            f"SELECT h.*, ({LEAF_INDEX}) AS leaf_index FROM (SELECT {HEAD_COLUMNS} "
+            "FROM {schema}.signed_heads ORDER BY tree_size DESC LIMIT 1) h"
+        )
         self._tree_exists = SQL("SELECT to_regclass(%s) IS NOT NULL")
         self._tree_regclass = f'"{datastore.schema}".merkle_state'
         h = hashlib.sha256(f"akkoord:{datastore.schema}:tree".encode()).digest()
@@ -93,6 +97,12 @@ class TransparentPostgresProcessRecorder(ChainedPostgresProcessRecorder):
             curs.execute(self._latest_head_sql, prepare=True)
             row = curs.fetchone()
         return None if row is None else self._signed_head(row)
+
+    def latest_head_and_leaf_index(self, position: int) -> tuple[SignedHead, int] | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._head_and_index_sql, {"p": position}, prepare=True)
+            row = curs.fetchone()
+        return None if row is None else (self._signed_head(row), int(row["leaf_index"]))
 
     def _after_chain(
         self, curs: Any, hashes: list[tuple[int, str, str]], stored_events: Sequence[StoredEvent]

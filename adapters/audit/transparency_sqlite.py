@@ -183,6 +183,18 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
             row = c.fetchone()
         return None if row is None else SignedHead(int(row[0]), row[1], row[2], row[3], row[4])
 
+    def latest_head_and_leaf_index(self, position: int) -> tuple[SignedHead, int] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT h.*, ({LEAF_INDEX_SQLITE}) FROM (SELECT {HEAD_COLUMNS} "
+                "FROM signed_heads ORDER BY tree_size DESC LIMIT 1) h",
+                {"p": position},
+            )
+            row = c.fetchone()
+        if row is None:
+            return None
+        return SignedHead(int(row[0]), row[1], row[2], row[3], row[4]), int(row[5])
+
     def position_of(self, originator_id: str, version: int) -> int | None:
         from uuid import UUID
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     delete,
     insert,
     inspect,
@@ -70,6 +71,13 @@ sessions = Table(
     Column("last_seen", String(40), nullable=False),
     Column("expires_at", String(40), nullable=False),
 )
+
+
+# Built once: every API request authenticates, and building the statement anew was about a
+# fifth of the lookup's time.
+_LIVE_TOKEN = select(
+    tokens.c.digest, tokens.c.actor, tokens.c.name, tokens.c.consultation, tokens.c.expires_at
+).where(tokens.c.digest == bindparam("digest"), tokens.c.revoked_at.is_(None))
 
 
 class UnknownTokenError(NotFoundError):
@@ -261,15 +269,7 @@ class TokenStore:
             return None
         wanted = _digest(token)
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(
-                    tokens.c.digest,
-                    tokens.c.actor,
-                    tokens.c.name,
-                    tokens.c.consultation,
-                    tokens.c.expires_at,
-                ).where(tokens.c.digest == wanted, tokens.c.revoked_at.is_(None))
-            ).first()
+            row = conn.execute(_LIVE_TOKEN, {"digest": wanted}).first()
         if row is None or not hmac.compare_digest(row.digest, wanted):
             return None
         if expired(row.expires_at, datetime.now(UTC)):

@@ -178,7 +178,16 @@ def test_the_ballot_answer_carries_its_receipt(story: tuple[Api, dict[str, str]]
     assert answer["recorded"] is True
     assert (answer["receipt"]["member"], answer["receipt"]["choice"]) == ("GM0090", "no")
     fetched = api.ok("smallingerland", "GET", f"/api/consultations/{cid}/receipts/GM0090")
-    assert fetched["event"] == answer["receipt"]["event"]
+    assert fetched == answer["receipt"]  # built from what the cast stored, the same as read back
+    body["choice"] = "yes"
+    recast = api.ok("smallingerland", "POST", f"/api/consultations/{cid}/ballots", json=body)
+    assert recast["receipt"]["position"] > answer["receipt"]["position"]
+    assert recast["receipt"]["choice"] == "yes"
+    fetched = api.ok("smallingerland", "GET", f"/api/consultations/{cid}/receipts/GM0090")
+    assert fetched == recast["receipt"]
+    same = api.ok("smallingerland", "POST", f"/api/consultations/{cid}/ballots", json=body)
+    assert same["recorded"] is False
+    assert same["receipt"] == recast["receipt"]  # nothing new: the standing ballot's receipt
 
 
 def test_the_dashboard_keeps_the_same_secrecy(story: tuple[Api, dict[str, str]]) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from adapters.audit.receipts import cast_receipt
+from adapters.audit.receipts import cast_receipt, receipt_after_cast
 from adapters.entrypoints.http.context import ActorDep, ServerDep
 from adapters.entrypoints.http.documented import refusals
 from adapters.entrypoints.http.idempotent import IdempotentRoute
@@ -36,6 +36,7 @@ from domain.actor import Role
 from domain.errors import NotAllowedError
 from domain.voting_rules import DEFAULT_OPTIONS, DEFAULT_TURNOUT_WARNING, MAX_OPTIONS, VotingRules
 from domain.weights import WeightRule
+from workflows.base import saved_notifications
 
 router = APIRouter(route_class=IdempotentRoute)
 
@@ -153,20 +154,21 @@ def cast_ballot(
     """Cast or re-cast; the answer carries the standing ballot's receipt (its leaf in the signed
     Merkle tree over the log, with the inclusion proof once a signed head covers it)."""
     member = body.member.upper()
-    recorded = s.act(
-        lambda e: e.app.consultations.cast_ballot(
-            consultation_id,
-            member=member,
-            choice=body.choice,
-            explanation=body.explanation,
-            actor=actor,
+    with saved_notifications() as saved:
+        recorded = s.act(
+            lambda e: e.app.consultations.cast_ballot(
+                consultation_id,
+                member=member,
+                choice=body.choice,
+                explanation=body.explanation,
+                actor=actor,
+            )
         )
-    )
     return {
         "recorded": recorded,
-        # From the event store itself: the read models, just brought up to date by `act`,
-        # play no part in a receipt.
-        "receipt": cast_receipt(s.engine.app.recorder, consultation_id, member),
+        # From the event store itself (the event as the cast stored it): the read models, just
+        # brought up to date by `act`, play no part in a receipt.
+        "receipt": receipt_after_cast(s.engine.app.recorder, consultation_id, member, saved),
     }
 
 
