@@ -1,7 +1,8 @@
 """The bare library, as the baselines use it: one small aggregate, the library's Application, and
 the library's SQLite factory with the connection settings akkoord's event store has.
 
-Kept free of akkoord imports, so the one-shot script (`bare_cast`) and the bare server
+Kept free of akkoord imports but the statement cache akkoord's store has (a module of the
+library's own imports only), so the one-shot script (`bare_cast`) and the bare server
 (`bare_server`) start as fast as the library itself allows.
 """
 
@@ -14,6 +15,8 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
 from eventsourcing.utils import EnvType, get_topic
+
+from adapters.store.sqlite_statements import cache_statements
 
 # Set by the benchmark from akkoord's own event-store connection (PRAGMA synchronous), so a
 # baseline never flushes less (or more) than akkoord does.
@@ -43,11 +46,13 @@ class BareApplication(Application[UUID]):
 
 
 class TunedSQLiteFactory(SQLiteFactory):
-    """The library's SQLite persistence, each new connection given `PRAGMA synchronous` from
-    BENCH_SQLITE_SYNCHRONOUS (when set); WAL is the library's own default, as for akkoord."""
+    """The library's SQLite persistence with akkoord's statement cache, each new connection given
+    `PRAGMA synchronous` from BENCH_SQLITE_SYNCHRONOUS (when set); WAL is the library's own
+    default, as for akkoord."""
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
+        cache_statements(self)
         level = (self.env.get(SYNCHRONOUS_ENV) or "").strip().upper()
         level = SYNCHRONOUS_LEVELS.get(level, level)
         if level not in SYNCHRONOUS_LEVELS.values():

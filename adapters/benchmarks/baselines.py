@@ -26,6 +26,7 @@ from adapters.benchmarks.bare_model import (
 from adapters.benchmarks.figures import Stopwatch, latencies_ms, per_second
 from adapters.config.settings import Settings
 from adapters.store import backend_for
+from adapters.store.sqlite_statements import CACHING_SQLITE
 
 EVENT_SIZE = 300  # bytes in a raw sqlite3 row, about the size of a stored ballot
 AKKOORD_ONLY = ("PROCESS_RECORDER_TOPIC",)  # akkoord's chained, transparent recorder
@@ -53,7 +54,7 @@ def synchronous_of(app: Application[Any]) -> str | None:
 def bare_env(store: Settings, synchronous: str | None = None) -> dict[str, str]:
     """The environment akkoord would give its event store at `store`, for the bare library."""
     env = {k: v for k, v in backend_for(store).event_store_env().items() if k not in AKKOORD_ONLY}
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+    if env.get("PERSISTENCE_MODULE") == CACHING_SQLITE:
         env["PERSISTENCE_MODULE"] = TUNED_SQLITE
         if synchronous:
             env[SYNCHRONOUS_ENV] = synchronous

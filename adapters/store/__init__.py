@@ -8,20 +8,38 @@ here, the one place that knows both kinds.
 
 from __future__ import annotations
 
-from adapters.config.settings import Settings
-from adapters.store.backends import Backend, SqliteBackend, kept_backend
+from typing import TYPE_CHECKING, Any
+
 from domain.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from adapters.config.settings import Settings
+    from adapters.store.backends import Backend
 
 __all__ = ["Backend", "NoStoreError", "backend_for", "no_store_message", "store_exists"]
 
 
+def __getattr__(name: str) -> Any:
+    # The backends (and SQLAlchemy with them) load on first use, not with the package: the
+    # benchmark's bare baseline imports `adapters.store.sqlite_statements` alone.
+    if name == "Backend":
+        from adapters.store.backends import Backend
+
+        return Backend
+    raise AttributeError(name)
+
+
 def backend_for(settings: Settings) -> Backend:
     """The store these settings name (the same object every time for the same settings)."""
+    from adapters.store.backends import kept_backend
+
     return kept_backend(settings, _new_backend)
 
 
 def _new_backend(settings: Settings) -> Backend:
     if settings.database_url is None:
+        from adapters.store.backends import SqliteBackend
+
         return SqliteBackend(settings)
     # Imported only when asked for: a SQLite-only run never loads psycopg.
     from adapters.store.postgres import PostgresBackend

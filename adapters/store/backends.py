@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from adapters.config.settings import Settings
+from adapters.store.sqlite_statements import CACHING_SQLITE
 from domain.errors import InvalidInputError
 
 # SQLAlchemy and the file lock are imported where engines and leadership are made, not by every
@@ -130,7 +131,7 @@ class SqliteBackend:
 
     def event_store_env(self) -> dict[str, str]:
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": CACHING_SQLITE,
             "SQLITE_DBNAME": str(self.settings.events_path),
             "SQLITE_LOCK_TIMEOUT": lock_timeout(),
             "PROCESS_RECORDER_TOPIC": (
