@@ -89,7 +89,12 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, object, object
     return before, shape(data_dir), status(data_dir)
 
 
-@pytest.mark.parametrize("fraction", [0.1, 0.45, 0.8])
+# Where the kill falls is the scenario's business, not the store's: on PostgreSQL (CI's second,
+# time-bounded run) the middle point alone; all three on SQLite.
+KILL_POINTS = [0.1, 0.45, 0.8] if BACKEND == "sqlite" else [0.45]
+
+
+@pytest.mark.parametrize("fraction", KILL_POINTS)
 def test_a_killed_scenario_run_is_finished_by_running_it_again(
     tmp_path: Path, clean: tuple[int, object, object], fraction: float
 ) -> None:
