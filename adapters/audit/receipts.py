@@ -145,14 +145,18 @@ def _newest_first(log: ApplicationRecorder, aggregate_id: UUID, page: int = 32) 
         upto = batch[-1].originator_version - 1
 
 
+def _is_ballot_of(stored: Any, member: str) -> bool:
+    """Whether a stored event is a cast or re-cast of `member`'s ballot."""
+    return bool(
+        stored.topic.endswith(BALLOT_TOPICS) and json.loads(stored.state).get("member") == member
+    )
+
+
 def cast_receipt(log: ApplicationRecorder, consultation_id: UUID, member: str) -> dict[str, Any]:
     """The receipt of the member's standing ballot (the latest cast or re-cast)."""
     recorder = transparent(log)
     for stored in _newest_first(log, consultation_id):
-        if (
-            stored.topic.endswith(BALLOT_TOPICS)
-            and json.loads(stored.state).get("member") == member
-        ):
+        if _is_ballot_of(stored, member):
             position = recorder.position_of(str(consultation_id), stored.originator_version)
             if position is not None:
                 return ballot_receipt(log, position)
@@ -166,11 +170,7 @@ def receipt_after_cast(
     `workflows.base.saved_notifications`): nothing read back. A cast that changed nothing (the
     same ballot was standing) recorded none, and the standing one is looked up."""
     for n in reversed(saved):
-        if (
-            str(n.originator_id) == str(consultation_id)
-            and n.topic.endswith(BALLOT_TOPICS)
-            and json.loads(n.state).get("member") == member
-        ):
+        if str(n.originator_id) == str(consultation_id) and _is_ballot_of(n, member):
             return ballot_receipt(log, n.id, stored=n)
     return cast_receipt(log, consultation_id, member)
 

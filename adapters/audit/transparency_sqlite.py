@@ -4,7 +4,7 @@ Merkle tree's compact range and, when due, signing a tree head, in the same tran
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteCursor
@@ -30,6 +30,18 @@ LEAF_INDEX_SQLITE = (
     "- (SELECT count(*) FROM event_hashes WHERE position >= :p) "
     "ELSE (SELECT count(*) FROM event_hashes WHERE position < :p) END AS n"
 )
+
+
+# The latest head and one event's leaf index, in one read (a ballot's receipt asks both).
+HEAD_AND_LEAF_INDEX_SQLITE = (
+    f"SELECT h.*, ({LEAF_INDEX_SQLITE}) FROM (SELECT {HEAD_COLUMNS} "
+    "FROM signed_heads ORDER BY tree_size DESC LIMIT 1) h"
+)
+
+
+def _head(row: Any) -> SignedHead:
+    """A `signed_heads` row (its HEAD_COLUMNS first) as a SignedHead."""
+    return SignedHead(int(row[0]), row[1], row[2], row[3], row[4])
 
 
 class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
@@ -142,7 +154,7 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
     def signed_heads(self) -> list[SignedHead]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT {HEAD_COLUMNS} FROM signed_heads ORDER BY tree_size")
-            return [SignedHead(int(r[0]), r[1], r[2], r[3], r[4]) for r in c.fetchall()]
+            return [_head(r) for r in c.fetchall()]
 
     def sign_head(self, size: int | None = None) -> SignedHead:
         if self.signer is None:
@@ -158,7 +170,7 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
             c.execute(f"SELECT {HEAD_COLUMNS} FROM signed_heads WHERE tree_size = ?", (wanted,))
             row = c.fetchone()
             if row is not None:
-                return SignedHead(int(row[0]), row[1], row[2], row[3], row[4])
+                return _head(row)
             head = self.signer.sign(wanted, tree.root() if past is None else past)
             self._put_head(c, head)
         return head
@@ -181,19 +193,13 @@ class TransparentSQLiteProcessRecorder(ChainedSQLiteProcessRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT {HEAD_COLUMNS} FROM signed_heads ORDER BY tree_size DESC LIMIT 1")
             row = c.fetchone()
-        return None if row is None else SignedHead(int(row[0]), row[1], row[2], row[3], row[4])
+        return None if row is None else _head(row)
 
     def latest_head_and_leaf_index(self, position: int) -> tuple[SignedHead, int] | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT h.*, ({LEAF_INDEX_SQLITE}) FROM (SELECT {HEAD_COLUMNS} "
-                "FROM signed_heads ORDER BY tree_size DESC LIMIT 1) h",
-                {"p": position},
-            )
+            c.execute(HEAD_AND_LEAF_INDEX_SQLITE, {"p": position})
             row = c.fetchone()
-        if row is None:
-            return None
-        return SignedHead(int(row[0]), row[1], row[2], row[3], row[4]), int(row[5])
+        return None if row is None else (_head(row), int(row[5]))
 
     def position_of(self, originator_id: str, version: int) -> int | None:
         from uuid import UUID
