@@ -156,13 +156,14 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
         ):
             yield LogRow(r[0], r[1], uuid_text(r[2]), r[3], bytes(r[4]))
 
-    def chain_entries(self) -> Iterator[ChainEntry]:
+    def chain_entries(self, after: int = 0) -> Iterator[ChainEntry]:
         for r in paged(
             lambda after: self._page(
                 "SELECT position, digest, hash FROM event_hashes WHERE position > ? "
                 "ORDER BY position LIMIT ?",
                 after,
-            )
+            ),
+            after,
         ):
             yield ChainEntry(r[0], r[1], r[2])
 
@@ -387,7 +388,8 @@ class ChainedRecorder(Protocol):
 
     def log_rows(self) -> Iterator[LogRow]: ...
 
-    def chain_entries(self) -> Iterator[ChainEntry]: ...
+    def chain_entries(self, after: int = 0) -> Iterator[ChainEntry]:
+        """The chain's rows in log order, from the first position after `after`."""
 
     def digest_positions(self, d: str) -> list[int]: ...
 
@@ -406,10 +408,10 @@ class ChainedRecorder(Protocol):
     def use_in_transaction(self, work: InTransaction) -> None: ...
 
 
-def paged(fetch: Callable[[int], list[Any]]) -> Iterator[Any]:
-    """Rows from `fetch(after_position)`, a page of PAGE at a time; a row's first column is its
-    position."""
-    position = 0
+def paged(fetch: Callable[[int], list[Any]], after: int = 0) -> Iterator[Any]:
+    """Rows from `fetch(after_position)`, a page of PAGE at a time, from the first after `after`;
+    a row's first column is its position."""
+    position = after
     while True:
         page = fetch(position)
         yield from page

@@ -73,9 +73,13 @@ def inclusion_proof(leaves: Sequence[bytes], index: int, size: int | None = None
     n = len(leaves) if size is None else size
     if not 0 <= index < n <= len(leaves):
         raise ValueError(f"leaf {index} is not in a tree of size {n}")
-    mth = subtree_hasher(leaves)
+    return inclusion_path(subtree_hasher(leaves), index, n)
+
+
+def inclusion_path(mth: SubtreeHash, index: int, size: int) -> list[bytes]:
+    """PATH(index, D[0:size]) from any source of subtree hashes (the store keeps some)."""
     path: list[bytes] = []
-    lo, hi = 0, n
+    lo, hi = 0, size
     # Walk down from the root; the siblings are collected top-down and returned bottom-up.
     while hi - lo > 1:
         k = _split(hi - lo)
@@ -93,7 +97,11 @@ def consistency_proof(leaves: Sequence[bytes], old: int, new: int | None = None)
     n = len(leaves) if new is None else new
     if not 0 < old <= n <= len(leaves):
         raise ValueError(f"no consistency proof from size {old} to size {n}")
-    mth = subtree_hasher(leaves)
+    return consistency_path(subtree_hasher(leaves), old, n)
+
+
+def consistency_path(mth: SubtreeHash, old: int, new: int) -> list[bytes]:
+    """PROOF(old, D[0:new]) from any source of subtree hashes."""
 
     def subproof(m: int, lo: int, hi: int, complete: bool) -> list[bytes]:
         size = hi - lo
@@ -104,7 +112,7 @@ def consistency_proof(leaves: Sequence[bytes], old: int, new: int | None = None)
             return [*subproof(m, lo, lo + k, complete), mth(lo + k, hi)]
         return [*subproof(m - k, lo + k, hi, False), mth(lo, lo + k)]
 
-    return subproof(old, 0, n, True)
+    return subproof(old, 0, new, True)
 
 
 # Verifying: the RFC's algorithms, word for word ----------------------------------------------

@@ -196,8 +196,8 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
         for r in paged(lambda after: self._page(self._rows, after)):
             yield LogRow(r[0], r[1], uuid_text(r[2]), int(r[3]), bytes(r[4]))
 
-    def chain_entries(self) -> Iterator[ChainEntry]:
-        for r in paged(lambda after: self._page(self._entries, after)):
+    def chain_entries(self, after: int = 0) -> Iterator[ChainEntry]:
+        for r in paged(lambda after: self._page(self._entries, after), after):
             yield ChainEntry(int(r[0]), r[1], r[2])
 
     def digest_positions(self, d: str) -> list[int]:

@@ -124,7 +124,7 @@ def ballot_receipt(
     if found is not None and found[1] < found[0].tree_size:
         head = found[0]
         try:
-            proof = proof_of_inclusion(recorder, position, head)
+            proof = proof_of_inclusion(recorder, position, head, index=found[1])
         except LookupError:
             return receipt  # cast after the latest head: the next one will cover it
         receipt.update(

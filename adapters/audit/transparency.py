@@ -11,20 +11,25 @@ Heads are signed every HEAD_EVERY events and whenever a consultation closes.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from weakref import WeakKeyDictionary
 
 from adapters.audit.chain import Break, ChainedRecorder, ChainEntry, Verification, verify_chain
 from adapters.audit.keys import SignedHead, Signer, key_id
 from adapters.audit.merkle import (
-    consistency_proof,
+    SubtreeHash,
+    consistency_path,
     frontier_append,
     frontier_root,
-    inclusion_proof,
+    inclusion_path,
     leaf_hash,
     root,
 )
+from adapters.audit.tiles import Leaf, StaleTilesError, Tiles
 
 if TYPE_CHECKING:  # cryptography is loaded where a key is used (adapters.audit.keys)
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -146,35 +151,82 @@ def root_at(entries: Iterator[ChainEntry], size: int) -> bytes:
     return root(hashes)
 
 
-def proof_of_inclusion(
-    recorder: TransparentRecorder, position: int, head: SignedHead
+def _leaves_after(recorder: TransparentRecorder, after: int) -> Iterator[Leaf]:
+    for entry in recorder.chain_entries(after):
+        yield entry.position, event_leaf(entry.position, entry.digest)
+
+
+# One process's tiles per store (see `adapters.audit.tiles`), dropped with the recorder.
+_TILES: WeakKeyDictionary[object, Tiles] = WeakKeyDictionary()
+_TILES_LOCK = threading.Lock()
+
+
+def _proved(
+    recorder: TransparentRecorder,
+    size: int,
+    prove: Callable[[SubtreeHash, Callable[[int], Leaf]], dict[str, object]],
 ) -> dict[str, object]:
-    """A self-contained inclusion proof of the event at `position` under `head`."""
-    found = leaves(recorder.chain_entries(), head.tree_size)
-    index = next((i for i, (p, _) in enumerate(found) if p == position), None)
+    """`prove` run on this process's tiles of the store (extended first with what was added
+    since), under their lock; started over from the log once if the store's leaves are no
+    longer the ones they were built from."""
+
+    def block(start: int, count: int) -> list[Leaf]:
+        return list(itertools.islice(_leaves_after(recorder, start - 1), count))
+
+    for _ in range(2):
+        with _TILES_LOCK:
+            tiles = _TILES.get(recorder)
+            if tiles is None:
+                tiles = _TILES[recorder] = Tiles()
+        with tiles.lock:
+            tiles.take(_leaves_after(recorder, tiles.after), size)
+            try:
+                return prove(*tiles.hasher(size, block))
+            except StaleTilesError:
+                with _TILES_LOCK:
+                    _TILES.pop(recorder, None)
+    raise LookupError("the log changed while a proof was made")
+
+
+def proof_of_inclusion(
+    recorder: TransparentRecorder, position: int, head: SignedHead, index: int | None = None
+) -> dict[str, object]:
+    """A self-contained inclusion proof of the event at `position` under `head`: the leaf's
+    index in one read (unless the caller has read it), then the path from this process's
+    tiles."""
     if index is None:
-        raise LookupError(f"position {position} is not under the head of size {head.tree_size}")
-    hashes = [h for _, h in found]
-    return {
-        "kind": "inclusion",
-        "position": position,
-        "leaf_index": index,
-        "leaf_hash": hashes[index].hex(),
-        "path": [p.hex() for p in inclusion_proof(hashes, index, head.tree_size)],
-        "signed_head": head.as_dict(),
-    }
+        index = recorder.leaf_index_of(position)
+
+    def prove(mth: SubtreeHash, leaf: Callable[[int], Leaf]) -> dict[str, object]:
+        if not 0 <= index < head.tree_size or leaf(index)[0] != position:
+            raise LookupError(f"position {position} is not under the head of size {head.tree_size}")
+        return {
+            "kind": "inclusion",
+            "position": position,
+            "leaf_index": index,
+            "leaf_hash": leaf(index)[1].hex(),
+            "path": [p.hex() for p in inclusion_path(mth, index, head.tree_size)],
+            "signed_head": head.as_dict(),
+        }
+
+    return _proved(recorder, head.tree_size, prove)
 
 
 def proof_of_consistency(
     recorder: TransparentRecorder, old: SignedHead, new: SignedHead
 ) -> dict[str, object]:
-    hashes = [h for _, h in leaves(recorder.chain_entries(), new.tree_size)]
-    return {
-        "kind": "consistency",
-        "old_head": old.as_dict(),
-        "new_head": new.as_dict(),
-        "path": [p.hex() for p in consistency_proof(hashes, old.tree_size, new.tree_size)],
-    }
+    if not 0 < old.tree_size <= new.tree_size:
+        raise ValueError(f"no consistency proof from size {old.tree_size} to {new.tree_size}")
+
+    def prove(mth: SubtreeHash, _leaf: Callable[[int], Leaf]) -> dict[str, object]:
+        return {
+            "kind": "consistency",
+            "old_head": old.as_dict(),
+            "new_head": new.as_dict(),
+            "path": [p.hex() for p in consistency_path(mth, old.tree_size, new.tree_size)],
+        }
+
+    return _proved(recorder, new.tree_size, prove)
 
 
 def latest_covering(heads: Sequence[SignedHead], size: int) -> SignedHead | None:
