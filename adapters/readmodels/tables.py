@@ -245,8 +245,8 @@ def _postgres_script() -> str:
         options = {"schema_translate_map": {None: _PLACEHOLDER}, "render_schema_translate": True}
         parts.append(str(ddl.compile(dialect=mock.dialect, **options)).strip())
 
-    mock = create_mock_engine("postgresql+psycopg://", collect)  # type: ignore[arg-type]
-    metadata.create_all(mock, checkfirst=False)  # type: ignore[arg-type]
+    mock = create_mock_engine("postgresql+psycopg://", collect)
+    metadata.create_all(mock, checkfirst=False)
     return ";\n".join(parts)
 
 
