@@ -26,3 +26,23 @@ def test_a_naive_time_is_refused_on_any_command() -> None:
     with pytest.raises(InvalidDeadlineError):
         assembly.hold(actor="officer:x", reason="r", at=NAIVE)
     assert [type(e).__name__ for e in signing.collect_events()] == ["Signed"]
+
+
+def test_a_nul_in_any_recorded_text_is_refused_on_creation_and_on_any_command() -> None:
+    from domain.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="NUL"):
+        ConditionalSigning.sign(
+            party="VNG",
+            agreement="AZWA",
+            conditions=["c\x00"],
+            actor="officer:x",
+            reason="r",
+            at=OPENS,
+        )
+    signing = ConditionalSigning.sign(
+        party="VNG", agreement="AZWA", conditions=["c"], actor="officer:x", reason="r", at=OPENS
+    )
+    with pytest.raises(InvalidInputError, match="NUL"):
+        signing.withdraw(cause="x", actor="officer:x", reason="r\x00", at=OPENS)
+    assert [type(e).__name__ for e in signing.collect_events()] == ["Signed"]
