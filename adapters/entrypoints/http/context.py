@@ -115,4 +115,12 @@ def session_of(request: Request) -> Session | None:
 
 # What a route declares to be told who asks and to reach the engine (FastAPI's Annotated deps).
 ActorDep = Annotated[Actor, Depends(current_actor)]
-ServerDep = Annotated[Server, Depends(server)]
+
+
+async def _server(request: Request) -> Server:
+    # On the event loop: FastAPI runs a plain `def` dependency in its thread pool, a hop of
+    # its own on every request for an attribute read.
+    return server(request)
+
+
+ServerDep = Annotated[Server, Depends(_server)]

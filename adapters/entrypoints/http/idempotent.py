@@ -47,7 +47,7 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 _LOCKS: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
-def idempotency_header(
+async def idempotency_header(  # async: nothing to wait for, so no thread-pool hop
     key: Annotated[
         str | None,
         Header(
