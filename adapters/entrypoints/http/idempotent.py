@@ -92,7 +92,9 @@ class IdempotentRoute(APIRoute):
             check_key(key)
             s = server(request)
             token = token_from(request)
-            found = s.tokens.authenticate(token) if token else None
+            # In the pool: a database read on the event loop would stall every request (and
+            # the health checks) while the database is slow or away.
+            found = await run_in_threadpool(s.tokens.authenticate, token) if token else None
             if found is None:
                 return await handler(request)  # refused as unauthenticated, keyed or not
             digest = request_hash(
