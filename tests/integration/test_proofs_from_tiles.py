@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -55,10 +54,14 @@ def _cast_all(engine: Engine, clock: SimulatedClock, cid: str, choice: str) -> N
         )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[tuple[Engine, SimulatedClock, str]]:
+@pytest.fixture(scope="module")
+def store(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Engine, SimulatedClock, str]]:
+    """One store for the module (each test holds whatever the others added)."""
     clock = SimulatedClock(START)
-    with build(Settings(tmp_path / "store"), create=True, clock=clock) as engine:
+    path = tmp_path_factory.mktemp("tiles") / "store"
+    with build(Settings(path), create=True, clock=clock) as engine:
         cid = open_consultation(engine, clock)
         for choice in ("yes", "no", "yes"):  # a log of about 1,400 events, over 5 tiles
             _cast_all(engine, clock, cid, choice)

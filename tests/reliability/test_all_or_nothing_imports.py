@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.inputs.members_csv import shipped_members_path
+from tests.conftest import examples
 from tests.e2e.cli import Cli
 from tests.reliability.support import OFFICER, akkoord, refused
 from tests.stores import store_fingerprint
@@ -28,7 +29,7 @@ HEADER = ["code", "name", "province", "inhabitants", "year"]
 SHIPPED = list(csv.DictReader(io.StringIO(shipped_members_path().read_text(encoding="utf-8-sig"))))
 SHIPPED_CODES = {r["code"] for r in SHIPPED}
 EXAMPLES = settings(
-    max_examples=80,
+    max_examples=examples(80),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -435,7 +436,7 @@ def scenario_with_a_bad_step(
     onto=st.sampled_from(["fresh", "loaded"]),
 )
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.scenario import COMMANDS
+from tests.conftest import examples
 from tests.e2e.cli import Cli
 from tests.reliability.support import AKKOORD, OFFICER, ROOT, akkoord, refused
 from tests.stores import store_fingerprint
@@ -494,7 +495,7 @@ def command_lines(draw: st.DrawFn, world: dict[str, Any]) -> tuple[str, list[str
 
 
 @given(data=st.data())
-@settings(FAST, max_examples=300)
+@settings(FAST, max_examples=examples(300))
 def test_hostile_arguments_are_done_or_refused_by_the_contract(
     world: dict[str, Any], data: st.DataObject
 ) -> None:
@@ -506,7 +507,7 @@ def test_hostile_arguments_are_done_or_refused_by_the_contract(
     args=st.lists(st.one_of(st.sampled_from(["--json", "--as", "-h", "--"]), hostile), max_size=6),
     group=st.sampled_from(["", "consultation", "board", "udo", "export", "audit", "tokens"]),
 )
-@settings(FAST, max_examples=80)
+@settings(FAST, max_examples=examples(80))
 def test_arbitrary_words_are_usage_errors_or_refusals(
     world: dict[str, Any], args: list[str], group: str
 ) -> None:
@@ -573,7 +574,7 @@ def csv_files(draw: st.DrawFn) -> bytes:
 
 
 @given(content=csv_files(), onto=st.sampled_from(["fresh", "loaded"]))
-@settings(FAST, max_examples=120)
+@settings(FAST, max_examples=examples(120))
 def test_hostile_members_files_are_refused_whole(
     world: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, content: bytes, onto: str
 ) -> None:
@@ -683,7 +684,7 @@ def scenario_files(draw: st.DrawFn) -> bytes:
 
 
 @given(content=scenario_files(), command=st.sampled_from(["check", "run"]))
-@settings(FAST, max_examples=120)
+@settings(FAST, max_examples=examples(120))
 def test_hostile_scenario_files_are_done_or_refused_whole(
     world: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, content: bytes, command: str
 ) -> None:
