@@ -31,7 +31,7 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def _split(n: int) -> int:
+def split(n: int) -> int:
     """The largest power of two smaller than n (n > 1)."""
     return 1 << ((n - 1).bit_length() - 1)
 
@@ -55,7 +55,7 @@ def subtree_hasher(leaves: Sequence[bytes]) -> SubtreeHash:
         found = memo.get((lo, hi))
         if found is not None:
             return found
-        k = _split(n)
+        k = split(n)
         h = node_hash(mth(lo, lo + k), mth(lo + k, hi))
         if n & (n - 1) == 0:
             memo[(lo, hi)] = h
@@ -82,7 +82,7 @@ def inclusion_path(mth: SubtreeHash, index: int, size: int) -> list[bytes]:
     lo, hi = 0, size
     # Walk down from the root; the siblings are collected top-down and returned bottom-up.
     while hi - lo > 1:
-        k = _split(hi - lo)
+        k = split(hi - lo)
         if index < lo + k:
             path.append(mth(lo + k, hi))
             hi = lo + k
@@ -107,7 +107,7 @@ def consistency_path(mth: SubtreeHash, old: int, new: int) -> list[bytes]:
         size = hi - lo
         if m == size:
             return [] if complete else [mth(lo, hi)]
-        k = _split(size)
+        k = split(size)
         if m <= k:
             return [*subproof(m, lo, lo + k, complete), mth(lo + k, hi)]
         return [*subproof(m - k, lo + k, hi, False), mth(lo, lo + k)]

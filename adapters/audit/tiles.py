@@ -20,9 +20,9 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from adapters.audit.merkle import SubtreeHash, _split, node_hash, root
+from adapters.audit.merkle import SubtreeHash, node_hash, root, split
 
-TILE = 256  # leaves per tile: a block of leaves is one page-sized read
+TILE = 256  # leaves per tile (a block is read through the chain's pages of 1,000 rows)
 
 Leaf = tuple[int, bytes]  # (position, leaf hash)
 ReadBlock = Callable[[int, int], list[Leaf]]  # (first position, count) -> that block's leaves
@@ -92,7 +92,7 @@ class Tiles:
                 return found
             if n == 1:
                 return leaf(lo)[1]
-            k = _split(n)
+            k = split(n)
             return node_hash(mth(lo, lo + k), mth(lo + k, hi))
 
         return mth, leaf

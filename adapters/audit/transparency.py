@@ -134,14 +134,15 @@ def transparent(recorder: object) -> TransparentRecorder:
 # Proofs from the store -----------------------------------------------------------------------
 
 
+def leaf_pairs(entries: Iterable[ChainEntry]) -> Iterator[Leaf]:
+    """(position, leaf hash) of each chain row, as the chain recorded it."""
+    for entry in entries:
+        yield entry.position, event_leaf(entry.position, entry.digest)
+
+
 def leaves(entries: Iterator[ChainEntry], size: int | None = None) -> list[tuple[int, bytes]]:
     """(position, leaf hash) of the first `size` events, as the chain recorded them."""
-    found: list[tuple[int, bytes]] = []
-    for entry in entries:
-        if size is not None and len(found) >= size:
-            break
-        found.append((entry.position, event_leaf(entry.position, entry.digest)))
-    return found
+    return list(itertools.islice(leaf_pairs(entries), size))
 
 
 def root_at(entries: Iterator[ChainEntry], size: int) -> bytes:
@@ -149,11 +150,6 @@ def root_at(entries: Iterator[ChainEntry], size: int) -> bytes:
     if len(hashes) < size:
         raise ValueError(f"the log holds {len(hashes)} events, fewer than {size}")
     return root(hashes)
-
-
-def _leaves_after(recorder: TransparentRecorder, after: int) -> Iterator[Leaf]:
-    for entry in recorder.chain_entries(after):
-        yield entry.position, event_leaf(entry.position, entry.digest)
 
 
 # One process's tiles per store (see `adapters.audit.tiles`), dropped with the recorder.
@@ -171,7 +167,7 @@ def _proved(
     longer the ones they were built from."""
 
     def block(start: int, count: int) -> list[Leaf]:
-        return list(itertools.islice(_leaves_after(recorder, start - 1), count))
+        return list(itertools.islice(leaf_pairs(recorder.chain_entries(start - 1)), count))
 
     for _ in range(2):
         with _TILES_LOCK:
@@ -179,7 +175,7 @@ def _proved(
             if tiles is None:
                 tiles = _TILES[recorder] = Tiles()
         with tiles.lock:
-            tiles.take(_leaves_after(recorder, tiles.after), size)
+            tiles.take(leaf_pairs(recorder.chain_entries(tiles.after)), size)
             try:
                 return prove(*tiles.hasher(size, block))
             except StaleTilesError:
