@@ -4,41 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
-from domain.board_ratification import BoardRatification
-from domain.commitment import Commitment
-from domain.consultation import Consultation
-from domain.general_assembly import GeneralAssembly
-from domain.implementation_test import ImplementationTest
-from domain.region import Region
-from domain.resolution import Resolution
 from projections.rows import Rows, time_key
+from projections.topics import (
+    BoardRatification,
+    Commitment,
+    Consultation,
+    GeneralAssembly,
+    ImplementationTest,
+    Region,
+    Resolution,
+    topic,
+)
 
 TABLE = "open_actions"
 
 TOPICS = [
-    get_topic(c)
-    for c in (
-        Consultation.Opened,
-        Consultation.Extended,
-        Consultation.Closed,
-        Consultation.Cancelled,
-        BoardRatification.AdviceReceived,
-        BoardRatification.Decided,
-        BoardRatification.SettledByAssembly,
-        BoardRatification.Communicated,
-        Resolution.Adopted,
-        Resolution.Fulfilled,
-        ImplementationTest.Commissioned,
-        ImplementationTest.Completed,
-        ImplementationTest.PresentedToMembers,
-        GeneralAssembly.Convened,
-        GeneralAssembly.Closed,
-        Commitment.ReviewRaised,
-        Commitment.ReviewRecorded,
-        Region.DecisionReopened,
-    )
+    Consultation.Opened,
+    Consultation.Extended,
+    Consultation.Closed,
+    Consultation.Cancelled,
+    BoardRatification.AdviceReceived,
+    BoardRatification.Decided,
+    BoardRatification.SettledByAssembly,
+    BoardRatification.Communicated,
+    Resolution.Adopted,
+    Resolution.Fulfilled,
+    ImplementationTest.Commissioned,
+    ImplementationTest.Completed,
+    ImplementationTest.PresentedToMembers,
+    GeneralAssembly.Convened,
+    GeneralAssembly.Closed,
+    Commitment.ReviewRaised,
+    Commitment.ReviewRecorded,
+    Region.DecisionReopened,
 ]
 
 
@@ -56,37 +54,38 @@ class ActionsProjection:
     topics = TOPICS
 
     def process(self, event: Any, rows: Rows, position: int) -> None:
+        t = topic(event)
         subject = str(event.originator_id)
-        if isinstance(event, Consultation.Opened):
+        if t == Consultation.Opened:
             due = time_key(event.closes_at)
             _add(rows, "secretary", subject, f"cast your municipality's ballot: {event.title}", due)
             _add(rows, "officer", subject, f"see '{event.title}' closed at its deadline", due)
-        elif isinstance(event, Consultation.Extended):
+        elif t == Consultation.Extended:
             rows.update(TABLE, {"subject_id": subject}, {"due_at": time_key(event.closes_at)})
-        elif isinstance(event, Consultation.Closed | Consultation.Cancelled):
+        elif t in (Consultation.Closed, Consultation.Cancelled):
             _done(rows, subject)
-        elif isinstance(event, BoardRatification.AdviceReceived):
+        elif t == BoardRatification.AdviceReceived:
             _add(rows, "board", subject, f"decide on the ratification (advice: {event.advice})")
-        elif isinstance(event, BoardRatification.Decided):
+        elif t == BoardRatification.Decided:
             _done(rows, subject, "board")
             if event.decision != "refer":
                 _add(rows, "officer", subject, "communicate the board's decision")
-        elif isinstance(event, BoardRatification.SettledByAssembly):
+        elif t == BoardRatification.SettledByAssembly:
             _add(rows, "officer", subject, "communicate the ALV's decision")
-        elif isinstance(event, BoardRatification.Communicated):
+        elif t == BoardRatification.Communicated:
             _done(rows, subject)
-        elif isinstance(event, Resolution.Adopted):
+        elif t == Resolution.Adopted:
             _add(rows, "officer", subject, "record the resolution's conditions as they are met")
-        elif isinstance(event, Resolution.Fulfilled):
+        elif t == Resolution.Fulfilled:
             _done(rows, subject)
-        elif isinstance(event, ImplementationTest.Commissioned):
+        elif t == ImplementationTest.Commissioned:
             _add(rows, "officer", subject, f"complete the UDO: {event.title}")
-        elif isinstance(event, ImplementationTest.Completed):
+        elif t == ImplementationTest.Completed:
             _done(rows, subject)
             _add(rows, "officer", subject, "present the UDO to the members")
-        elif isinstance(event, ImplementationTest.PresentedToMembers):
+        elif t == ImplementationTest.PresentedToMembers:
             _done(rows, subject)
-        elif isinstance(event, GeneralAssembly.Convened):
+        elif t == GeneralAssembly.Convened:
             _add(
                 rows,
                 "officer",
@@ -94,9 +93,9 @@ class ActionsProjection:
                 f"record the votes and close: {event.title}",
                 time_key(event.held_on),
             )
-        elif isinstance(event, GeneralAssembly.Closed):
+        elif t == GeneralAssembly.Closed:
             _done(rows, subject)
-        elif isinstance(event, Commitment.ReviewRaised):
+        elif t == Commitment.ReviewRaised:
             _add(
                 rows,
                 "officer",
@@ -104,12 +103,12 @@ class ActionsProjection:
                 f"record the finding of review {event.period}",
                 time_key(event.at),
             )
-        elif isinstance(event, Commitment.ReviewRecorded):
+        elif t == Commitment.ReviewRecorded:
             rows.delete(
                 TABLE,
                 {"subject_id": subject, "action": f"record the finding of review {event.period}"},
             )
-        elif isinstance(event, Region.DecisionReopened):
+        elif t == Region.DecisionReopened:
             _add(
                 rows,
                 "officer",

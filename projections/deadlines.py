@@ -9,39 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
-from domain.board_ratification import BoardRatification
-from domain.commitment import Commitment
-from domain.consultation import Consultation
 from domain.deadlines import CLOSING_SOON_BEFORE, FINDING_DUE_AFTER, DeadlineKind
-from domain.general_assembly import GeneralAssembly
 from domain.reminders import next_due
 from projections.rows import Rows, time_key
+from projections.topics import BoardRatification, Commitment, Consultation, GeneralAssembly, topic
 
 TABLE = "deadlines"
 K = DeadlineKind
 
 TOPICS = [
-    get_topic(c)
-    for c in (
-        Consultation.Opened,
-        Consultation.Extended,
-        Consultation.Closed,
-        Consultation.Cancelled,
-        Consultation.ClosingSoonNotified,
-        Consultation.NonVotersReminded,
-        BoardRatification.Scheduled,
-        BoardRatification.Rescheduled,
-        BoardRatification.DueNotified,
-        BoardRatification.Decided,
-        GeneralAssembly.Convened,
-        GeneralAssembly.Rescheduled,
-        GeneralAssembly.Held,
-        Commitment.Registered,
-        Commitment.ReviewRaised,
-        Commitment.ReviewRecorded,
-    )
+    Consultation.Opened,
+    Consultation.Extended,
+    Consultation.Closed,
+    Consultation.Cancelled,
+    Consultation.ClosingSoonNotified,
+    Consultation.NonVotersReminded,
+    BoardRatification.Scheduled,
+    BoardRatification.Rescheduled,
+    BoardRatification.DueNotified,
+    BoardRatification.Decided,
+    GeneralAssembly.Convened,
+    GeneralAssembly.Rescheduled,
+    GeneralAssembly.Held,
+    Commitment.Registered,
+    Commitment.ReviewRaised,
+    Commitment.ReviewRecorded,
 ]
 
 
@@ -112,8 +104,9 @@ class DeadlinesProjection:
     topics = TOPICS
 
     def process(self, event: Any, rows: Rows, position: int) -> None:
+        t = topic(event)
         subject = str(event.originator_id)
-        if isinstance(event, Consultation.Opened):
+        if t == Consultation.Opened:
             _add(rows, subject, K.CONSULTATION_CLOSES, event.title, event.closes_at, event.timezone)
             _add(
                 rows,
@@ -124,9 +117,9 @@ class DeadlinesProjection:
                 event.timezone,
             )
             _add_reminders(rows, subject, event)
-        elif isinstance(event, Consultation.NonVotersReminded):
+        elif t == Consultation.NonVotersReminded:
             _rearm_reminder(rows, subject, event)
-        elif isinstance(event, Consultation.Extended):
+        elif t == Consultation.Extended:
             if event.reminder_due_at is not None:
                 rows.update(
                     TABLE,
@@ -148,24 +141,24 @@ class DeadlinesProjection:
                     "settled_at": None,
                 },
             )
-        elif isinstance(event, Consultation.ClosingSoonNotified):
+        elif t == Consultation.ClosingSoonNotified:
             _settle(rows, subject, K.CLOSING_SOON, "fired", event.at)
-        elif isinstance(event, Consultation.Closed):
+        elif t == Consultation.Closed:
             by_deadline = event.rule == K.CONSULTATION_CLOSES.value
             _settle(
                 rows, subject, K.CONSULTATION_CLOSES, "fired" if by_deadline else "done", event.at
             )
             _settle(rows, subject, K.CLOSING_SOON, "cancelled", event.at)
             _settle(rows, subject, K.NON_VOTERS_REMINDER, "cancelled", event.at)
-        elif isinstance(event, Consultation.Cancelled):
+        elif t == Consultation.Cancelled:
             _settle(rows, subject, K.CONSULTATION_CLOSES, "cancelled", event.at)
             _settle(rows, subject, K.CLOSING_SOON, "cancelled", event.at)
             _settle(rows, subject, K.NON_VOTERS_REMINDER, "cancelled", event.at)
-        elif isinstance(event, BoardRatification.Scheduled):
+        elif t == BoardRatification.Scheduled:
             _add(
                 rows, subject, K.RATIFICATION_DUE, event.title, event.scheduled_for, event.timezone
             )
-        elif isinstance(event, BoardRatification.Rescheduled):
+        elif t == BoardRatification.Rescheduled:
             # Re-armed even when the old date's reminder went out: the new date deserves its own.
             rows.update(
                 TABLE,
@@ -177,21 +170,21 @@ class DeadlinesProjection:
                     "settled_at": None,
                 },
             )
-        elif isinstance(event, BoardRatification.DueNotified):
+        elif t == BoardRatification.DueNotified:
             _settle(rows, subject, K.RATIFICATION_DUE, "fired", event.at)
-        elif isinstance(event, BoardRatification.Decided):
+        elif t == BoardRatification.Decided:
             _settle(rows, subject, K.RATIFICATION_DUE, "done", event.at)
-        elif isinstance(event, GeneralAssembly.Convened):
+        elif t == GeneralAssembly.Convened:
             _add(rows, subject, K.ASSEMBLY_MEETS, event.title, event.held_on, "Europe/Amsterdam")
-        elif isinstance(event, GeneralAssembly.Rescheduled):
+        elif t == GeneralAssembly.Rescheduled:
             rows.update(
                 TABLE,
                 {"subject_id": subject, "kind": K.ASSEMBLY_MEETS.value},
                 {"due_at": time_key(event.held_on), "timezone": event.timezone},
             )
-        elif isinstance(event, GeneralAssembly.Held):
+        elif t == GeneralAssembly.Held:
             _settle(rows, subject, K.ASSEMBLY_MEETS, "done", event.at)
-        elif isinstance(event, Commitment.Registered):
+        elif t == Commitment.Registered:
             _add(
                 rows, subject, K.REVIEW_DUE, event.title, event.first_review_at, "Europe/Amsterdam"
             )
@@ -208,7 +201,7 @@ class DeadlinesProjection:
                 {"subject_id": subject, "kind": K.REVIEW_FINDING_DUE.value},
                 {"state": "none"},
             )
-        elif isinstance(event, Commitment.ReviewRaised):
+        elif t == Commitment.ReviewRaised:
             # A recurring deadline: the row re-arms for the next period as soon as one is raised.
             rows.update(
                 TABLE,
@@ -229,5 +222,5 @@ class DeadlinesProjection:
                         "due_at": time_key(event.at + FINDING_DUE_AFTER),
                     },
                 )
-        elif isinstance(event, Commitment.ReviewRecorded) and event.outstanding == 0:
+        elif t == Commitment.ReviewRecorded and event.outstanding == 0:
             _settle(rows, subject, K.REVIEW_FINDING_DUE, "done", event.at)

@@ -5,24 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
-from domain.funding import GrantScheme, euros
-from domain.region import Region
+from domain.money import euros
 from projections.rows import Rows, event_ref, time_key
+from projections.topics import GrantScheme, Region, topic
 
 RULES = "funding_rules"
 ALLOCATIONS = "funding_allocations"
 BUDGETS = "region_budgets"
 TOPICS = [
-    get_topic(c)
-    for c in (
-        GrantScheme.Registered,
-        GrantScheme.RuleSet,
-        GrantScheme.Allocated,
-        GrantScheme.Excluded,
-        Region.BudgetRecorded,
-    )
+    GrantScheme.Registered,
+    GrantScheme.RuleSet,
+    GrantScheme.Allocated,
+    GrantScheme.Excluded,
+    Region.BudgetRecorded,
 ]
 
 
@@ -31,8 +26,9 @@ class FundingProjection:
     topics = TOPICS
 
     def process(self, event: Any, rows: Rows, position: int) -> None:
+        t = topic(event)
         at, ref = time_key(event.at), event_ref(position, event)
-        if isinstance(event, GrantScheme.Registered):
+        if t == GrantScheme.Registered:
             rows.insert(
                 RULES,
                 {
@@ -49,7 +45,7 @@ class FundingProjection:
                     "because": ref,
                 },
             )
-        elif isinstance(event, GrantScheme.RuleSet):
+        elif t == GrantScheme.RuleSet:
             rows.insert(
                 RULES,
                 {
@@ -66,7 +62,7 @@ class FundingProjection:
                     "because": ref,
                 },
             )
-        elif isinstance(event, GrantScheme.Excluded):
+        elif t == GrantScheme.Excluded:
             # Year 0, like the registration: a row about the scheme itself, never a year's rule
             # (a year's entitlement reads the latest row of that year).
             onwards = " onwards" if event.onwards else ""
@@ -86,7 +82,7 @@ class FundingProjection:
                     "because": ref,
                 },
             )
-        elif isinstance(event, GrantScheme.Allocated):
+        elif t == GrantScheme.Allocated:
             rows.insert(
                 ALLOCATIONS,
                 {
@@ -99,7 +95,7 @@ class FundingProjection:
                     "because": ref,
                 },
             )
-        elif isinstance(event, Region.BudgetRecorded):
+        elif t == Region.BudgetRecorded:
             rows.insert(
                 BUDGETS,
                 {

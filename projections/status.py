@@ -9,15 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
-from domain.agreement import Agreement, PartyStatus
 from projections.rows import Rows, event_ref, time_key
+from projections.topics import Agreement, topic
 
 TABLE = "party_status"
-TOPICS = [
-    get_topic(c) for c in (Agreement.Registered, Agreement.PartyAdded, Agreement.PartyStatusChanged)
-]
+TOPICS = [Agreement.Registered, Agreement.PartyAdded, Agreement.PartyStatusChanged]
 
 
 @dataclass(frozen=True)
@@ -67,17 +63,22 @@ class StatusProjection:
     topics = TOPICS
 
     def process(self, event: Any, rows: Rows, position: int) -> None:
+        # Imported here: every event this projection follows is an agreement's, so the module is
+        # loaded by the time one arrives, and a command that writes none never defines them.
+        from domain.agreement import PartyStatus
+
+        t = topic(event)
         ref = event_ref(position, event)
-        if isinstance(event, Agreement.Registered):
+        if t == Agreement.Registered:
             at = time_key(event.at)
             for party in event.signing_parties:
                 _open(rows, event.code, party, PartyStatus.NEGOTIATING.value, "", at, [ref])
             for party in event.involved_parties:
                 _open(rows, event.code, party, PartyStatus.INVOLVED.value, "", at, [ref])
-        elif isinstance(event, Agreement.PartyAdded):
+        elif t == Agreement.PartyAdded:
             status = PartyStatus.NEGOTIATING if event.signing else PartyStatus.INVOLVED
             _open(rows, event.agreement, event.party, status.value, "", time_key(event.at), [ref])
-        elif isinstance(event, Agreement.PartyStatusChanged):
+        elif t == Agreement.PartyStatusChanged:
             because = [ref, event.cause] if event.cause else [ref]
             _open(
                 rows,

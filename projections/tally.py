@@ -9,22 +9,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.utils import get_topic
-
-from domain.consultation import Consultation, Voter
+from domain.consultation import Voter
 from domain.voting_rules import BLANK
+from projections.topics import Consultation, topic
 
 TOPICS = [
-    get_topic(cls)
-    for cls in (
-        Consultation.Opened,
-        Consultation.BallotCast,
-        Consultation.BallotRecast,
-        Consultation.Extended,
-        Consultation.Closed,
-        Consultation.Cancelled,
-    )
+    Consultation.Opened,
+    Consultation.BallotCast,
+    Consultation.BallotRecast,
+    Consultation.Extended,
+    Consultation.Closed,
+    Consultation.Cancelled,
 ]
 
 
@@ -99,12 +94,13 @@ class TallyProjection:
     name = "tally"
     topics = TOPICS
 
-    def process(self, event: DomainEventProtocol[Any], view: TallyView, position: int = 0) -> None:
+    def process(self, event: Any, view: TallyView, position: int = 0) -> None:
+        t = topic(event)
         cid = str(event.originator_id)
-        if isinstance(event, Consultation.Opened):
+        if t == Consultation.Opened:
             voters = [Voter.from_dict(code, data) for code, data in event.electorate.items()]
             view.add_consultation(cid, event.title, event.closes_at.isoformat(), voters)
-        elif isinstance(event, Consultation.BallotCast | Consultation.BallotRecast):
+        elif t in (Consultation.BallotCast, Consultation.BallotRecast):
             standing = view.voter(cid, event.member)
             if standing is None:  # the aggregate refuses such ballots; never count one
                 return
@@ -114,11 +110,11 @@ class TallyProjection:
             view.set_ballot(
                 cid, event.member, event.choice, event.explanation, event.at.isoformat()
             )
-        elif isinstance(event, Consultation.Extended):
+        elif t == Consultation.Extended:
             view.set_state(cid, closes_at=event.closes_at.isoformat())
-        elif isinstance(event, Consultation.Closed):
+        elif t == Consultation.Closed:
             view.set_state(cid, state="closed")
-        elif isinstance(event, Consultation.Cancelled):
+        elif t == Consultation.Cancelled:
             view.set_state(cid, state="cancelled")
 
 

@@ -7,20 +7,22 @@ from datetime import date, datetime
 from functools import reduce
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
-from domain.agreement import Agreement
-from domain.board_ratification import BoardRatification
-from domain.commitment import Commitment
-from domain.conditional_signing import ConditionalSigning
-from domain.consultation import Consultation
-from domain.funding import GrantScheme, euros
-from domain.general_assembly import GeneralAssembly
-from domain.implementation_test import ImplementationTest
 from domain.messages import N_, Text, english
-from domain.region import Region
-from domain.resolution import Resolution
+from domain.money import euros
 from projections.rows import Rows, time_key
+from projections.topics import (
+    Agreement,
+    BoardRatification,
+    Commitment,
+    ConditionalSigning,
+    Consultation,
+    GeneralAssembly,
+    GrantScheme,
+    ImplementationTest,
+    Region,
+    Resolution,
+    topic,
+)
 
 TABLE = "timeline"
 
@@ -220,7 +222,7 @@ def _excluded(e: Any) -> Text:
     return N_("%(year)s: excludes %(part)s, %(amount)s", **what)
 
 
-_SENTENCES: dict[type[Any], Callable[[Any], Text]] = {
+_SENTENCES: dict[str, Callable[[Any], Text]] = {
     Agreement.Registered: lambda e: N_(
         "%(code)s (%(full_name)s) registered with %(parties)s signing parties",
         code=e.code,
@@ -379,13 +381,13 @@ _SENTENCES: dict[type[Any], Callable[[Any], Text]] = {
     ),
     GeneralAssembly.Closed: lambda e: N_("ALV closed"),
 }
-TOPICS = [get_topic(c) for c in _SENTENCES]
+TOPICS = list(_SENTENCES)
 
 
 def text(event: Any) -> Text:
     """The step as a translatable sentence: its moments kept as moments, for the reader's
     language and zone (adapters/i18n/sentences.py)."""
-    describe = _SENTENCES.get(type(event))
+    describe = _SENTENCES.get(topic(event))
     return describe(event) if describe else Text(type(event).__qualname__)
 
 

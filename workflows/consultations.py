@@ -20,7 +20,6 @@ from domain.voting_rules import VotingRules
 from domain.weights import WeightRule
 from workflows.base import CONFLICT_RETRIES, ConcurrentChangeError, GovernanceBase, ProcessService
 from workflows.members import MemberService
-from workflows.ratifications import confirm_overruns
 
 CONSULTATION_OPENED = get_topic(Consultation.Opened)
 
@@ -151,6 +150,10 @@ class ConsultationService(ProcessService):
                 break
             seen = consultation.closes_at
             consultation.extend(closes_at=closes_at, actor=str(actor), reason=reason, at=now)
+            # Here, not at the top: a ballot (this service's busiest command) needs none of the
+            # ratification's events defined.
+            from workflows.ratifications import confirm_overruns
+
             confirmations = confirm_overruns(
                 self.app,
                 consultation_id,

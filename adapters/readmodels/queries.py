@@ -23,7 +23,8 @@ from adapters.readmodels.tables import (
 )
 from domain.actor import Actor, Role
 from domain.agreement import PartyStatus
-from domain.funding import RuleKind, YearRule, euros
+from domain.funding import RuleKind, YearRule
+from domain.money import euros
 from domain.region import region_id
 from projections.event_log import LogEntry, describe
 from projections.rows import from_time_key, time_key

@@ -23,8 +23,9 @@ from domain.board_ratification import Decision
 from domain.commitment import Finding
 from domain.consultation import Consultation
 from domain.errors import InvalidInputError
-from domain.funding import RuleKind, parse_euros
+from domain.funding import RuleKind
 from domain.general_assembly import ItemKind
+from domain.money import parse_euros
 from domain.resolution import ResolutionKind, parse_lifts
 from domain.rules import WeightedResult
 from domain.weights import WeightRule

@@ -1,7 +1,8 @@
 """The CLI loads only what a command uses: the web stack, the PDF and template engines, the
 scheduler and the PostgreSQL driver stay out of `--help` and of commands on a SQLite store; a
 cast, the command people script by the hundred, loads only its own command module and none of
-pydantic, structlog, rich or the token store.
+pydantic, structlog, rich or the token store, and defines the events of no other process than the
+consultation's.
 
 Each command runs in a fresh interpreter (a real subprocess), which then reports every module
 it loaded; nothing is timed, only what was imported is checked.
@@ -9,14 +10,18 @@ it loaded; nothing is timed, only what was imported is checked.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from eventsourcing.domain import Aggregate, CanMutateAggregate
 
+import domain
 from adapters.entrypoints.cli.main import COMMANDS, GROUPS, command_named
 from tests.conftest import BACKEND
 from tests.e2e.cli import Cli
@@ -35,6 +40,22 @@ CAST_NEEDS_NONE_OF = {"rich", "structlog", "filelock"}
 CLI = "adapters.entrypoints.cli"
 CAST_MODULES = {f"{CLI}.{m}" for m in ("main", "group", "coercion", "common")}
 CAST_MODULES |= {CLI, f"{CLI}.consultation"}
+# Defining a process's events is most of what importing it costs (the library makes a dataclass
+# of each): a ballot defines the consultation's and the register's members', no other process's.
+CAST_PROCESSES = {"domain.aggregate", "domain.consultation", "domain.member"}  # and their base
+
+
+def process_modules() -> set[str]:
+    """The domain modules that define an aggregate and its events."""
+    found = set()
+    for info in pkgutil.iter_modules(domain.__path__, "domain."):
+        for v in vars(importlib.import_module(info.name)).values():
+            if isinstance(v, type) and issubclass(v, Aggregate) and v.__module__ == info.name:
+                events = [e for e in vars(v).values() if isinstance(e, type)]
+                if any(issubclass(e, CanMutateAggregate) for e in events):
+                    found.add(info.name)
+    return found
+
 
 # Runs the real entry point (`python -m adapters.entrypoints.cli ARGS`) in this process, then
 # writes the exit code and the top-level packages it loaded to the file named first.
@@ -129,6 +150,7 @@ def test_a_cast_loads_its_own_command_and_no_library_it_does_not_use(
     assert top_level(modules) & forbidden == set()
     assert {m for m in modules if m.startswith(CLI)} == CAST_MODULES
     assert "adapters.auth.tokens" not in modules  # the token store: `tokens` and `serve` only
+    assert modules & process_modules() == CAST_PROCESSES
     if BACKEND == "sqlite":
         # A tenth of a cast's start: the dialect is PostgreSQL's store's alone.
         assert "sqlalchemy.dialects.postgresql" not in modules

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from domain.agreement import PartyStatus
 from domain.commitment import Commitment, CommitmentStateError, Finding
 from domain.errors import InvalidInputError
-from domain.funding import GrantScheme, RuleKind, YearRule, euros, parse_euros
+from domain.funding import GrantScheme, RuleKind, YearRule
+from domain.money import euros, parse_euros
 from domain.region import Region
 from tests.conftest import OPENS
 

@@ -21,7 +21,7 @@ from adapters.i18n.catalogues import gettext as _
 from adapters.i18n.labels import label
 from domain.consultation import SYNTHETIC_ADVICE
 from domain.errors import ConflictError
-from domain.funding import euros
+from domain.money import euros
 
 # The store, the read models and the scenario runner load when the demo runs, not on --help.
 if TYPE_CHECKING:

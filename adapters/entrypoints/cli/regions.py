@@ -25,7 +25,8 @@ from adapters.inputs.timeparse import DEFAULT_TZ, parse_as_of, parse_duration, p
 from domain.agreement import PartyStatus
 from domain.commitment import Finding
 from domain.errors import InvalidInputError
-from domain.funding import RuleKind, euros, parse_euros
+from domain.funding import RuleKind
+from domain.money import euros, parse_euros
 
 region_app = typer.Typer(help="IZA regions and their decisions.", no_args_is_help=True)
 funding_app = typer.Typer(help="Specific grants (SPUK) per region and year.", no_args_is_help=True)
