@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
@@ -22,16 +23,10 @@ from adapters.audit.keys import Signer
 from adapters.audit.transparency import transparent
 from adapters.config.settings import Settings
 from adapters.readmodels.driver import Driver
+from adapters.readmodels.positions import schema_is_current
 from adapters.readmodels.projector import LiveProjections, Projector, catch_up_all
-from adapters.readmodels.rebuild import Store, rebuild
-from adapters.readmodels.tables import (
-    ROW_TABLES,
-    TALLY_TABLES,
-    ReadModels,
-    SqlRows,
-    SqlTallyView,
-)
 from adapters.readmodels.tally_sql import TallySql
+from adapters.readmodels.tally_view import SqlTallyView
 from adapters.store import Backend, NoStoreError, backend_for, no_store_message
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
@@ -44,16 +39,35 @@ from workflows.governance import Governance
 from workflows.process_managers import TOPICS as WORKFLOW_TOPICS
 
 if TYPE_CHECKING:
+    from adapters.readmodels.tables import ReadModels, SqlRows
     from adapters.store.postgres import PostgresBackend
+
+# What a command's own transaction writes needs no SQLAlchemy (the tally's and the positions'
+# statements are plain SQL): the read models' engines, their other tables and queries load when
+# first used, so a cast run as a process of its own never imports it.
+TALLY_TABLES = ("tally_consultations", "tally_provinces", "tally_voters")
 
 
 @dataclass
 class Engine:
     settings: Settings
     app: Governance
-    views: ReadModels
+    backend: Backend
     projectors: list[Projector] = field(default_factory=list)
     live: LiveProjections | None = None
+
+    _views: ReadModels | None = field(default=None, init=False, repr=False)
+    _views_lock: Lock = field(default_factory=Lock, init=False, repr=False)
+
+    @property
+    def views(self) -> ReadModels:
+        """The read models' queries and their own write transactions, made on first use (by
+        one of a server's threads: the others wait for it rather than make their own)."""
+        if self._views is None:
+            with self._views_lock:
+                if self._views is None:
+                    self._views = read_models(self.backend)
+        return self._views
 
     @contextmanager
     def writing(self) -> Iterator[Driver]:
@@ -84,6 +98,8 @@ class Engine:
         """Rebuild every read model from the whole log beside the live ones, and swap them in
         at once (see `adapters/readmodels/rebuild.py`); returns the length of the log replayed."""
         assert self.live is not None
+        from adapters.readmodels.rebuild import Store, rebuild
+
         store = Store(
             engine=self.views.writer,
             postgres=self.live.postgres,
@@ -94,7 +110,8 @@ class Engine:
         return self.app.head()
 
     def close(self) -> None:
-        self.views.close()
+        if self._views is not None:
+            self._views.close()
         self.app.close()
 
     def __enter__(self) -> Engine:
@@ -129,6 +146,8 @@ _current_row_retried = retry((InterfaceError, OperationalError), max_attempts=10
 
 
 def read_models(backend: Backend) -> ReadModels:
+    from adapters.readmodels.tables import ReadModels
+
     writer, reader = backend.views_engines()
     return ReadModels(writer, reader, backend.serialize_views)
 
@@ -190,21 +209,16 @@ def build(
     except (NewerStoreError, UpgradeNeededError):
         app.close()
         raise
-    views = read_models(backend)
     projectors = [
         Projector(TallyProjection(), SqlTallyView, TALLY_TABLES, bulk=TallySql()),
-        Projector(StatusProjection(), SqlRows, (ROW_TABLES["party_status"],)),
-        Projector(TimelineProjection(), SqlRows, (ROW_TABLES["timeline"],)),
-        Projector(DeadlinesProjection(), SqlRows, (ROW_TABLES["deadlines"],)),
-        Projector(ActionsProjection(), SqlRows, (ROW_TABLES["open_actions"],)),
+        Projector(StatusProjection(), sql_rows, ("party_status",)),
+        Projector(TimelineProjection(), sql_rows, ("timeline",)),
+        Projector(DeadlinesProjection(), sql_rows, ("deadlines",)),
+        Projector(ActionsProjection(), sql_rows, ("open_actions",)),
         Projector(
             FundingProjection(),
-            SqlRows,
-            (
-                ROW_TABLES["funding_rules"],
-                ROW_TABLES["funding_allocations"],
-                ROW_TABLES["region_budgets"],
-            ),
+            sql_rows,
+            ("funding_rules", "funding_allocations", "region_budgets"),
         ),
     ]
     lock = backend.views_lock_sql()
@@ -223,4 +237,30 @@ def build(
         workflow_name=app.name,
     )
     chained(app.recorder).use_in_transaction(live)
-    return Engine(settings=settings, app=app, views=views, projectors=projectors, live=live)
+    engine = Engine(settings=settings, app=app, backend=backend, projectors=projectors, live=live)
+    if not _views_current(engine):
+        # A new store, or read models of another shape: made (or dropped, to be rebuilt by
+        # catch-up) before any command writes into them.
+        engine.views  # noqa: B018
+    return engine
+
+
+def _views_current(engine: Engine) -> bool:
+    """Whether the read models' tables are this release's, read on the event store's own
+    connection (see `adapters/readmodels/positions.py`)."""
+    assert engine.live is not None
+    datastore: Any = engine.app.recorder.datastore  # type: ignore[attr-defined]
+    postgres, schema = engine.live.postgres, engine.live.schema
+    if postgres:
+        with datastore.get_connection() as conn, conn.cursor() as cursor:
+            return schema_is_current(Driver(cursor, postgres=True, schema=schema))
+    with datastore.transaction(commit=False) as cursor:
+        return schema_is_current(Driver(cursor, postgres=False))
+
+
+def sql_rows(conn: Driver) -> SqlRows:
+    """The row-operations port (SQLAlchemy's statements: loaded by the first event that needs
+    one, which a ballot is not)."""
+    from adapters.readmodels.tables import SqlRows
+
+    return SqlRows(conn)

@@ -2,22 +2,34 @@
 
 The read models change in the transaction that records the events causing them (one commit per
 command), so they are written through the recorder's cursor (sqlite3 or psycopg), not through a
-SQLAlchemy connection of their own. The tables and statements stay SQLAlchemy Core, the one
+SQLAlchemy connection of their own. The tables and most statements are SQLAlchemy Core, the one
 description of their shape; each statement is compiled to the driver's SQL the first time it is
 used and kept, so a command pays for the database work only.
+
+The few statements a ballot runs are plain SQL (`Sql`, see `adapters/readmodels/tally_view.py`):
+a cast run as a process of its own then never imports SQLAlchemy, which was a third of its
+start-up. The tests that hold live equal to a rebuild and to a recount hold them to the tables.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import ClauseElement
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
+    from sqlalchemy.sql import ClauseElement
 
-SQLITE = sqlite.dialect(paramstyle="named")  # :name, which sqlite3 binds from a dict
+
+@cache
+def sqlite_dialect() -> Dialect:
+    """:name, which sqlite3 binds from a dict."""
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.dialect(paramstyle="named")
 
 
 @cache
@@ -31,11 +43,27 @@ def postgres_dialect() -> Dialect:
 
 Params = Mapping[str, Any]
 
+_TABLE = re.compile(r"\{(\w+)\}")
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A statement in SQL both databases speak: read-model tables as `{table}` (qualified with
+    the store's schema on PostgreSQL) and parameters as `:name` (`%(name)s` for psycopg)."""
+
+    template: str
+
+    def render(self, *, postgres: bool, schema: str | None) -> str:
+        prefix = f'"{schema}".' if postgres and schema else ""
+        text = _TABLE.sub(lambda m: prefix + m.group(1), self.template)
+        return _PARAM.sub(r"%(\1)s", text) if postgres else text
+
 
 class Driver:
     """A cursor in an open write transaction, and how to speak to its database."""
 
-    _compiled: dict[tuple[int, str, str | None], tuple[ClauseElement, str]] = {}  # noqa: RUF012
+    _compiled: dict[tuple[int, bool, str | None], tuple[ClauseElement | Sql, str]] = {}  # noqa: RUF012
 
     def __init__(
         self, cursor: Any, *, postgres: bool, schema: str | None = None, pipelined: bool = False
@@ -45,26 +73,29 @@ class Driver:
         self.schema = schema
         # Inside the event insert's pipeline on PostgreSQL (see `postgres_chain`).
         self.pipelined = pipelined
-        self._dialect: Dialect = postgres_dialect() if postgres else SQLITE
 
-    def sql(self, statement: ClauseElement) -> str:
+    def sql(self, statement: ClauseElement | Sql) -> str:
         # Keyed by identity (statements are module constants or cached by shape); the statement
         # is kept beside its text so an id is never reused while the entry lives.
-        key = (id(statement), self._dialect.name, self.schema)
+        key = (id(statement), self.postgres, self.schema)
         found = self._compiled.get(key)
         if found is None:
-            options: dict[str, Any] = {}
-            if self.schema is not None:
-                options = {"schema_translate_map": {None: self.schema}}
-                options["render_schema_translate"] = True
-            text = str(statement.compile(dialect=self._dialect, **options))
+            if isinstance(statement, Sql):
+                text = statement.render(postgres=self.postgres, schema=self.schema)
+            else:
+                options: dict[str, Any] = {}
+                if self.schema is not None:
+                    options = {"schema_translate_map": {None: self.schema}}
+                    options["render_schema_translate"] = True
+                dialect = postgres_dialect() if self.postgres else sqlite_dialect()
+                text = str(statement.compile(dialect=dialect, **options))
             found = self._compiled[key] = (statement, text)
         return found[1]
 
-    def execute(self, statement: ClauseElement, params: Params | None = None) -> None:
+    def execute(self, statement: ClauseElement | Sql, params: Params | None = None) -> None:
         self._run(self.sql(statement), dict(params or {}))
 
-    def executemany(self, statement: ClauseElement, rows: Sequence[Params]) -> None:
+    def executemany(self, statement: ClauseElement | Sql, rows: Sequence[Params]) -> None:
         if self.pipelined or len(rows) == 1:
             # In the insert's pipeline a statement per row waits for nothing (and psycopg's
             # executemany there can leave a later read on this cursor its last INSERT's
@@ -99,16 +130,18 @@ class Driver:
             cursor.close()
         return [self._plain(r) for r in found if r is not None]
 
-    def rows(self, statement: ClauseElement, params: Params | None = None) -> list[tuple[Any, ...]]:
+    def rows(
+        self, statement: ClauseElement | Sql, params: Params | None = None
+    ) -> list[tuple[Any, ...]]:
         return self._read(self.sql(statement), dict(params or {}))
 
     def first(
-        self, statement: ClauseElement, params: Params | None = None
+        self, statement: ClauseElement | Sql, params: Params | None = None
     ) -> tuple[Any, ...] | None:
         found = self._read(self.sql(statement), dict(params or {}), first=True)
         return found[0] if found else None
 
-    def scalar(self, statement: ClauseElement, params: Params | None = None) -> Any:
+    def scalar(self, statement: ClauseElement | Sql, params: Params | None = None) -> Any:
         row = self.first(statement, params)
         return None if row is None else row[0]
 

@@ -15,14 +15,16 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eventsourcing.persistence import Notification, StoredEvent, Tracking
-from sqlalchemy import Table, delete
 
-from adapters.readmodels.driver import Driver
-from adapters.readmodels.tables import ReadModels
+from adapters.readmodels.driver import Driver, Sql
+from adapters.readmodels.positions import read_positions, set_positions
 from workflows.base import DOMAIN_EVENTS, GovernanceBase
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 BATCH = 1000
 
@@ -52,8 +54,15 @@ class BulkSql(Protocol):
 class Projector:
     projection: Projection
     make_view: Callable[[Driver], Any]
-    tables: tuple[Table, ...]
+    table_names: tuple[str, ...]
     bulk: BulkSql | None = None
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """The read model's tables, described (for a rebuild's scratch copies)."""
+        from adapters.readmodels.tables import metadata
+
+        return tuple(metadata.tables[name] for name in self.table_names)
 
     def catch_up(self, app: GovernanceBase, writing: Writing, batch: int = BATCH) -> int:
         """Apply every event not yet applied to this read model alone."""
@@ -61,9 +70,9 @@ class Projector:
 
     def reset(self, writing: Writing) -> None:
         with writing() as conn:
-            for table in reversed(self.tables):
-                conn.execute(delete(table))
-            ReadModels.set_positions(conn, {self.projection.name: 0}, ReadModels.positions(conn))
+            for name in reversed(self.table_names):
+                conn.execute(Sql(f"DELETE FROM {{{name}}}"))
+            set_positions(conn, {self.projection.name: 0}, read_positions(conn))
 
 
 def _apply(
@@ -74,14 +83,21 @@ def _apply(
 ) -> dict[str, int]:
     """Hand each event to every projection that wants it and has not seen it; write the views'
     buffers; return the positions that moved."""
-    targets = [(p, p.make_view(conn), frozenset(p.projection.topics)) for p in projectors]
+    targets = [(p, frozenset(p.projection.topics)) for p in projectors]
+    # A view is made for the first event it is handed: a command's events reach one or two
+    # read models, and the others' views (SQLAlchemy's statements) need not even be loaded.
+    views: dict[str, Any] = {}
     for position, topic, decode in notifications:
         event = None
-        for projector, view, its_topics in targets:
-            if position > behind[projector.projection.name] and topic in its_topics:
+        for projector, its_topics in targets:
+            name = projector.projection.name
+            if position > behind[name] and topic in its_topics:
                 event = event or decode()
+                view = views.get(name)
+                if view is None:
+                    view = views[name] = projector.make_view(conn)
                 projector.projection.process(event, view, position)
-    for _, view, _ in targets:
+    for view in views.values():
         flush = getattr(view, "flush", None)  # a view that buffers writes them now
         if flush is not None:
             flush()
@@ -144,7 +160,7 @@ def catch_up_all(
     applied = 0
     while True:
         with writing() as conn:
-            known = ReadModels.positions(conn)
+            known = read_positions(conn)
             behind = {p.projection.name: known.get(p.projection.name, 0) for p in projectors}
             page = app.recorder.select_notifications(
                 start=min(behind.values(), default=0) + 1, limit=batch, topics=topics
@@ -160,7 +176,7 @@ def catch_up_all(
                     for n in page
                 ],
             )
-            ReadModels.set_positions(conn, moved, known)
+            set_positions(conn, moved, known)
         applied += len(page)
         if len(page) < batch:
             return applied
@@ -187,7 +203,7 @@ class LiveProjections:
         conn = Driver(cursor, postgres=self.postgres, schema=self.schema, pipelined=self.postgres)
         self.serialize(conn)
         first = positions[0]
-        known = ReadModels.positions(conn)
+        known = read_positions(conn)
         # Only a read model that has seen everything before these events may take them; one
         # that is behind (a store from before, a rebuild under way) is left to catch-up. The
         # event before ours is usually at first - 1; on PostgreSQL a failed insert leaves a gap.
@@ -203,7 +219,7 @@ class LiveProjections:
                 for i, (position, s) in enumerate(zip(positions, stored, strict=True))
             ]
             behind = {p.projection.name: first - 1 for p in ready}
-            ReadModels.set_positions(conn, _apply(ready, conn, behind, items), known)
+            set_positions(conn, _apply(ready, conn, behind, items), known)
         self._mark_workflows_scanned(conn, cursor, first, positions[-1], stored)
 
     def _previous_position(self, conn: Driver, first: int) -> int:

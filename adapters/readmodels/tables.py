@@ -37,8 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from adapters.readmodels.driver import Driver
-from domain.consultation import Voter
-from projections.tally import COUNTS, Delta, StandingVoter, Tally
+from adapters.readmodels.positions import read_positions, set_positions
+from projections.tally import COUNTS, Tally
 
 metadata = MetaData()
 # Log positions and cents outgrow 32 bits on PostgreSQL; on SQLite every integer is 64-bit and an
@@ -320,28 +320,9 @@ class ReadModels:
 
     # Positions ------------------------------------------------------------------------------
 
-    @staticmethod
-    def positions(conn: Driver) -> dict[str, int]:
-        return {str(name): int(at) for name, at in conn.rows(_POSITIONS)}
-
-    @staticmethod
-    def set_positions(conn: Driver, moved: dict[str, int], known: dict[str, int]) -> None:
-        """Move several positions: one statement per position they move to (a command moves
-        them all to one), and new rows for names `known` (what `positions` read in this
-        transaction) does not have."""
-        # A command moves every read model it fed to the same position: one statement for them
-        # all (on PostgreSQL one round trip where a batch of six took a pipeline's several).
-        targets: dict[int, list[str]] = {}
-        for name, at in moved.items():
-            if name in known:
-                targets.setdefault(at, []).append(name)
-        for at, names in targets.items():
-            conn.execute(
-                _set_positions(len(names)), {"p": at, **{f"n{i}": n for i, n in enumerate(names)}}
-            )
-        conn.executemany(
-            _ADD_POSITION, [{"n": name, "p": at} for name, at in moved.items() if name not in known]
-        )
+    # The positions a command's own transaction reads and moves (see `positions.py`).
+    positions = staticmethod(read_positions)
+    set_positions = staticmethod(set_positions)
 
     def current_positions(self) -> dict[str, int]:
         with self.reading() as conn:
@@ -470,162 +451,6 @@ def _tally(row: Any) -> Tally:
     )
 
 
-class SqlTallyView:
-    """The tally port on an open write transaction.
-
-    Ballots are gathered while a batch is applied and written by `flush`, in the same
-    transaction, before the batch's position: the standing ballots as one statement, and each
-    consultation's and province's counters as one sum, however many ballots moved them.
-    """
-
-    def __init__(self, conn: Driver) -> None:
-        self.conn = conn
-        self._voters: dict[tuple[str, str], StandingVoter] = {}
-        self._lookups: dict[str, int] = {}
-        self._whole: set[str] = set()
-        self._ballots: dict[tuple[str, str], dict[str, Any]] = {}
-        self._consultations: dict[str, list[int]] = {}
-        self._provinces: dict[tuple[str, str], list[int]] = {}
-
-    def add_consultation(
-        self, consultation_id: str, title: str, closes_at: str, voters: list[Voter]
-    ) -> None:
-        zero = dict.fromkeys(_counts, 0)
-        self.conn.execute(
-            _INSERT_CONSULTATION,
-            {
-                "consultation_id": consultation_id,
-                "title": title,
-                "closes_at": closes_at,
-                "state": "open",
-                "electorate_members": len(voters),
-                "electorate_weight": sum(v.weight for v in voters),
-                **zero,
-            },
-        )
-        provinces: dict[str, list[int]] = {}
-        for v in voters:
-            entry = provinces.setdefault(v.province, [0, 0])
-            entry[0] += 1
-            entry[1] += v.weight
-        self.conn.executemany(
-            _INSERT_PROVINCE,
-            [
-                {
-                    "consultation_id": consultation_id,
-                    "province": p,
-                    "electorate_members": m,
-                    "electorate_weight": w,
-                    **zero,
-                }
-                for p, (m, w) in provinces.items()
-            ],
-        )
-        self.conn.executemany(
-            _INSERT_VOTER,
-            [
-                {
-                    "consultation_id": consultation_id,
-                    "member": v.code,
-                    "name": v.name,
-                    "province": v.province,
-                    "weight": v.weight,
-                    "choice": None,
-                    "explanation": "",
-                    "cast_at": None,
-                }
-                for v in voters
-            ],
-        )
-
-    # The per-ballot statements are built once: constructing them per ballot was most of a
-    # ballot's cost (the database work itself is a few microseconds).
-    def voter(self, consultation_id: str, member: str) -> StandingVoter | None:
-        key = (consultation_id, member)
-        if key in self._voters or consultation_id in self._whole:
-            return self._voters.get(key)
-        looked = self._lookups[consultation_id] = self._lookups.get(consultation_id, 0) + 1
-        if self._read_whole(consultation_id, looked):
-            # A batch with many ballots in one consultation (a catch-up after a while, a
-            # rebuild): read its electorate once instead of a voter at a time.
-            for r in self.conn.rows(_VOTERS, {"c": consultation_id}):
-                self._voters.setdefault((consultation_id, r[0]), StandingVoter(r[1], r[2], r[3]))
-            self._whole.add(consultation_id)
-            return self._voters.get(key)
-        row = self.conn.first(_VOTER, {"c": consultation_id, "m": member})
-        found = None if row is None else StandingVoter(row[0], row[1], row[2])
-        if found is not None:
-            self._voters[key] = found
-        return found
-
-    def _read_whole(self, consultation_id: str, looked: int) -> bool:
-        """Whether reading the whole electorate is now cheaper than going on one by one: a
-        voter read alone costs about as much as 30 read together, so once the lookups so far
-        come to a thirtieth of the electorate (checked at 32, 64, 128, ... lookups)."""
-        if looked < 32 or looked & (looked - 1):
-            return False
-        size = self.conn.scalar(_ELECTORATE_SIZE, {"c": consultation_id}) or 0
-        return looked * 30 >= size
-
-    def set_ballot(
-        self, consultation_id: str, member: str, choice: str, explanation: str, at: str
-    ) -> None:
-        key = (consultation_id, member)
-        standing = self.voter(consultation_id, member)
-        if standing is not None:
-            self._voters[key] = StandingVoter(standing.province, standing.weight, choice)
-        self._ballots[key] = {
-            "c": consultation_id,
-            "m": member,
-            "choice": choice,
-            "explanation": explanation,
-            "cast_at": at,
-        }
-
-    def add(self, consultation_id: str, province: str, delta: Delta) -> None:
-        amounts = [getattr(delta, name) for name in _counts]
-        for sums in (
-            self._consultations.setdefault(consultation_id, [0] * len(_counts)),
-            self._provinces.setdefault((consultation_id, province), [0] * len(_counts)),
-        ):
-            for i, amount in enumerate(amounts):
-                sums[i] += amount
-
-    def flush(self) -> None:
-        self.conn.executemany(_SET_BALLOT, list(self._ballots.values()))
-        self.conn.executemany(
-            _ADD_CONSULTATION,
-            [
-                {"c": c, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
-                for c, sums in self._consultations.items()
-            ],
-        )
-        self.conn.executemany(
-            _ADD_PROVINCE,
-            [
-                {"c": c, "p": p, **{f"d_{n}": v for n, v in zip(_counts, sums, strict=True)}}
-                for (c, p), sums in self._provinces.items()
-            ],
-        )
-        self._voters.clear()
-        self._lookups.clear()
-        self._whole.clear()
-        self._ballots.clear()
-        self._consultations.clear()
-        self._provinces.clear()
-
-    def set_state(self, consultation_id: str, **fields: str) -> None:
-        shape = tuple(sorted(fields))
-        statement = _SET_STATE.get(shape)
-        if statement is None:
-            statement = _SET_STATE[shape] = (
-                update(tally_consultations)
-                .where(tally_consultations.c.consultation_id == bindparam("c"))
-                .values({k: bindparam(f"v_{k}") for k in shape})
-            )
-        self.conn.execute(statement, {"c": consultation_id, **{f"v_{k}": fields[k] for k in shape}})
-
-
 class SqlRows:
     """The row-operations port on an open write transaction; statements are built once per
     shape (table, operation, columns) and reused with new values."""
@@ -694,56 +519,4 @@ class SqlRows:
         self._inserts.clear()
 
 
-_VOTER = select(tally_voters.c.province, tally_voters.c.weight, tally_voters.c.choice).where(
-    tally_voters.c.consultation_id == bindparam("c"), tally_voters.c.member == bindparam("m")
-)
-_VOTERS = select(
-    tally_voters.c.member, tally_voters.c.province, tally_voters.c.weight, tally_voters.c.choice
-).where(tally_voters.c.consultation_id == bindparam("c"))
-_ELECTORATE_SIZE = select(tally_consultations.c.electorate_members).where(
-    tally_consultations.c.consultation_id == bindparam("c")
-)
-_SET_BALLOT = (
-    update(tally_voters)
-    .where(
-        tally_voters.c.consultation_id == bindparam("c"), tally_voters.c.member == bindparam("m")
-    )
-    .values(
-        choice=bindparam("choice"),
-        explanation=bindparam("explanation"),
-        cast_at=bindparam("cast_at"),
-    )
-)
-_ADD_CONSULTATION = (
-    update(tally_consultations)
-    .where(tally_consultations.c.consultation_id == bindparam("c"))
-    .values({n: tally_consultations.c[n] + bindparam(f"d_{n}") for n in _counts})
-)
-_ADD_PROVINCE = (
-    update(tally_provinces)
-    .where(
-        tally_provinces.c.consultation_id == bindparam("c"),
-        tally_provinces.c.province == bindparam("p"),
-    )
-    .values({n: tally_provinces.c[n] + bindparam(f"d_{n}") for n in _counts})
-)
-_INSERT_CONSULTATION = insert(tally_consultations).values(
-    {c.name: bindparam(c.name) for c in tally_consultations.columns}
-)
-_INSERT_PROVINCE = insert(tally_provinces).values(
-    {c.name: bindparam(c.name) for c in tally_provinces.columns}
-)
-_INSERT_VOTER = insert(tally_voters).values(
-    {c.name: bindparam(c.name) for c in tally_voters.columns}
-)
-_SET_STATE: dict[tuple[str, ...], Any] = {}
 _POSITIONS = select(positions.c.name, positions.c.position)
-_ADD_POSITION = insert(positions).values(name=bindparam("n"), position=bindparam("p"))
-
-
-@cache
-def _set_positions(count: int) -> Any:
-    """UPDATE ... WHERE name IN (:n0, ..., :n<count-1>), made once per count (the driver
-    compiles a statement once and keys it by identity)."""
-    names: list[Any] = [bindparam(f"n{i}") for i in range(count)]
-    return update(positions).where(positions.c.name.in_(names)).values(position=bindparam("p"))

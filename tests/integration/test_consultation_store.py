@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import adapters.readmodels.projector as projector_module
 from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
 from adapters.inputs.members_csv import read_members_csv, shipped_members_path
@@ -270,8 +271,7 @@ def test_a_batch_of_many_recasts_counts_each_member_once(tmp_path: Path) -> None
 
 def _fail_once_moving(monkeypatch: pytest.MonkeyPatch, engine: Engine, name: str) -> list[str]:
     """Make the next write of read-model positions that moves `name` die after the rows."""
-    views = type(engine.views)
-    original = views.set_positions
+    original = projector_module.set_positions
     failures: list[str] = []
 
     def fail_once_after_writing(conn, moved, known):  # type: ignore[no-untyped-def]
@@ -280,7 +280,7 @@ def _fail_once_moving(monkeypatch: pytest.MonkeyPatch, engine: Engine, name: str
             raise RuntimeError("the process died here, every row of the batch written")
         original(conn, moved, known)
 
-    monkeypatch.setattr(views, "set_positions", staticmethod(fail_once_after_writing))
+    monkeypatch.setattr(projector_module, "set_positions", fail_once_after_writing)
     return failures
 
 

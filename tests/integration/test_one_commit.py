@@ -89,3 +89,29 @@ def test_a_two_file_store_is_moved_into_one_file_on_first_open(tmp_path: Path) -
         tally = engine.views.tally(cid)
         assert tally is not None and tally.voted_members == 45
         assert tally.as_dict()["yes_weight"] == independent_tally(engine, cid)["yes_weight"]
+
+
+def test_read_models_of_another_shape_are_rebuilt_before_a_command_writes_into_them(
+    tmp_path: Path,
+) -> None:
+    # A command's own transaction writes the tally without loading the read models' engines;
+    # opening the store must still see read models left by another release (their recorded
+    # shape differs) and rebuild them, or the command would count into the old tables.
+    data_dir = tmp_path / "s"
+    clock = SimulatedClock(START)
+    with build(Settings(data_dir), create=True, clock=clock) as engine:
+        cid = open_consultation(engine, clock)
+        _cast(engine, clock, cid, 10)
+    with sqlite3.connect(data_dir / "events.sqlite") as conn:
+        conn.execute("UPDATE readmodel_schema SET fingerprint = 'another release'")
+        conn.execute("DELETE FROM tally_voters")  # rows the old shape would not have
+        conn.commit()
+    with build(Settings(data_dir), clock=clock) as engine:
+        _cast(engine, clock, cid, 20)  # a command first, before anything reads
+        engine.catch_up()
+        tally = engine.views.tally(cid)
+        assert tally is not None and tally.voted_members == 20
+        assert tally.as_dict()["yes_weight"] == independent_tally(engine, cid)["yes_weight"]
+    with sqlite3.connect(data_dir / "events.sqlite") as conn:
+        [(fingerprint,)] = conn.execute("SELECT fingerprint FROM readmodel_schema").fetchall()
+    assert fingerprint != "another release"
