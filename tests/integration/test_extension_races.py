@@ -14,7 +14,7 @@ from uuid import UUID
 
 import pytest
 
-import workflows.consultations as consultations_module
+import workflows.ratifications as ratifications_module
 from adapters.bootstrap import Engine, build
 from adapters.config.settings import Settings
 from tests.conftest import CLOSES, OFFICER, START, secretary
@@ -35,7 +35,7 @@ def two_engines(data_dir: Path, clock: SimulatedClock) -> Iterator[tuple[Engine,
 
 def _meanwhile(monkeypatch: pytest.MonkeyPatch, write: Callable[[], None]) -> None:
     """Run `write` once, after the extension read the consultation and before it saves."""
-    original = consultations_module.confirm_overruns
+    original = ratifications_module.confirm_overruns
     done: list[bool] = []
 
     def interleaved(*args: Any, **kwargs: Any) -> Any:
@@ -44,7 +44,7 @@ def _meanwhile(monkeypatch: pytest.MonkeyPatch, write: Callable[[], None]) -> No
             write()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(consultations_module, "confirm_overruns", interleaved)
+    monkeypatch.setattr(ratifications_module, "confirm_overruns", interleaved)
 
 
 def test_an_extension_that_meets_a_ballot_is_made_on_the_new_state(
