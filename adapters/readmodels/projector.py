@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from eventsourcing.persistence import Notification, StoredEvent, Tracking
@@ -71,8 +71,14 @@ class Projector:
     def reset(self, writing: Writing) -> None:
         with writing() as conn:
             for name in reversed(self.table_names):
-                conn.execute(Sql(f"DELETE FROM {{{name}}}"))
+                conn.execute(_delete_all(name))
             set_positions(conn, {self.projection.name: 0}, read_positions(conn))
+
+
+@cache
+def _delete_all(table: str) -> Sql:
+    """Made once per table: the driver keeps a statement's text by the statement's identity."""
+    return Sql(f"DELETE FROM {{{table}}}")
 
 
 def _apply(
