@@ -121,19 +121,28 @@ class Engine:
         self.close()
 
 
-def _current_row(engine: Engine) -> Any:
-    """`Engine.current`'s one read, on the event store's own connection (the read models are
-    tables of its database)."""
+@contextmanager
+def _store_cursor(engine: Engine) -> Iterator[Any]:
+    """A cursor for one read on the event store's own connection (the read models are tables
+    of its database). On PostgreSQL the pool's autocommit connection: one statement reads one
+    snapshot and needs no BEGIN and ROLLBACK around it (two round trips fewer per command)."""
     assert engine.live is not None
     datastore: Any = engine.app.recorder.datastore  # type: ignore[attr-defined]
     if engine.live.postgres:
-        # One statement reads one snapshot: on the pool's autocommit connection it needs no
-        # BEGIN and ROLLBACK around it (two round trips fewer on every command).
         with datastore.get_connection() as conn, conn.cursor() as cursor:
+            yield cursor
+    else:
+        with datastore.transaction(commit=False) as cursor:
+            yield cursor
+
+
+def _current_row(engine: Engine) -> Any:
+    """`Engine.current`'s one read."""
+    assert engine.live is not None
+    with _store_cursor(engine) as cursor:
+        if engine.live.postgres:
             cursor.execute(engine.live.current_sql, {"app": engine.app.name}, prepare=True)
-            row = cursor.fetchone()
-        return tuple(row.values())
-    with datastore.transaction(commit=False) as cursor:
+            return tuple(cursor.fetchone().values())
         cursor.execute(engine.live.current_sql, {"app": engine.app.name})
         return cursor.fetchone()
 
@@ -246,16 +255,13 @@ def build(
 
 
 def _views_current(engine: Engine) -> bool:
-    """Whether the read models' tables are this release's, read on the event store's own
-    connection (see `adapters/readmodels/positions.py`)."""
+    """Whether the read models' tables are this release's (see `adapters/readmodels/
+    positions.py`)."""
     assert engine.live is not None
-    datastore: Any = engine.app.recorder.datastore  # type: ignore[attr-defined]
-    postgres, schema = engine.live.postgres, engine.live.schema
-    if postgres:
-        with datastore.get_connection() as conn, conn.cursor() as cursor:
-            return schema_is_current(Driver(cursor, postgres=True, schema=schema))
-    with datastore.transaction(commit=False) as cursor:
-        return schema_is_current(Driver(cursor, postgres=False))
+    with _store_cursor(engine) as cursor:
+        return schema_is_current(
+            Driver(cursor, postgres=engine.live.postgres, schema=engine.live.schema)
+        )
 
 
 def sql_rows(conn: Driver) -> SqlRows:

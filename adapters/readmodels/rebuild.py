@@ -32,8 +32,8 @@ from sqlalchemy import Engine, Table
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from adapters.readmodels.driver import Driver
+from adapters.readmodels.positions import read_positions, set_positions
 from adapters.readmodels.projector import BATCH, Projector, replay
-from adapters.readmodels.tables import ReadModels
 from adapters.readmodels.tally_sql import EventsTable
 from workflows.base import GovernanceBase
 
@@ -184,7 +184,7 @@ class _Rebuild:
             head = max(int(self.app.recorder.max_notification_id() or 0), position)
             replay(self.projectors, self.app, live, position, stop=head, batch=BATCH)
             names = {p.projection.name: head for p in self.projectors}
-            ReadModels.set_positions(live, names, ReadModels.positions(live))
+            set_positions(live, names, read_positions(live))
             self.dbapi.commit()
         except BaseException:
             self.dbapi.rollback()

@@ -37,7 +37,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from adapters.readmodels.driver import Driver
-from adapters.readmodels.positions import read_positions, set_positions
 from projections.tally import COUNTS, Tally
 
 metadata = MetaData()
@@ -318,11 +317,7 @@ class ReadModels:
         with self.reader.connect() as conn:
             yield conn
 
-    # Positions ------------------------------------------------------------------------------
-
-    # The positions a command's own transaction reads and moves (see `positions.py`).
-    positions = staticmethod(read_positions)
-    set_positions = staticmethod(set_positions)
+    # Positions (a transaction's own reads and moves: `positions.py`) ------------------------
 
     def current_positions(self) -> dict[str, int]:
         with self.reading() as conn:
