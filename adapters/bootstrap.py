@@ -26,7 +26,7 @@ from adapters.readmodels.driver import Driver
 from adapters.readmodels.positions import schema_is_current
 from adapters.readmodels.projector import LiveProjections, Projector, catch_up_all
 from adapters.readmodels.tally_sql import TallySql
-from adapters.readmodels.tally_view import SqlTallyView
+from adapters.readmodels.tally_view import SqlTallyView, prefetch_voters
 from adapters.store import Backend, NoStoreError, backend_for, no_store_message
 from projections.actions import ActionsProjection
 from projections.deadlines import DeadlinesProjection
@@ -219,7 +219,9 @@ def build(
         app.close()
         raise
     projectors = [
-        Projector(TallyProjection(), SqlTallyView, TALLY_TABLES, bulk=TallySql()),
+        Projector(
+            TallyProjection(), SqlTallyView, TALLY_TABLES, bulk=TallySql(), prefetch=prefetch_voters
+        ),
         Projector(StatusProjection(), sql_rows, ("party_status",)),
         Projector(TimelineProjection(), sql_rows, ("timeline",)),
         Projector(DeadlinesProjection(), sql_rows, ("deadlines",)),
@@ -245,7 +247,7 @@ def build(
         workflow_topics=frozenset(WORKFLOW_TOPICS),
         workflow_name=app.name,
     )
-    chained(app.recorder).use_in_transaction(live)
+    chained(app.recorder).use_in_transaction(live, live.before_insert if live.postgres else None)
     engine = Engine(settings=settings, app=app, backend=backend, projectors=projectors, live=live)
     if not _views_current(engine):
         # A new store, or read models of another shape: made (or dropped, to be rebuilt by

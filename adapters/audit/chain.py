@@ -82,7 +82,10 @@ class ChainedSQLiteProcessRecorder(SQLiteProcessRecorder):
 
     in_transaction: InTransaction | None = None
 
-    def use_in_transaction(self, work: InTransaction) -> None:
+    def use_in_transaction(
+        self, work: InTransaction, before_insert: InTransaction | None = None
+    ) -> None:
+        # `before_insert` sends reads ahead on PostgreSQL; in-process SQLite has no wait to save.
         self.in_transaction = work
 
     def construct_create_table_statements(self) -> list[str]:
@@ -405,7 +408,9 @@ class ChainedRecorder(Protocol):
         self, entries: list[tuple[int, str, str]], checkpoints: list[tuple[int, str]]
     ) -> bool: ...
 
-    def use_in_transaction(self, work: InTransaction) -> None: ...
+    def use_in_transaction(
+        self, work: InTransaction, before_insert: InTransaction | None = None
+    ) -> None: ...
 
 
 def paged(fetch: Callable[[int], list[Any]], after: int = 0) -> Iterator[Any]:

@@ -41,11 +41,14 @@ CHAIN_TABLES = [
 
 class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
     in_transaction: InTransaction | None = None
+    before_insert: InTransaction | None = None
     _committed: tuple[int, str] | None = None  # (position, hash) of this process's last commit
     _pending: tuple[int, str] | None = None
 
-    def use_in_transaction(self, work: InTransaction) -> None:
-        self.in_transaction = work
+    def use_in_transaction(
+        self, work: InTransaction, before_insert: InTransaction | None = None
+    ) -> None:
+        self.in_transaction, self.before_insert = work, before_insert
 
     def __init__(
         self,
@@ -138,6 +141,10 @@ class ChainedPostgresProcessRecorder(PostgresProcessRecorder):
                 self._insert_tracking(curs, tracking)
             if not stored_events:
                 return []
+            if self.before_insert is not None:
+                # Reads the work after the insert will make, sent now: they come back with the
+                # insert's positions instead of costing a wait each.
+                self.before_insert(curs, stored_events, **kwargs)
             positions = self._insert(curs, stored_events)
             claim_postgres(curs, self.datastore.schema, positions, kwargs)
             previous = tail_after(self._committed, positions[0])

@@ -73,6 +73,8 @@ class Driver:
         self.schema = schema
         # Inside the event insert's pipeline on PostgreSQL (see `postgres_chain`).
         self.pipelined = pipelined
+        # Reads sent ahead down the pipeline (`prefetch`), by statement and parameters.
+        self._ahead: dict[tuple[str, Any], Any] = {}
 
     def sql(self, statement: ClauseElement | Sql) -> str:
         # Keyed by identity (statements are module constants or cached by shape); the statement
@@ -119,11 +121,26 @@ class Driver:
         statement is being sent; see `adapters.audit.pipeline`)."""
         return self.cursor.connection.cursor() if self.pipelined else self.cursor
 
-    def _read(self, sql: str, params: Any, *, first: bool = False) -> list[tuple[Any, ...]]:
+    def prefetch(self, statement: ClauseElement | Sql, params: Params | None = None) -> None:
+        """Send a read ahead down the insert's pipeline: its rows come back with the insert's
+        own (one wait for both), and the same read later takes them instead of waiting again.
+        Outside a pipeline there is no wait to save, and this does nothing."""
+        if not self.pipelined:
+            return
+        sql, values = self.sql(statement), dict(params or {})
         cursor = self.read_cursor()
-        if self.postgres:
+        cursor.execute(sql, values, prepare=True)
+        self._ahead[_key(sql, values)] = cursor
+
+    def _read(self, sql: str, params: Any, *, first: bool = False) -> list[tuple[Any, ...]]:
+        cursor = self._ahead.pop(_key(sql, params), None) if self._ahead else None
+        if cursor is not None:
+            pass  # sent ahead: its rows are here or on their way
+        elif self.postgres:
+            cursor = self.read_cursor()
             cursor.execute(sql, params, prepare=True)
         else:
+            cursor = self.read_cursor()
             cursor.execute(sql, params)
         found = [cursor.fetchone()] if first else cursor.fetchall()
         if cursor is not self.cursor:
@@ -157,3 +174,7 @@ class Driver:
     def _plain(row: Any) -> tuple[Any, ...]:
         # The library's PostgreSQL cursors return dict rows; sqlite3's are tuples.
         return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+
+def _key(sql: str, params: Any) -> tuple[str, Any]:
+    return sql, tuple(sorted(params.items())) if isinstance(params, dict) else tuple(params)

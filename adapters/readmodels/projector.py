@@ -11,16 +11,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from eventsourcing.persistence import Notification, StoredEvent, Tracking
 
 from adapters.readmodels.driver import Driver, Sql
-from adapters.readmodels.positions import read_positions, set_positions
+from adapters.readmodels.positions import POSITIONS, read_positions, set_positions
 from workflows.base import DOMAIN_EVENTS, GovernanceBase
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ class Projector:
     make_view: Callable[[Driver], Any]
     table_names: tuple[str, ...]
     bulk: BulkSql | None = None
+    # The reads its view will make for these events, sent ahead (`Driver.prefetch`).
+    prefetch: Callable[[Driver, Sequence[Any]], None] | None = None
 
     @property
     def tables(self) -> tuple[Table, ...]:
@@ -200,14 +203,40 @@ class LiveProjections:
     workflow_topics: frozenset[str]
     workflow_name: str
     _marked: int | None = None  # the position this process's last insert marked scanned
+    # Per thread (a server's commands run in several): the driver `before_insert` sent reads
+    # ahead on, for the `__call__` of the same insert.
+    _ahead: threading.local = field(default_factory=threading.local)
+
+    def before_insert(self, cursor: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """On PostgreSQL, before the insert in its pipeline: take the read models' lock and send
+        the reads `__call__` will make (the positions, the views' own), so that they come back
+        with the insert's positions: a command then waits for the server twice (the insert,
+        the commit) however many read models it moves."""
+        conn = self._ahead.driver = Driver(
+            cursor, postgres=True, schema=self.schema, pipelined=True
+        )
+        self.serialize(conn)
+        conn.prefetch(POSITIONS)
+        domain_events: Sequence[Any] = kwargs.get(DOMAIN_EVENTS) or ()
+        if len(domain_events) == len(stored):
+            for projector in self.projectors:
+                if projector.prefetch is not None:
+                    projector.prefetch(conn, domain_events)
 
     def __call__(
         self, cursor: Any, positions: Sequence[int], stored: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
+        ahead: Driver | None = getattr(self._ahead, "driver", None)
+        self._ahead.driver = None
         if not positions:
             return
-        conn = Driver(cursor, postgres=self.postgres, schema=self.schema, pipelined=self.postgres)
-        self.serialize(conn)
+        if ahead is not None and ahead.cursor is cursor:
+            conn = ahead  # the lock is taken and the reads are on their way
+        else:
+            conn = Driver(
+                cursor, postgres=self.postgres, schema=self.schema, pipelined=self.postgres
+            )
+            self.serialize(conn)
         first = positions[0]
         known = read_positions(conn)
         # Only a read model that has seen everything before these events may take them; one

@@ -8,11 +8,13 @@ the tables themselves are described in `adapters/readmodels/tables.py`, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from adapters.readmodels.driver import Driver, Sql
 from domain.consultation import Voter
 from projections.tally import COUNTS, Delta, StandingVoter
+from projections.topics import Consultation, topic
 
 
 class SqlTallyView:
@@ -170,6 +172,19 @@ class SqlTallyView:
                 f"UPDATE {{tally_consultations}} SET {values} WHERE consultation_id = :c"
             )
         self.conn.execute(statement, {"c": consultation_id, **{f"v_{k}": fields[k] for k in shape}})
+
+
+def prefetch_voters(conn: Driver, events: Sequence[Any]) -> None:
+    """The standing-voter reads a command's few ballots will make, sent ahead of the insert
+    (`LiveProjections.before_insert`); a batch of many reads its electorate whole instead."""
+    ballots = [e for e in events if topic(e) in BALLOTS]
+    if len(ballots) <= PREFETCH_AT_MOST:
+        for e in ballots:
+            conn.prefetch(VOTER, {"c": str(e.originator_id), "m": e.member})
+
+
+PREFETCH_AT_MOST = 4
+BALLOTS = frozenset({Consultation.BallotCast, Consultation.BallotRecast})
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> Sql:
