@@ -133,15 +133,14 @@ class Driver:
         self._ahead[_key(sql, values)] = cursor
 
     def _read(self, sql: str, params: Any, *, first: bool = False) -> list[tuple[Any, ...]]:
+        # A read sent ahead has its rows here, or on their way with the insert's.
         cursor = self._ahead.pop(_key(sql, params), None) if self._ahead else None
-        if cursor is not None:
-            pass  # sent ahead: its rows are here or on their way
-        elif self.postgres:
+        if cursor is None:
             cursor = self.read_cursor()
-            cursor.execute(sql, params, prepare=True)
-        else:
-            cursor = self.read_cursor()
-            cursor.execute(sql, params)
+            if self.postgres:
+                cursor.execute(sql, params, prepare=True)
+            else:
+                cursor.execute(sql, params)
         found = [cursor.fetchone()] if first else cursor.fetchall()
         if cursor is not self.cursor:
             cursor.close()
